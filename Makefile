@@ -1,0 +1,53 @@
+# The two commands a newcomer needs: `make run` and `make test`. `make help` lists the rest.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: help install run test lint bench translations db demo clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install requirements.txt
+
+translations: $(VENV)/.installed ## Compile the Chinese message catalogue
+	$(BIN)/pybabel compile --use-fuzzy --statistics -d market/translations
+
+db: install translations ## Create or migrate the database, load the catalogue
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) seed-catalog
+
+demo: db ## Load the demo district when the database has no companies yet
+	$(FLASK) seed-demo --if-empty
+
+run: demo ## Install, prepare the SQLite database with demo data, start the web app and the scheduler
+	@echo "Starting the scheduler (matching on MATCH_SCHEDULE) and the web app on http://$(HOST):$(PORT)"
+	@$(FLASK) demo-logins
+	@trap 'kill 0' EXIT INT TERM; \
+	  $(FLASK) scheduler & \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install translations ## Install and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
+	$(BIN)/pytest
+
+lint: install ## Ruff
+	$(BIN)/ruff check .
+
+bench: install ## Benchmarks of the solver and the app (not part of the tests)
+	$(BIN)/python -m bench.run_all
+
+clean: ## Remove the venv and caches
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,69 @@
+"""Who may do what: checks that services call with the acting user."""
+
+from __future__ import annotations
+
+from market.accounts.models import Organization, User
+from market.common.errors import Forbidden, NotAuthenticated, NotFound
+from market.extensions import db
+
+
+def require_user(actor: User | None) -> User:
+    """Refuse anonymous callers (401)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise NotAuthenticated("Log in first.")
+    return actor
+
+
+def require_coordinator(actor: User | None) -> User:
+    """Only coordinators and admins pass (403 otherwise)."""
+    actor = require_user(actor)
+    if not actor.is_coordinator:
+        raise Forbidden("Only coordinators may do this.")
+    return actor
+
+
+def require_admin(actor: User | None) -> User:
+    """Only admins pass (403 otherwise)."""
+    actor = require_user(actor)
+    if actor.role != "admin":
+        raise Forbidden("Only admins may do this.")
+    return actor
+
+
+def can_see_org(actor: User, org_id: int) -> bool:
+    """Coordinators see every company; company users only their own."""
+    return actor.is_coordinator or actor.organization_id == org_id
+
+
+def ensure_visible(actor: User, org_id: int, what: str) -> None:
+    """Answer 404 for a record of another company, so its existence is not revealed."""
+    if not can_see_org(actor, org_id):
+        raise NotFound(f"{what} not found.")
+
+
+def acting_organization(actor: User | None, role: str, organization_id: int | None = None) -> Organization:
+    """The verified company a lot, need or application is for.
+
+    A company user acts for their own company; a coordinator must name a verified
+    company with `organization_id` (hotline intake). `role` is "supplier" or "buyer".
+    """
+    actor = require_user(actor)
+    if actor.is_coordinator:
+        if organization_id is None:
+            from market.common.errors import Invalid
+
+            raise Invalid.field("organization_id", "required when a coordinator enters a record")
+        org = db.session.get(Organization, organization_id)
+        if org is None:
+            raise NotFound(f"Organization {organization_id} not found.")
+    else:
+        org = actor.organization
+        if org is None:
+            raise Forbidden("Your account belongs to no company.")
+        if organization_id is not None and organization_id != org.id:
+            raise Forbidden("You can only act for your own company.")
+    if not org.is_verified:
+        raise Forbidden(f"Company '{org.name}' is {org.status}; only verified companies may do this.")
+    if role not in org.roles:
+        raise Forbidden(f"Company '{org.name}' is not registered as a {role}.")
+    return org

@@ -1,0 +1,114 @@
+"""Users, the companies they act for, and API tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+
+from market.common.types import UTCDateTime, utcnow
+from market.extensions import db
+
+SECTOR_TIERS: dict[str, int] = {
+    "medical": 1,
+    "epidemic_control": 1,
+    "elder_care": 2,
+    "food_supply": 2,
+    "supermarket": 2,
+    "utilities": 2,
+    "public_transport": 2,
+    "logistics": 2,
+    "manufacturing": 3,
+    "construction": 3,
+    "trade": 3,
+    "services": 3,
+    "office": 4,
+    "other": 4,
+}
+ORG_STATUSES = ("pending", "verified", "rejected", "suspended")
+USER_ROLES = ("company", "coordinator", "admin")
+
+
+class Organization(db.Model):
+    """A company: supplier, buyer or both; `pending` until a coordinator verifies it."""
+
+    __tablename__ = "organizations"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(200), index=True)
+    credit_code: so.Mapped[str] = so.mapped_column(sa.String(18), unique=True)
+    is_supplier: so.Mapped[bool] = so.mapped_column(default=False)
+    is_buyer: so.Mapped[bool] = so.mapped_column(default=False)
+    sector: so.Mapped[str] = so.mapped_column(sa.String(40))
+    tier: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
+    tier_overridden: so.Mapped[bool] = so.mapped_column(default=False)
+    headcount: so.Mapped[int]
+    address: so.Mapped[str] = so.mapped_column(sa.String(300))
+    latitude: so.Mapped[float]
+    longitude: so.Mapped[float]
+    phone: so.Mapped[str] = so.mapped_column(sa.String(40))
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="pending", index=True)
+    rejection_reason: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    verified_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    users: so.Mapped[list[User]] = so.relationship(back_populates="organization")
+
+    @property
+    def roles(self) -> list[str]:
+        """The company's roles as API.md names them."""
+        return [r for r, on in (("supplier", self.is_supplier), ("buyer", self.is_buyer)) if on]
+
+    @property
+    def is_verified(self) -> bool:
+        """Whether the company may list stock, post needs and apply for packs."""
+        return self.status == "verified"
+
+
+class User(UserMixin, db.Model):
+    """A person who logs in: a company's user, a coordinator or an admin."""
+
+    __tablename__ = "users"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    email: so.Mapped[str] = so.mapped_column(sa.String(254), unique=True)
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    role: so.Mapped[str] = so.mapped_column(sa.String(20), default="company")
+    organization_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    organization: so.Mapped[Organization | None] = so.relationship(back_populates="users")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login reads this
+        return self.active
+
+    @property
+    def is_coordinator(self) -> bool:
+        """Coordinators and admins see and decide everything."""
+        return self.role in ("coordinator", "admin")
+
+    @property
+    def label(self) -> str:
+        """How the user appears in the audit log."""
+        return self.email
+
+
+class ApiToken(db.Model):
+    """A bearer token for API clients, stored as a SHA-256 hash with an expiry."""
+
+    __tablename__ = "api_tokens"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+
+    user: so.Mapped[User] = so.relationship()

@@ -1,0 +1,1 @@
+"""Building blocks shared by every area: types, errors, pagination, access checks."""

@@ -1,0 +1,82 @@
+"""Marshmallow fields shared by every area's schemas, with errors that name the value."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import marshmallow as ma
+
+MAX_QUANTITY = 10**9
+
+
+class Quantity(ma.fields.Integer):
+    """A whole number of base units, 1 to 10^9 (no strings, no decimals)."""
+
+    def __init__(self, minimum: int = 1, **kwargs):
+        kwargs.setdefault(
+            "validate",
+            ma.validate.Range(
+                min=minimum,
+                max=MAX_QUANTITY,
+                error="must be a whole number from {min} to {max}, got {input}",
+            ),
+        )
+        kwargs.setdefault(
+            "error_messages", {"invalid": "must be a whole number, got {input!r}"}
+        )
+        super().__init__(strict=True, **kwargs)
+
+    def _validated(self, value):
+        if isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
+class Money(ma.fields.Decimal):
+    """Money: accepts a string or a number, answers a string with two decimals (`"2.50"`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "validate",
+            ma.validate.Range(
+                min=Decimal("0"), max=Decimal("9999999999.99"), error="must be 0 or more, got {input}"
+            ),
+        )
+        kwargs.setdefault("error_messages", {"invalid": "must be a decimal amount, got {input!r}"})
+        super().__init__(places=2, as_string=True, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            if isinstance(value, bool) or not Decimal(str(value)).is_finite():
+                raise ValueError(value)
+        except (ValueError, ArithmeticError):
+            raise self.make_error("invalid", input=value) from None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Latitude(ma.fields.Float):
+    """Degrees north, -90 to 90."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "validate", ma.validate.Range(min=-90, max=90, error="must be -90 to 90, got {input}")
+        )
+        super().__init__(allow_nan=False, **kwargs)
+
+
+class Longitude(ma.fields.Float):
+    """Degrees east, -180 to 180."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "validate",
+            ma.validate.Range(min=-180, max=180, error="must be -180 to 180, got {input}"),
+        )
+        super().__init__(allow_nan=False, **kwargs)
+
+
+class OrgRefSchema(ma.Schema):
+    """A company named in another record: `{id, name}`."""
+
+    id = ma.fields.Integer()
+    name = ma.fields.String()

@@ -1,0 +1,88 @@
+"""Configuration classes read from environment variables (and a `.env` file)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+load_dotenv()
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+class Config:
+    """Settings for development and production, overridable by environment variables."""
+
+    ENV_NAME = "development"
+    SECRET_KEY = _env("SECRET_KEY", "dev-only-insecure-key")
+    SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'market.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    MATCH_SCHEDULE = _env("MATCH_SCHEDULE", "0 8,16 * * *")
+    TIMEZONE = _env("TIMEZONE", "Asia/Shanghai")
+
+    # Notifications: log sender by default, SMTP when SMTP_HOST is set.
+    SMTP_HOST = _env("SMTP_HOST")
+    SMTP_PORT = int(_env("SMTP_PORT", "587") or 587)
+    SMTP_USER = _env("SMTP_USER")
+    SMTP_PASSWORD = _env("SMTP_PASSWORD")
+    SMTP_STARTTLS = _env("SMTP_STARTTLS", "1") == "1"
+    MAIL_FROM = _env("MAIL_FROM", "noreply@ppe-market.local")
+    SMS_SENDER = _env("SMS_SENDER", "log")
+
+    API_TOKEN_DAYS = int(_env("API_TOKEN_DAYS", "30") or 30)
+    PASSWORD_MIN_LENGTH = 8
+    RATELIMIT_LOGIN = _env("RATELIMIT_LOGIN", "10 per minute")
+    RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # flask-smorest / OpenAPI
+    API_TITLE = "PPE supply-demand marketplace"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui/"
+
+    # Flask-WTF: CSRF is checked in a before_request hook so bearer API calls can skip it.
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_TIME_LIMIT = None
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+    LANGUAGES = ("en", "zh")
+    PER_PAGE = 50
+    MAX_PER_PAGE = 500
+
+
+class ProductionConfig(Config):
+    """Production: a real SECRET_KEY is required."""
+
+    ENV_NAME = "production"
+    SECRET_KEY = _env("SECRET_KEY")
+
+
+class TestConfig(Config):
+    """Tests: a fresh database per test (SQLite in memory unless TEST_DATABASE_URL is set)."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "test-secret"  # noqa: S105 - fixed key for tests only
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    RATELIMIT_LOGIN = "1000 per minute"
+    MATCH_SCHEDULE = "0 8,16 * * *"
+
+
+CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}
+
+
+def config_from_env() -> type[Config]:
+    """Pick the config class named by MARKET_ENV (development by default)."""
+    return CONFIGS.get(_env("MARKET_ENV", "development") or "development", Config)

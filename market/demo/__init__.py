@@ -1,0 +1,1 @@
+"""The demo district: believable companies, lots, needs and logins."""

@@ -1,0 +1,119 @@
+"""Gift-pack templates, applications, and the packs assigned to companies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from market.accounts.models import Organization, User
+from market.catalog.models import Item
+from market.common.types import UTCDateTime, utcnow
+from market.extensions import db
+from market.lots.models import Lot
+
+APPLICATION_STATUSES = ("waiting", "assigned", "withdrawn")
+PACK_STATUSES = (
+    "proposed",
+    "approved",
+    "rejected",
+    "superseded",
+    "shipped",
+    "received",
+    "disputed",
+    "cancelled",
+)
+
+
+class GiftPackTemplate(db.Model):
+    """What one pack holds, e.g. 500 surgical masks + 5 L of 75 % alcohol."""
+
+    __tablename__ = "gift_pack_templates"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(200))
+    active: so.Mapped[bool] = so.mapped_column(default=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    contents: so.Mapped[list[TemplateContent]] = so.relationship(
+        back_populates="template", cascade="all, delete-orphan"
+    )
+
+
+class TemplateContent(db.Model):
+    """Units of one item in a template."""
+
+    __tablename__ = "gift_pack_template_contents"
+
+    template_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("gift_pack_templates.id"), primary_key=True
+    )
+    item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("items.id"), primary_key=True)
+    quantity: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+
+    template: so.Mapped[GiftPackTemplate] = so.relationship(back_populates="contents")
+    item: so.Mapped[Item] = so.relationship()
+
+
+class GiftPackApplication(db.Model):
+    """A buyer's request for a gift pack; one `waiting` application per company."""
+
+    __tablename__ = "gift_pack_applications"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    organization_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
+    reason: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="waiting", index=True)
+    entered_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    organization: so.Mapped[Organization] = so.relationship()
+    entered_by: so.Mapped[User | None] = so.relationship()
+
+
+class GiftPack(db.Model):
+    """A pack assigned to a company by a run, with the donated lots that fill it."""
+
+    __tablename__ = "gift_packs"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    run_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("match_runs.id"), index=True)
+    template_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("gift_pack_templates.id"))
+    application_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("gift_pack_applications.id"))
+    organization_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="proposed", index=True)
+    decision_note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    receipt_note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    decided_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    decided_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    shipped_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    received_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    template: so.Mapped[GiftPackTemplate] = so.relationship()
+    application: so.Mapped[GiftPackApplication] = so.relationship()
+    organization: so.Mapped[Organization] = so.relationship()
+    components: so.Mapped[list[GiftPackComponent]] = so.relationship(
+        back_populates="pack", cascade="all, delete-orphan"
+    )
+
+
+class GiftPackComponent(db.Model):
+    """Units of one item drawn from one donated lot for a pack."""
+
+    __tablename__ = "gift_pack_components"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    pack_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("gift_packs.id"), index=True)
+    lot_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("lots.id"), index=True)
+    item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("items.id"))
+    quantity: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+
+    pack: so.Mapped[GiftPack] = so.relationship(back_populates="components")
+    lot: so.Mapped[Lot] = so.relationship()
+    item: so.Mapped[Item] = so.relationship()

@@ -1,0 +1,77 @@
+"""Request hooks and template helpers shared by every page."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from market.auth_loaders import bearer_token
+from market.extensions import csrf
+
+# (endpoint, label, who sees it): who is "anon", "user", "company", "supplier", "buyer",
+# "coordinator" or "admin". Links to pages that do not exist yet are left out.
+NAV = (
+    ("reports.dashboard", _l("Dashboard"), "coordinator"),
+    ("accounts.filings", _l("Filings"), "coordinator"),
+    ("matching.runs", _l("Matching"), "coordinator"),
+    ("matching.proposals", _l("Proposals"), "coordinator"),
+    ("reports.whatif", _l("What-if"), "coordinator"),
+    ("lots.index", _l("Stock lots"), "supplier"),
+    ("needs.index", _l("Needs"), "buyer"),
+    ("matching.my_allocations", _l("Allocations"), "company"),
+    ("giftpacks.index", _l("Gift packs"), "user"),
+    ("catalog.index", _l("Catalogue"), "user"),
+    ("audit.index", _l("Audit log"), "coordinator"),
+    ("notifications.index", _l("Notifications"), "user"),
+    ("accounts.company", _l("My company"), "company"),
+)
+
+
+def _sees(who: str) -> bool:
+    if not current_user.is_authenticated:
+        return who == "anon"
+    if who == "user":
+        return True
+    if who == "coordinator":
+        return current_user.is_coordinator
+    if who == "admin":
+        return current_user.role == "admin"
+    org = current_user.organization
+    if org is None:
+        return who in ("supplier", "buyer") and current_user.is_coordinator
+    return who == "company" or who in org.roles
+
+
+def init_app(app: Flask) -> None:
+    """Install the hooks."""
+
+    @app.before_request
+    def check_csrf():
+        # Cookie sessions must carry a CSRF token; bearer-token API calls need none.
+        if app.config.get("WTF_CSRF_ENABLED", True) is False:
+            return
+        if request.method in ("GET", "HEAD", "OPTIONS") or bearer_token(request):
+            return
+        csrf.protect()
+
+    @app.after_request
+    def deliver_outbox(response):
+        if g.pop("outbox_dirty", False) and response.status_code < 400:
+            from market.notifications.services import deliver_pending
+
+            try:
+                deliver_pending()
+            except Exception:  # delivery must never break the request that queued it
+                current_app.logger.exception("outbox delivery failed")
+        return response
+
+    @app.context_processor
+    def template_helpers():
+        links = [
+            (endpoint, label)
+            for endpoint, label, who in NAV
+            if endpoint in current_app.view_functions and _sees(who)
+        ]
+        return {"nav_links": links, "current_locale": str(get_locale())}

@@ -1,0 +1,56 @@
+"""Stock lots that suppliers list, for sale or as donations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from market.accounts.models import Organization, User
+from market.catalog.models import Item
+from market.common.types import Money, UTCDateTime, utcnow
+from market.extensions import db
+
+LOT_KINDS = ("sale", "donation")
+LOT_STATUSES = ("active", "paused", "withdrawn", "exhausted")
+
+
+class Lot(db.Model):
+    """A quantity of one item held by a supplier; `reserved` is approved but not shipped."""
+
+    __tablename__ = "lots"
+    __table_args__ = (
+        sa.CheckConstraint("quantity >= 0", name="lot_quantity_nonnegative"),
+        sa.CheckConstraint("reserved >= 0 AND reserved <= quantity", name="lot_reserved_bounds"),
+        sa.Index("ix_lots_status_item", "status", "item_id"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    organization_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
+    item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("items.id"), index=True)
+    kind: so.Mapped[str] = so.mapped_column(sa.String(20), default="sale")
+    quantity: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+    reserved: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
+    shipped: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
+    unit_price: so.Mapped[Decimal | None] = so.mapped_column(Money)
+    latitude: so.Mapped[float]
+    longitude: so.Mapped[float]
+    address: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    available_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="active")
+    entered_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organization: so.Mapped[Organization] = so.relationship()
+    item: so.Mapped[Item] = so.relationship()
+    entered_by: so.Mapped[User | None] = so.relationship()
+
+    @property
+    def available(self) -> int:
+        """Units not yet reserved by an approved allocation or gift pack."""
+        return self.quantity - self.reserved

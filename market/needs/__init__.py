@@ -1,0 +1,1 @@
+"""The needs area."""

@@ -1,0 +1,63 @@
+"""Needs that buyers post."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from market.accounts.models import Organization, User
+from market.catalog.models import Item
+from market.common.types import Money, UTCDateTime, utcnow
+from market.extensions import db
+
+NEED_STATUSES = (
+    "open",
+    "partially_allocated",
+    "allocated",
+    "fulfilled",
+    "cancelled",
+    "expired",
+)
+MATCHABLE_NEED_STATUSES = ("open", "partially_allocated")
+
+
+class Need(db.Model):
+    """A buyer's request for a quantity of an item; `allocated` counts approved units."""
+
+    __tablename__ = "needs"
+    __table_args__ = (
+        sa.CheckConstraint("quantity > 0", name="need_quantity_positive"),
+        sa.CheckConstraint("allocated >= 0 AND allocated <= quantity", name="need_allocated_bounds"),
+        sa.Index("ix_needs_status_item", "status", "item_id"),
+    )
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    organization_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("organizations.id"), index=True
+    )
+    item_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("items.id"), index=True)
+    quantity: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+    allocated: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
+    received: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
+    max_unit_price: so.Mapped[Decimal | None] = so.mapped_column(Money)
+    needed_by: so.Mapped[date | None] = so.mapped_column(sa.Date)
+    accept_substitutes: so.Mapped[bool] = so.mapped_column(default=False)
+    latitude: so.Mapped[float]
+    longitude: so.Mapped[float]
+    address: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    status: so.Mapped[str] = so.mapped_column(sa.String(30), default="open")
+    entered_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organization: so.Mapped[Organization] = so.relationship()
+    item: so.Mapped[Item] = so.relationship()
+    entered_by: so.Mapped[User | None] = so.relationship()
+
+    @property
+    def outstanding(self) -> int:
+        """Units still to be allocated."""
+        return self.quantity - self.allocated

@@ -1,0 +1,33 @@
+"""Great-circle distances and the projection used for nearest-lot searches."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+EARTH_RADIUS_KM = 6371.0088
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def haversine_km(
+    lat1: npt.ArrayLike, lon1: npt.ArrayLike, lat2: npt.ArrayLike, lon2: npt.ArrayLike
+) -> FloatArray:
+    """Return great-circle distances in km between paired points (vectorised)."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    dlat = p2 - p1
+    dlon = np.radians(lon2) - np.radians(lon1)
+    h = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
+
+
+def unit_vectors(lat: npt.ArrayLike, lon: npt.ArrayLike) -> FloatArray:
+    """Project points onto the unit sphere in 3-D.
+
+    Chord length is a monotone function of great-circle distance, so a k-d
+    tree on these vectors finds exactly the nearest points along the Earth,
+    with no distortion near the poles or the date line.
+    """
+    phi, lam = np.radians(lat), np.radians(lon)
+    cos_phi = np.cos(phi)
+    return np.column_stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)])

@@ -1,0 +1,108 @@
+"""Validated inputs turned into index arrays, the form every engine works on."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from solver.model import Lot, Need, Policy
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Lots and needs as parallel numpy arrays, items and cap groups as codes."""
+
+    lots: tuple[Lot, ...]
+    needs: tuple[Need, ...]
+    policy: Policy
+    items: tuple[str, ...]
+    lot_pos: dict[Hashable, int]
+    need_pos: dict[Hashable, int]
+    lot_item: IntArray
+    lot_qty: IntArray
+    lot_price: FloatArray
+    lot_lat: FloatArray
+    lot_lon: FloatArray
+    need_item: IntArray
+    need_qty: IntArray
+    need_tier: IntArray
+    need_price_cap: FloatArray
+    need_lat: FloatArray
+    need_lon: FloatArray
+    need_accepts: tuple[frozenset[int], ...]
+    need_group: IntArray
+    group_keys: tuple[tuple[Hashable, str], ...]
+    group_cap: IntArray
+
+    @property
+    def n_lots(self) -> int:
+        """Number of lots."""
+        return len(self.lots)
+
+    @property
+    def n_needs(self) -> int:
+        """Number of needs."""
+        return len(self.needs)
+
+
+def _item_codes(lots: Sequence[Lot], needs: Sequence[Need]) -> dict[str, int]:
+    names: dict[str, int] = {}
+    for name in [lot.item for lot in lots] + [need.item for need in needs]:
+        names.setdefault(name, len(names))
+    return names
+
+
+def _accepts(need: Need, codes: dict[str, int]) -> frozenset[int]:
+    accepted = {need.item, *need.substitutes}
+    return frozenset(codes[name] for name in accepted if name in codes)
+
+
+def _groups(
+    needs: Sequence[Need], policy: Policy
+) -> tuple[IntArray, tuple[tuple[Hashable, str], ...], IntArray]:
+    """Give each capped (company, item) a group number; -1 for needs without a cap."""
+    keys: dict[tuple[Hashable, str], int] = {}
+    group = np.full(len(needs), -1, dtype=np.int64)
+    for index, need in enumerate(needs):
+        key = (need.company, need.item)
+        if key in policy.caps:
+            group[index] = keys.setdefault(key, len(keys))
+    caps = np.array([int(policy.caps[key]) for key in keys], dtype=np.int64)
+    return group, tuple(keys), caps
+
+
+def build_instance(lots: Sequence[Lot], needs: Sequence[Need], policy: Policy) -> Instance:
+    """Index validated lots and needs into arrays (no checking is done here)."""
+    codes = _item_codes(lots, needs)
+    group, group_keys, group_cap = _groups(needs, policy)
+    cap_price = [math.inf if n.max_unit_price is None else n.max_unit_price for n in needs]
+    return Instance(
+        lots=tuple(lots),
+        needs=tuple(needs),
+        policy=policy,
+        items=tuple(codes),
+        lot_pos={lot.id: i for i, lot in enumerate(lots)},
+        need_pos={need.id: i for i, need in enumerate(needs)},
+        lot_item=np.array([codes[lot.item] for lot in lots], dtype=np.int64),
+        lot_qty=np.array([int(lot.quantity) for lot in lots], dtype=np.int64),
+        lot_price=np.array([float(lot.unit_price) for lot in lots], dtype=np.float64),
+        lot_lat=np.array([float(lot.lat) for lot in lots], dtype=np.float64),
+        lot_lon=np.array([float(lot.lon) for lot in lots], dtype=np.float64),
+        need_item=np.array([codes[need.item] for need in needs], dtype=np.int64),
+        need_qty=np.array([int(need.quantity) for need in needs], dtype=np.int64),
+        need_tier=np.array([int(need.tier) for need in needs], dtype=np.int64),
+        need_price_cap=np.array([float(p) for p in cap_price], dtype=np.float64),
+        need_lat=np.array([float(need.lat) for need in needs], dtype=np.float64),
+        need_lon=np.array([float(need.lon) for need in needs], dtype=np.float64),
+        need_accepts=tuple(_accepts(need, codes) for need in needs),
+        need_group=group,
+        group_keys=group_keys,
+        group_cap=group_cap,
+    )

@@ -1,0 +1,240 @@
+"""Fixtures: an app with a fresh database per test, factories, and login helpers.
+
+The database is SQLite in memory, or PostgreSQL when TEST_DATABASE_URL is set.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from market import create_app
+from market.config import TestConfig
+from market.extensions import db
+
+_schema_ready: set[str] = set()
+
+
+def _reset_database(app) -> None:
+    """Create the schema once per database, then empty every table before each test."""
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if db.engine.dialect.name == "sqlite":
+        db.create_all()
+        return
+    if url not in _schema_ready:
+        db.drop_all()
+        db.create_all()
+        _schema_ready.add(url)
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Per-test overrides of TestConfig (override this fixture to change settings)."""
+    return {"WTF_CSRF_ENABLED": False}
+
+
+@pytest.fixture
+def app(app_config):
+    """A fresh application and database."""
+    app = create_app(TestConfig)
+    app.config.update(app_config)
+    with app.app_context():
+        _reset_database(app)
+        yield app
+        db.session.remove()
+        if db.engine.dialect.name == "sqlite":
+            db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    """A test client of the app."""
+    return app.test_client()
+
+
+@pytest.fixture
+def catalog(app):
+    """The standard catalogue, by SKU."""
+    from market.catalog.models import Item
+    from market.catalog.seed import seed_catalog
+
+    seed_catalog()
+    return {i.sku: i for i in db.session.scalars(sa.select(Item))}
+
+
+
+def make_credit_code(seed: int) -> str:
+    """A valid 18-character unified social credit code (GB 32100-2015) built from `seed`."""
+    from market.accounts.credit_code import check_digit
+
+    body = f"91110108{seed:09d}"[:17]
+    return body + check_digit(body)
+
+
+@pytest.fixture
+def make_org(app) -> Callable[..., Any]:
+    """Factory: a company (verified buyer+supplier by default)."""
+    from market.accounts.models import SECTOR_TIERS, Organization
+
+    counter = iter(range(1, 10**6))
+
+    def make(**kw: Any) -> Organization:
+        n = next(counter)
+        sector = kw.pop("sector", "trade")
+        roles = kw.pop("roles", ("supplier", "buyer"))
+        fields: dict[str, Any] = {
+            "name": f"Company {n}",
+            "credit_code": make_credit_code(n),
+            "is_supplier": "supplier" in roles,
+            "is_buyer": "buyer" in roles,
+            "sector": sector,
+            "tier": SECTOR_TIERS[sector],
+            "headcount": 50,
+            "address": f"{n} Test Road",
+            "latitude": 31.23 + n * 0.001,
+            "longitude": 121.47 + n * 0.001,
+            "phone": "13800000000",
+            "status": "verified",
+        }
+        fields.update(kw)
+        org = Organization(**fields)
+        db.session.add(org)
+        db.session.commit()
+        return org
+
+    return make
+
+
+@pytest.fixture
+def make_user(app) -> Callable[..., Any]:
+    """Factory: a user (a coordinator when no organization is given and role says so)."""
+    from werkzeug.security import generate_password_hash
+
+    from market.accounts.models import User
+
+    counter = iter(range(1, 10**6))
+
+    def make(org=None, role: str = "company", password: str = "correct horse", **kw: Any) -> User:
+        n = next(counter)
+        user = User(
+            email=kw.pop("email", f"user{n}@example.com"),
+            password_hash=generate_password_hash(password),
+            role=role,
+            organization_id=org.id if org is not None else None,
+            **kw,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_lot(app, catalog) -> Callable[..., Any]:
+    """Factory: an active sale lot of surgical masks at the company's location."""
+    from market.lots.models import Lot
+
+    def make(org, item: str = "MASK-SURGICAL", quantity: int = 1000, **kw: Any) -> Lot:
+        kind = kw.pop("kind", "sale")
+        fields: dict[str, Any] = {
+            "organization_id": org.id,
+            "item_id": catalog[item].id,
+            "kind": kind,
+            "quantity": quantity,
+            "reserved": 0,
+            "unit_price": None if kind == "donation" else Decimal("1.00"),
+            "latitude": org.latitude,
+            "longitude": org.longitude,
+            "status": "active",
+        }
+        fields.update(kw)
+        lot = Lot(**fields)
+        db.session.add(lot)
+        db.session.commit()
+        return lot
+
+    return make
+
+
+@pytest.fixture
+def make_need(app, catalog) -> Callable[..., Any]:
+    """Factory: an open need for surgical masks at the company's location."""
+    from market.needs.models import Need
+
+    def make(org, item: str = "MASK-SURGICAL", quantity: int = 100, **kw: Any) -> Need:
+        fields: dict[str, Any] = {
+            "organization_id": org.id,
+            "item_id": catalog[item].id,
+            "quantity": quantity,
+            "latitude": org.latitude,
+            "longitude": org.longitude,
+            "status": "open",
+        }
+        fields.update(kw)
+        need = Need(**fields)
+        db.session.add(need)
+        db.session.commit()
+        return need
+
+    return make
+
+
+@pytest.fixture
+def login(client) -> Callable[[Any], None]:
+    """Log a user into the test client's cookie session (None logs out)."""
+
+    def do(user) -> None:
+        with client.session_transaction() as sess:
+            sess.clear()
+            if user is not None:
+                sess["_user_id"] = str(user.id)
+                sess["_fresh"] = True
+
+    return do
+
+
+@pytest.fixture
+def token_for(app) -> Callable[[Any], dict[str, str]]:
+    """Bearer headers for a user, through a stored API token."""
+    from market.accounts.models import ApiToken
+    from market.auth_loaders import hash_token
+    from market.common.types import utcnow
+
+    def make(user) -> dict[str, str]:
+        token = secrets.token_urlsafe(24)
+        db.session.add(
+            ApiToken(user_id=user.id, token_hash=hash_token(token), expires_at=utcnow() + timedelta(days=1))
+        )
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+@pytest.fixture
+def people(make_org, make_user) -> dict[str, Any]:
+    """The cast of the access matrix: two suppliers, a buyer, a coordinator, an admin."""
+    supplier_a = make_org(name="Supplier A", roles=("supplier",), sector="trade")
+    supplier_b = make_org(name="Supplier B", roles=("supplier",), sector="trade")
+    buyer = make_org(name="Buyer C", roles=("buyer",), sector="elder_care")
+    return {
+        "supplier_a_org": supplier_a,
+        "supplier_b_org": supplier_b,
+        "buyer_org": buyer,
+        "supplier_a": make_user(supplier_a),
+        "supplier_b": make_user(supplier_b),
+        "buyer": make_user(buyer),
+        "coordinator": make_user(None, role="coordinator"),
+        "admin": make_user(None, role="admin"),
+    }
