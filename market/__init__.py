@@ -15,6 +15,7 @@ AREAS = (
     "lots",
     "needs",
     "matching",
+    "allocations",
     "giftpacks",
     "reports",
     "audit",
