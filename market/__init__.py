@@ -23,7 +23,9 @@ AREAS = (
 )
 
 
-def create_app(config: type | dict[str, Any] | None = None) -> Flask:
+def create_app(
+    config: type | dict[str, Any] | None = None, overrides: dict[str, Any] | None = None
+) -> Flask:
     """Build the application: config, extensions, blueprints, error handlers, commands."""
     from market.config import config_from_env
 
@@ -33,6 +35,7 @@ def create_app(config: type | dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    app.config.update(overrides or {})
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set outside development")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

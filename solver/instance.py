@@ -15,6 +15,13 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
 
+def int_bincount(index: IntArray, values: IntArray, size: int) -> IntArray:
+    """Sum integer values per index exactly (np.bincount would go through float64)."""
+    out = np.zeros(size, dtype=np.int64)
+    np.add.at(out, index, values)
+    return out
+
+
 @dataclass(frozen=True)
 class Instance:
     """Lots and needs as parallel numpy arrays, items and cap groups as codes."""

@@ -45,8 +45,7 @@ def app_config() -> dict[str, Any]:
 @pytest.fixture
 def app(app_config):
     """A fresh application and database."""
-    app = create_app(TestConfig)
-    app.config.update(app_config)
+    app = create_app(TestConfig, overrides=app_config)
     with app.app_context():
         _reset_database(app)
         yield app
