@@ -67,6 +67,8 @@ def _item_codes(lots: Sequence[Lot], needs: Sequence[Need]) -> dict[str, int]:
 
 
 def _accepts(need: Need, codes: dict[str, int]) -> frozenset[int]:
+    if not need.substitutes:
+        return frozenset((codes[need.item],))
     accepted = {need.item, *need.substitutes}
     return frozenset(codes[name] for name in accepted if name in codes)
 
@@ -85,11 +87,23 @@ def _groups(
     return group, tuple(keys), caps
 
 
+def _floats(values: Sequence[object]) -> FloatArray:
+    return np.array([float(v) for v in values], dtype=np.float64)  # type: ignore[arg-type]
+
+
 def build_instance(lots: Sequence[Lot], needs: Sequence[Need], policy: Policy) -> Instance:
     """Index validated lots and needs into arrays (no checking is done here)."""
     codes = _item_codes(lots, needs)
     group, group_keys, group_cap = _groups(needs, policy)
-    cap_price = [math.inf if n.max_unit_price is None else n.max_unit_price for n in needs]
+    l_item, l_qty, l_price, l_lat, l_lon = (
+        zip(*[(x.item, x.quantity, x.unit_price, x.lat, x.lon) for x in lots], strict=True)
+        if lots else ((),) * 5
+    )
+    n_item, n_qty, n_tier, n_cap, n_lat, n_lon = (
+        zip(*[(x.item, x.quantity, x.tier, math.inf if x.max_unit_price is None
+               else x.max_unit_price, x.lat, x.lon) for x in needs], strict=True)
+        if needs else ((),) * 6
+    )
     return Instance(
         lots=tuple(lots),
         needs=tuple(needs),
@@ -97,17 +111,17 @@ def build_instance(lots: Sequence[Lot], needs: Sequence[Need], policy: Policy) -
         items=tuple(codes),
         lot_pos={lot.id: i for i, lot in enumerate(lots)},
         need_pos={need.id: i for i, need in enumerate(needs)},
-        lot_item=np.array([codes[lot.item] for lot in lots], dtype=np.int64),
-        lot_qty=np.array([int(lot.quantity) for lot in lots], dtype=np.int64),
-        lot_price=np.array([float(lot.unit_price) for lot in lots], dtype=np.float64),
-        lot_lat=np.array([float(lot.lat) for lot in lots], dtype=np.float64),
-        lot_lon=np.array([float(lot.lon) for lot in lots], dtype=np.float64),
-        need_item=np.array([codes[need.item] for need in needs], dtype=np.int64),
-        need_qty=np.array([int(need.quantity) for need in needs], dtype=np.int64),
-        need_tier=np.array([int(need.tier) for need in needs], dtype=np.int64),
-        need_price_cap=np.array([float(p) for p in cap_price], dtype=np.float64),
-        need_lat=np.array([float(need.lat) for need in needs], dtype=np.float64),
-        need_lon=np.array([float(need.lon) for need in needs], dtype=np.float64),
+        lot_item=np.array([codes[i] for i in l_item], dtype=np.int64),
+        lot_qty=np.array(l_qty, dtype=np.int64),
+        lot_price=_floats(l_price),
+        lot_lat=_floats(l_lat),
+        lot_lon=_floats(l_lon),
+        need_item=np.array([codes[i] for i in n_item], dtype=np.int64),
+        need_qty=np.array(n_qty, dtype=np.int64),
+        need_tier=np.array(n_tier, dtype=np.int64),
+        need_price_cap=_floats(n_cap),
+        need_lat=_floats(n_lat),
+        need_lon=_floats(n_lon),
         need_accepts=tuple(_accepts(need, codes) for need in needs),
         need_group=group,
         group_keys=group_keys,

@@ -21,12 +21,18 @@ MAX_FAIRNESS_STEPS = 10_000
 
 def is_int(value: object) -> bool:
     """Tell whether value is an integer (bool is not one)."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+    kind = type(value)
+    if kind is int:  # the common case, without the slow ABC check
+        return True
+    return kind is not bool and isinstance(value, numbers.Integral)
 
 
 def is_real(value: object) -> bool:
     """Tell whether value is a real number, Decimal included (bool is not one)."""
-    return isinstance(value, numbers.Real | Decimal) and not isinstance(value, bool)
+    kind = type(value)
+    if kind is float or kind is int:  # the common cases, without the slow ABC check
+        return True
+    return kind is not bool and isinstance(value, numbers.Real | Decimal)
 
 
 def _fail(who: str, name: str, rule: str, value: object) -> ValueError:

@@ -41,7 +41,9 @@ def ensure_visible(actor: User, org_id: int, what: str) -> None:
         raise NotFound(f"{what} not found.")
 
 
-def acting_organization(actor: User | None, role: str, organization_id: int | None = None) -> Organization:
+def acting_organization(
+    actor: User | None, role: str, organization_id: int | None = None
+) -> Organization:
     """The verified company a lot, need or application is for.
 
     A company user acts for their own company; a coordinator must name a verified
@@ -63,7 +65,9 @@ def acting_organization(actor: User | None, role: str, organization_id: int | No
         if organization_id is not None and organization_id != org.id:
             raise Forbidden("You can only act for your own company.")
     if not org.is_verified:
-        raise Forbidden(f"Company '{org.name}' is {org.status}; only verified companies may do this.")
+        raise Forbidden(
+            f"Company '{org.name}' is {org.status}; only verified companies may do this."
+        )
     if role not in org.roles:
         raise Forbidden(f"Company '{org.name}' is not registered as a {role}.")
     return org

@@ -1,23 +1,253 @@
-"""Placeholder pages; the accounts area replaces this file."""
+"""Pages of the accounts area: log in and out, register, the company page, filings."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+
+from market.accounts import organizations, services
+from market.accounts.forms import (
+    SECTOR_LABELS,
+    DecisionForm,
+    EmptyForm,
+    FilingForm,
+    LoginForm,
+    RegisterForm,
+    StatusForm,
+    TierForm,
+    apply_errors,
+    company_changes,
+)
+from market.accounts.models import ORG_STATUSES, SECTOR_TIERS
+from market.common.errors import Conflict, Invalid, NotAuthenticated
+from market.common.web import current_actor
+from market.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
 
+def _login_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None (no open redirects)."""
+    target = (target or "").strip()
+    parts = urlsplit(target)
+    if (not target.startswith("/") or target.startswith("//") or "\\" in target
+            or parts.scheme or parts.netloc):
+        return None
+    return target
+
+
+def home_for(user) -> str:
+    """Where a user lands after logging in."""
+    if user.is_coordinator:
+        if "reports.dashboard" in current_app.view_functions:
+            return url_for("reports.dashboard")
+        return url_for("accounts.filings")
+    return url_for("accounts.company")
+
+
+def _page_args() -> tuple[int, int]:
+    page = request.args.get("page", 1, type=int) or 1
+    per_page = request.args.get("per_page", current_app.config["PER_PAGE"], type=int) or 50
+    return max(page, 1), min(max(per_page, 1), current_app.config["MAX_PER_PAGE"])
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def login():
-    """Log in (placeholder)."""
-    return "login"
+    """Log in with e-mail and password, then go on to `next` or the user's start page."""
+    actor = current_actor()
+    if actor is not None and request.method == "GET":
+        return redirect(home_for(actor))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except NotAuthenticated:
+            flash(_("Wrong e-mail or password."), "error")
+        else:
+            login_user(user)
+            flash(_("Welcome, %(email)s.", email=user.email), "success")
+            return redirect(safe_next(form.next.data) or home_for(user))
+    return render_template("accounts/login.html", form=form)
 
 
 @bp.post("/logout")
 def logout():
-    """Log out (placeholder)."""
-    return "logout"
+    """Log out and return to the home page."""
+    logout_user()
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("public.home"))
 
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
-    """Register (placeholder)."""
-    return "register"
+    """Register a company and its first user; it waits for a coordinator's verification."""
+    form = RegisterForm()
+    status = 200
+    if form.validate_on_submit():
+        fields = company_changes(form)
+        try:
+            user, _org = services.register(
+                current_actor(), form.email.data, form.password.data, fields
+            )
+        except (Invalid, Conflict) as exc:
+            for message in apply_errors(form, exc.errors, exc.message):
+                flash(message, "error")
+            status = 422 if isinstance(exc, Invalid) else 409
+        else:
+            login_user(user)
+            flash(_("Your company is filed. A coordinator will verify it soon."), "success")
+            return redirect(url_for("accounts.company"))
+    elif request.method == "POST":
+        status = 422
+    return render_template("accounts/register.html", form=form), status
+
+
+def _filing_data(org) -> dict:
+    roles = "both" if len(org.roles) == 2 else (org.roles[0] if org.roles else "buyer")
+    names = ("name", "sector", "headcount", "address", "latitude", "longitude", "phone",
+             "credit_code")
+    return {**{n: getattr(org, n) for n in names}, "roles": roles}
+
+
+@bp.route("/company", methods=["GET", "POST"])
+@login_required
+def company():
+    """Show the user's company and let them fix its data (re-filing it when rejected)."""
+    actor = current_actor()
+    if actor.organization_id is None:
+        return redirect(home_for(actor))
+    org = organizations.get_organization(actor, actor.organization_id)
+    form = FilingForm(data=_filing_data(org))
+    if org.status not in ("pending", "rejected"):
+        # Identity fields are fixed once a coordinator has verified the company.
+        del form.credit_code
+        del form.roles
+    status = 200
+    if form.validate_on_submit():
+        changes = company_changes(form)
+        was_rejected = org.status == "rejected"
+        try:
+            organizations.update_organization(actor, org.id, changes)
+        except (Invalid, Conflict) as exc:
+            for message in apply_errors(form, exc.errors, exc.message):
+                flash(message, "error")
+            status = 422 if isinstance(exc, Invalid) else 409
+        else:
+            if was_rejected:
+                flash(_("Your company is filed again and waits for a coordinator."), "success")
+            else:
+                flash(_("Company data saved."), "success")
+            return redirect(url_for("accounts.company"))
+    elif request.method == "POST":
+        status = 422
+    return render_template(
+        "accounts/company.html", org=org, form=form, sector_labels=SECTOR_LABELS
+    ), status
+
+
+@bp.get("/filings")
+@login_required
+def filings():
+    """The coordinators' queue of pending company filings, oldest first."""
+    page_no, per_page = _page_args()
+    page = organizations.list_organizations(
+        current_actor(), status="pending", page=page_no, per_page=per_page
+    )
+    return render_template("accounts/filings.html", page=page, form=EmptyForm())
+
+
+@bp.post("/organizations/<int:org_id>/verification")
+@login_required
+def verify(org_id: int):
+    """Approve or reject a filing, then go back to where the coordinator was."""
+    form = DecisionForm()
+    back = safe_next(form.next.data) or url_for("accounts.filings")
+    if not form.validate_on_submit():
+        flash(_("Choose approve or reject."), "error")
+        return redirect(back)
+    try:
+        org = organizations.decide_filing(
+            current_actor(), org_id, form.decision.data, form.reason.data
+        )
+    except (Invalid, Conflict) as exc:
+        flash(exc.message, "error")
+        return redirect(back)
+    if org.status == "verified":
+        flash(_("%(name)s is verified.", name=org.name), "success")
+    else:
+        flash(_("%(name)s is rejected.", name=org.name), "success")
+    return redirect(back)
+
+
+@bp.get("/organizations", endpoint="organizations")
+@login_required
+def organizations_list():
+    """All companies for coordinators, filtered by status, sector or name."""
+    page_no, per_page = _page_args()
+    status = request.args.get("status") or None
+    sector = request.args.get("sector") or None
+    q = request.args.get("q") or None
+    page = organizations.list_organizations(
+        current_actor(),
+        status=status if status in ORG_STATUSES else None,
+        sector=sector if sector in SECTOR_TIERS else None,
+        q=q,
+        page=page_no,
+        per_page=per_page,
+    )
+    return render_template(
+        "accounts/organizations.html", page=page, statuses=ORG_STATUSES,
+        sectors=SECTOR_TIERS, filters={"status": status, "sector": sector, "q": q},
+    )
+
+
+@bp.get("/organizations/<int:org_id>")
+@login_required
+def organization(org_id: int):
+    """A coordinator's view of one company: data, users, tier override, suspension, history."""
+    detail = organizations.organization_detail(current_actor(), org_id)
+    org = detail["organization"]
+    tier_form = TierForm(data={"tier": str(org.tier) if org.tier_overridden else ""})
+    return render_template(
+        "accounts/organization.html", **detail, tier_form=tier_form, form=EmptyForm(),
+        sector_tiers=SECTOR_TIERS, sector_labels=SECTOR_LABELS,
+    )
+
+
+@bp.post("/organizations/<int:org_id>/tier")
+@login_required
+def organization_tier(org_id: int):
+    """Override a company's priority tier, or return it to its sector's tier."""
+    form = TierForm()
+    if form.validate_on_submit():
+        tier = int(form.tier.data) if form.tier.data else None
+        organizations.update_organization(current_actor(), org_id, {"tier": tier})
+        flash(_("Priority tier saved."), "success")
+    else:
+        flash(_("Choose a tier from 1 to 4."), "error")
+    return redirect(url_for("accounts.organization", org_id=org_id))
+
+
+@bp.post("/organizations/<int:org_id>/status")
+@login_required
+def organization_status(org_id: int):
+    """Suspend or reinstate a company."""
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            org = organizations.update_organization(
+                current_actor(), org_id, {"status": form.status.data}
+            )
+        except (Invalid, Conflict) as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("%(name)s is now %(status)s.", name=org.name, status=org.status), "success")
+    return redirect(url_for("accounts.organization", org_id=org_id))

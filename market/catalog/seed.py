@@ -24,7 +24,7 @@ STANDARD_ITEMS: tuple[tuple[str, str, str, str, str, str, tuple[str, ...]], ...]
 
 
 def seed_catalog() -> int:
-    """Insert the standard items that are missing and link substitutes; returns how many were added."""
+    """Insert the missing standard items and link substitutes; return how many were added."""
     existing = {i.sku: i for i in db.session.scalars(sa.select(Item))}
     added = 0
     for sku, name, name_zh, category, unit, daily, _subs in STANDARD_ITEMS:

@@ -6,6 +6,7 @@ from typing import Any
 
 import flask_smorest
 from flask import render_template, request
+from webargs.flaskparser import FlaskParser, abort
 from werkzeug.exceptions import HTTPException
 
 from market.common.errors import ServiceError
@@ -84,5 +85,14 @@ def handle_service_error(error: ServiceError):
     return render_template("error.html", code=error.status, message=error.message), error.status
 
 
+class JsonParser(FlaskParser):
+    """webargs' parser, answering 422 (not 400) for a body that is not valid JSON."""
+
+    def _handle_invalid_json_error(self, error, req, *args, **kwargs):
+        abort(422, exc=error, messages={"json": ["Invalid JSON body."]})
+
+
 class Blueprint(flask_smorest.Blueprint):
     """An API blueprint of one area."""
+
+    ARGUMENTS_PARSER = JsonParser()

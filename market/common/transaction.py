@@ -31,6 +31,6 @@ def begin_write() -> None:
     and then both reserve it; on PostgreSQL it is an ordinary transaction and the caller
     locks rows with `SELECT … FOR UPDATE`.
     """
-    if db.session.in_transaction():
+    if db.session().in_transaction():  # the scoped_session proxy lacks in_transaction()
         db.session.commit()  # end the read snapshot opened while loading the user
     db.session.connection(execution_options={"sqlite_immediate": True})

@@ -60,6 +60,16 @@ class GiftPackApplication(db.Model):
     """A buyer's request for a gift pack; one `waiting` application per company."""
 
     __tablename__ = "gift_pack_applications"
+    __table_args__ = (
+        # Enforces "one waiting application per company" even under concurrent requests.
+        sa.Index(
+            "uq_gift_pack_applications_waiting",
+            "organization_id",
+            unique=True,
+            postgresql_where=sa.text("status = 'waiting'"),
+            sqlite_where=sa.text("status = 'waiting'"),
+        ),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     organization_id: so.Mapped[int] = so.mapped_column(
@@ -89,6 +99,8 @@ class GiftPack(db.Model):
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="proposed", index=True)
     decision_note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
     receipt_note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    # Units the recipient reported receiving, over all components (set on receipt).
+    received_quantity: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
     decided_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     decided_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     shipped_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

@@ -30,7 +30,9 @@ class Need(db.Model):
     __tablename__ = "needs"
     __table_args__ = (
         sa.CheckConstraint("quantity > 0", name="need_quantity_positive"),
-        sa.CheckConstraint("allocated >= 0 AND allocated <= quantity", name="need_allocated_bounds"),
+        sa.CheckConstraint(
+            "allocated >= 0 AND allocated <= quantity", name="need_allocated_bounds"
+        ),
         sa.Index("ix_needs_status_item", "status", "item_id"),
     )
 

@@ -1,6 +1,7 @@
 """The public home page: what the platform is and live totals, without company names."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template
+from flask_babel import gettext as _
 
 bp = Blueprint("public", __name__)
 
@@ -10,4 +11,18 @@ def home():
     """Show what the platform is, public totals, and the way in."""
     from market.reports.public import public_totals
 
-    return render_template("public/home.html", totals=public_totals())
+    totals = public_totals()
+    items = totals["items"]
+    totals["supply_units"] = sum(row["supply"] for row in items)
+    totals["demand_units"] = sum(row["demand"] for row in items)
+    totals["delivered_units"] = sum(row["delivered"] for row in items)
+    chart = {
+        "labels": [row["item"] for row in items],
+        # a log axis cannot show 0: leave those bars out rather than break the chart
+        "supply": [row["supply"] or None for row in items],
+        "demand": [row["demand"] or None for row in items],
+        "text": {"supply": _("Stock available"), "demand": _("Open demand")},
+    }
+    return render_template(
+        "public/home.html", totals=totals, chart=chart, url_endpoints=current_app.view_functions
+    )

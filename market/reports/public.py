@@ -9,11 +9,14 @@ import sqlalchemy as sa
 from market.catalog.models import Item
 from market.extensions import db
 from market.lots.models import Lot
+from market.matching.models import Allocation
 from market.needs.models import MATCHABLE_NEED_STATUSES, Need
+
+DELIVERED_STATUSES = ("received", "disputed")
 
 
 def public_totals() -> dict[str, Any]:
-    """Per-item available stock and open demand, aggregated in SQL."""
+    """Per-item available stock, open demand and delivered units, aggregated in SQL."""
     supply = (
         sa.select(Lot.item_id, sa.func.sum(Lot.quantity - Lot.reserved).label("units"))
         .where(Lot.status == "active")
@@ -26,14 +29,40 @@ def public_totals() -> dict[str, Any]:
         .group_by(Need.item_id)
         .subquery()
     )
+    delivered = (
+        sa.select(
+            Allocation.item_id,
+            sa.func.sum(sa.func.coalesce(Allocation.received_quantity, Allocation.quantity))
+            .label("units"),
+        )
+        .where(Allocation.status.in_(DELIVERED_STATUSES))
+        .group_by(Allocation.item_id)
+        .subquery()
+    )
     rows = db.session.execute(
-        sa.select(Item.sku, Item.name, Item.unit, supply.c.units, demand.c.units)
+        sa.select(Item.sku, Item.name, Item.unit, supply.c.units, demand.c.units, delivered.c.units)
         .outerjoin(supply, supply.c.item_id == Item.id)
         .outerjoin(demand, demand.c.item_id == Item.id)
+        .outerjoin(delivered, delivered.c.item_id == Item.id)
         .order_by(Item.sku)
     ).all()
     items = [
-        {"item": sku, "name": name, "unit": unit, "supply": int(s or 0), "demand": int(d or 0)}
-        for sku, name, unit, s, d in rows
+        {
+            "item": sku, "name": name, "unit": unit,
+            "supply": int(s or 0), "demand": int(d or 0), "delivered": int(r or 0),
+        }
+        for sku, name, unit, s, d, r in rows
     ]
     return {"items": items}
+
+
+def public_report() -> dict[str, Any]:
+    """The district totals per item and per tier for anyone: figures only, no company names."""
+    from market.reports.services import item_totals, tier_totals
+
+    items = [
+        {key: row[key] for key in ("item", "name", "unit", "supply", "demand", "allocated",
+                                   "shipped", "received", "fill_rate")}
+        for row in item_totals()
+    ]
+    return {"items": items, "tiers": tier_totals()}

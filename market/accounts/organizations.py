@@ -1,0 +1,199 @@
+"""Companies: the coordinators' filing queue, decisions, tier overrides and company edits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from market.accounts.access import ensure_visible, require_coordinator, require_user
+from market.accounts.models import ORG_STATUSES, SECTOR_TIERS, Organization, User
+from market.accounts.rules import CONTACT_FIELDS, FILING_FIELDS, ORG_SNAPSHOT, org_field_errors
+from market.audit.services import record, snapshot
+from market.common.errors import Conflict, Forbidden, Invalid, NotFound
+from market.common.pagination import PageResult, paginate
+from market.common.transaction import unit_of_work
+from market.common.types import utcnow
+from market.extensions import db
+from market.notifications.services import notify_organization
+
+COORDINATOR_FIELDS = ("tier", "status")
+# Statuses a coordinator may set directly; rejecting needs a reason (the verification call).
+SETTABLE_STATUSES = ("verified", "suspended")
+
+
+def get_organization(actor: User | None, org_id: int) -> Organization:
+    """A company, for a coordinator or the company's own users (404 for anybody else)."""
+    actor = require_user(actor)
+    ensure_visible(actor, org_id, "Organization")
+    org = db.session.get(Organization, org_id)
+    if org is None:
+        raise NotFound("Organization not found.")
+    return org
+
+
+def list_organizations(
+    actor: User | None,
+    status: str | None = None,
+    sector: str | None = None,
+    q: str | None = None,
+    page: int = 1,
+    per_page: int = 50,
+) -> PageResult:
+    """Companies for coordinators, oldest filing first, filtered by status, sector or name."""
+    require_coordinator(actor)
+    stmt = sa.select(Organization).order_by(Organization.created_at, Organization.id)
+    if status:
+        if status not in ORG_STATUSES:
+            allowed = ", ".join(ORG_STATUSES)
+            raise Invalid.field("status", f"must be one of {allowed}, got {status!r}")
+        stmt = stmt.where(Organization.status == status)
+    if sector:
+        stmt = stmt.where(Organization.sector == sector)
+    if q:
+        stmt = stmt.where(Organization.name.ilike(f"%{q.strip()}%"))
+    return paginate(stmt, page, per_page)
+
+
+def count_pending(actor: User | None) -> int:
+    """How many filings wait for a decision."""
+    require_coordinator(actor)
+    query = sa.select(sa.func.count()).where(Organization.status == "pending")
+    return db.session.scalar(query) or 0
+
+
+def _locked(org_id: int) -> Organization:
+    """Load a company for an update, locking its row on PostgreSQL."""
+    org = db.session.scalar(
+        sa.select(Organization).where(Organization.id == org_id).with_for_update()
+    )
+    if org is None:
+        raise NotFound("Organization not found.")
+    return org
+
+
+def decide_filing(
+    actor: User | None, org_id: int, decision: str, reason: str | None = None
+) -> Organization:
+    """Approve or reject a pending filing (a rejection needs a reason); tell the company."""
+    actor = require_coordinator(actor)
+    reason = (reason or "").strip() or None
+    if decision not in ("approve", "reject"):
+        raise Invalid.field("decision", f"must be approve or reject, got {decision!r}")
+    if decision == "reject" and not reason:
+        raise Invalid.field("reason", "is required when rejecting a filing")
+    with unit_of_work():
+        org = _locked(org_id)
+        if org.status != "pending":
+            raise Conflict(f"Company '{org.name}' is {org.status}, not pending; nothing to decide.")
+        before = snapshot(org, ORG_SNAPSHOT)
+        if decision == "approve":
+            org.status, org.rejection_reason, org.verified_at = "verified", None, utcnow()
+            subject = "Your company filing was approved"
+            body = f"{org.name} is verified: you can now list stock, post needs and apply."
+        else:
+            org.status, org.rejection_reason = "rejected", reason
+            subject = "Your company filing was rejected"
+            body = f"{org.name} was not verified. Reason: {reason}. Fix the data and file again."
+        record(actor, f"organization.{'approved' if decision == 'approve' else 'rejected'}",
+               "organization", org.id, before, snapshot(org, ORG_SNAPSHOT))
+        # Notifications are stored in English: the recipient's language is unknown here.
+        notify_organization(org, subject, body)
+    return org
+
+
+def update_organization(actor: User | None, org_id: int, changes: dict[str, Any]) -> Organization:
+    """Edit a company: coordinators set tier and status; its users edit contact data and re-file."""
+    actor = require_user(actor)
+    ensure_visible(actor, org_id, "Organization")
+    if not actor.is_coordinator:
+        refused = [name for name in COORDINATOR_FIELDS if name in changes]
+        if refused:
+            raise Forbidden(f"Only coordinators may change {', '.join(refused)}.")
+    errors = org_field_errors({k: v for k, v in changes.items() if k != "tier"})
+    if errors:
+        detail = "; ".join(f"{k}: {v[0]}" for k, v in errors.items())
+        raise Invalid(f"Invalid company data: {detail}", errors)
+    with unit_of_work():
+        org = _locked(org_id)
+        before = snapshot(org, ORG_SNAPSHOT)
+        _apply_fields(org, changes)
+        action = "organization.updated"
+        if actor.is_coordinator:
+            _apply_coordinator_fields(org, changes)
+        elif org.status == "rejected":
+            org.status, org.rejection_reason = "pending", None
+            action = "organization.refiled"
+        after = snapshot(org, ORG_SNAPSHOT)
+        if after != before or action == "organization.refiled":
+            record(actor, action, "organization", org.id, before, after)
+        if actor.is_coordinator and after["status"] != before["status"]:
+            notify_organization(
+                org, f"Your company is now {org.status}",
+                f"A district coordinator set {org.name} to {org.status}.",
+            )
+    return org
+
+
+def _apply_fields(org: Organization, changes: dict[str, Any]) -> None:
+    """Copy contact fields, and identity fields while the company is not yet verified."""
+    identity = [name for name in FILING_FIELDS if name in changes]
+    if identity and org.status not in ("pending", "rejected"):
+        raise Conflict(
+            f"{', '.join(identity)} of a {org.status} company cannot be changed here; "
+            "contact your district office."
+        )
+    if "credit_code" in changes:
+        code = changes["credit_code"].upper()
+        clash = db.session.scalar(
+            sa.select(Organization.id).where(
+                Organization.credit_code == code, Organization.id != org.id
+            )
+        )
+        if clash is not None:
+            raise Conflict(f"credit_code: {code} is already registered.",
+                           {"credit_code": [f"{code} is already registered"]})
+        org.credit_code = code
+    if "roles" in changes:
+        org.is_supplier, org.is_buyer = "supplier" in changes["roles"], "buyer" in changes["roles"]
+    for name in CONTACT_FIELDS:
+        if name in changes:
+            value = changes[name]
+            setattr(org, name, value.strip() if isinstance(value, str) else value)
+    if "sector" in changes and not org.tier_overridden:
+        org.tier = SECTOR_TIERS[org.sector]
+
+
+def _apply_coordinator_fields(org: Organization, changes: dict[str, Any]) -> None:
+    """Override or restore the tier, suspend or reinstate the company."""
+    if "tier" in changes:
+        tier = changes["tier"]
+        if tier is None:
+            org.tier, org.tier_overridden = SECTOR_TIERS[org.sector], False
+        elif isinstance(tier, bool) or not isinstance(tier, int) or not 1 <= tier <= 4:
+            raise Invalid.field("tier", f"must be 1 to 4, got {tier!r}")
+        else:
+            org.tier, org.tier_overridden = tier, True
+    status = changes.get("status")
+    if status is None or status == org.status:
+        return
+    if status not in SETTABLE_STATUSES:
+        raise Invalid.field("status", f"must be verified or suspended, got {status!r}")
+    if status == "verified" and org.status == "rejected":
+        raise Conflict("A rejected company must re-file before it can be verified.")
+    if status == "verified" and org.verified_at is None:
+        org.verified_at = utcnow()
+    org.status = status
+    if status == "verified":
+        org.rejection_reason = None
+
+
+def organization_detail(actor: User | None, org_id: int) -> dict[str, Any]:
+    """A company with its users and latest audit entries, for a coordinator's detail page."""
+    from market.audit.queries import list_entries
+
+    actor = require_coordinator(actor)
+    org = get_organization(actor, org_id)
+    users = db.session.scalars(sa.select(User).where(User.organization_id == org.id)).all()
+    history = list_entries(actor, entity="organization", entity_id=org.id, per_page=20)
+    return {"organization": org, "users": list(users), "history": history.items}

@@ -1,0 +1,93 @@
+"""The rules a company's filing must follow, shared by the API schemas, forms and services."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import marshmallow as ma
+from flask import current_app
+
+from market.accounts.credit_code import credit_code_error
+from market.accounts.models import SECTOR_TIERS
+
+ROLES = ("supplier", "buyer")
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-()]{4,38}$")
+MAX_PASSWORD_LENGTH = 128
+CONTACT_FIELDS = ("name", "address", "latitude", "longitude", "phone", "headcount", "sector")
+# Identity fields a company may still correct while nobody has verified it.
+FILING_FIELDS = ("credit_code", "roles")
+ORG_SNAPSHOT = (
+    "name", "credit_code", "is_supplier", "is_buyer", "sector", "tier", "tier_overridden",
+    "headcount", "address", "latitude", "longitude", "phone", "status", "rejection_reason",
+)
+
+
+def email_error(email: Any) -> str | None:
+    """Why `email` is not an e-mail address, or None."""
+    try:
+        ma.validate.Email()(email)
+    except (ma.ValidationError, TypeError):
+        return f"must be an e-mail address, got {email!r}"
+    return None if len(email) <= 254 else "must be at most 254 characters"
+
+
+def password_error(password: Any) -> str | None:
+    """Why a password is unacceptable (too short or too long), or None."""
+    if not isinstance(password, str):
+        return "must be a string"
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(password) < minimum:
+        return f"must be at least {minimum} characters, got {len(password)}"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"must be at most {MAX_PASSWORD_LENGTH} characters, got {len(password)}"
+    return None
+
+
+def sector_error(sector: Any) -> str | None:
+    """Why `sector` is not one of the sector codes, or None."""
+    if sector not in SECTOR_TIERS:
+        return f"must be one of {', '.join(SECTOR_TIERS)}, got {sector!r}"
+    return None
+
+
+def roles_error(roles: Any) -> str | None:
+    """Why `roles` is not ["supplier"], ["buyer"] or both, or None."""
+    if not isinstance(roles, list | tuple) or not roles:
+        return f"must be a list with supplier, buyer or both, got {roles!r}"
+    unknown = [r for r in roles if r not in ROLES]
+    if unknown:
+        return f"unknown role {unknown[0]!r}; use supplier and/or buyer"
+    return None
+
+
+def phone_error(phone: Any) -> str | None:
+    """Why `phone` does not look like a phone number, or None."""
+    if not isinstance(phone, str) or not PHONE_RE.match(phone.strip()):
+        return f"must be a phone number (digits, spaces, +, -), got {phone!r}"
+    return None
+
+
+def org_field_errors(fields: dict[str, Any]) -> dict[str, list[str]]:
+    """Check the rule-bound fields present in `fields`; returns `{field: [message]}`."""
+    checks = {
+        "credit_code": credit_code_error,
+        "sector": sector_error,
+        "roles": roles_error,
+        "phone": phone_error,
+    }
+    errors: dict[str, list[str]] = {}
+    for name, check in checks.items():
+        if name in fields:
+            message = check(fields[name])
+            if message:
+                errors[name] = [message]
+    headcount = fields.get("headcount")
+    if "headcount" in fields and (
+        isinstance(headcount, bool) or not isinstance(headcount, int) or headcount < 1
+    ):
+        errors["headcount"] = [f"must be a whole number of at least 1, got {headcount!r}"]
+    for name in ("name", "address"):
+        if name in fields and not str(fields[name] or "").strip():
+            errors[name] = ["must not be blank"]
+    return errors

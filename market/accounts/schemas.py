@@ -1,0 +1,208 @@
+"""Marshmallow schemas of the accounts API: registration, tokens, companies."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from market.accounts.models import ORG_STATUSES, SECTOR_TIERS
+from market.accounts.rules import (
+    ROLES,
+    credit_code_error,
+    password_error,
+    phone_error,
+    sector_error,
+)
+from market.common.pagination import PageArgsSchema
+from market.common.schemas import Latitude, Longitude, Quantity
+
+
+def _raise_if(message: str | None) -> None:
+    if message:
+        raise ma.ValidationError(message)
+
+
+class Text(ma.fields.String):
+    """A string that is stripped and must not be blank."""
+
+    def __init__(self, max_length: int, **kwargs):
+        kwargs.setdefault(
+            "validate",
+            ma.validate.Length(min=1, max=max_length, error="must be 1 to {max} characters"),
+        )
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class CreditCode(ma.fields.String):
+    """An 18-character unified social credit code with a valid check digit, upper-cased."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        code = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        _raise_if(credit_code_error(code))
+        return code
+
+
+class Sector(ma.fields.String):
+    """One of the sector codes of PRODUCT.md."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        sector = super()._deserialize(value, attr, data, **kwargs)
+        _raise_if(sector_error(sector))
+        return sector
+
+
+class Phone(ma.fields.String):
+    """A contact phone number."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        phone = super()._deserialize(value, attr, data, **kwargs).strip()
+        _raise_if(phone_error(phone))
+        return phone
+
+
+def _roles_field(**kwargs) -> ma.fields.List:
+    return ma.fields.List(
+        ma.fields.String(
+            validate=ma.validate.OneOf(ROLES, error="must be supplier or buyer, got {input!r}")
+        ),
+        validate=ma.validate.Length(min=1, max=2, error="name supplier, buyer or both"),
+        **kwargs,
+    )
+
+
+class OrganizationInSchema(ma.Schema):
+    """The company part of a registration."""
+
+    name = Text(200, required=True)
+    credit_code = CreditCode(required=True, metadata={"description": "GB 32100-2015 code"})
+    roles = _roles_field(required=True)
+    sector = Sector(required=True, metadata={"enum": list(SECTOR_TIERS)})
+    headcount = Quantity(required=True)
+    address = Text(300, required=True)
+    latitude = Latitude(required=True)
+    longitude = Longitude(required=True)
+    phone = Phone(required=True)
+
+
+class RegisterSchema(ma.Schema):
+    """`POST /auth/register`: the first user and their company."""
+
+    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
+    password = ma.fields.String(required=True)
+    organization = ma.fields.Nested(OrganizationInSchema, required=True)
+
+    @ma.validates("password")
+    def check_password(self, value: str, **_kwargs) -> None:
+        """Enforce the configured minimum length."""
+        _raise_if(password_error(value))
+
+
+class TokenRequestSchema(ma.Schema):
+    """`POST /auth/tokens`: credentials."""
+
+    email = ma.fields.String(required=True)
+    password = ma.fields.String(required=True)
+
+
+class TokenSchema(ma.Schema):
+    """A freshly issued bearer token (shown once)."""
+
+    token = ma.fields.String()
+    expires_at = ma.fields.AwareDateTime()
+
+
+class UserSchema(ma.Schema):
+    """A user as the API shows it."""
+
+    id = ma.fields.Integer()
+    email = ma.fields.String()
+    role = ma.fields.String()
+    organization_id = ma.fields.Integer(allow_none=True)
+
+
+class OrganizationSchema(ma.Schema):
+    """A company as the API shows it."""
+
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    credit_code = ma.fields.String()
+    roles = ma.fields.List(ma.fields.String())
+    sector = ma.fields.String()
+    tier = ma.fields.Integer()
+    tier_overridden = ma.fields.Boolean()
+    headcount = ma.fields.Integer()
+    address = ma.fields.String()
+    latitude = ma.fields.Float()
+    longitude = ma.fields.Float()
+    phone = ma.fields.String()
+    status = ma.fields.String()
+    rejection_reason = ma.fields.String(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+    updated_at = ma.fields.AwareDateTime()
+    verified_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class RegistrationSchema(ma.Schema):
+    """The answer to a registration."""
+
+    user = ma.fields.Nested(UserSchema)
+    organization = ma.fields.Nested(OrganizationSchema)
+
+
+class MeSchema(ma.Schema):
+    """`GET /me`: the user and their company (none for coordinators)."""
+
+    user = ma.fields.Nested(UserSchema)
+    organization = ma.fields.Nested(OrganizationSchema, allow_none=True)
+
+
+class OrganizationListArgsSchema(PageArgsSchema):
+    """Filters of `GET /organizations`."""
+
+    status = ma.fields.String(
+        validate=ma.validate.OneOf(ORG_STATUSES, error="must be one of {choices}, got {input!r}")
+    )
+    sector = Sector()
+    q = ma.fields.String(metadata={"description": "part of the company name"})
+
+
+class VerificationSchema(ma.Schema):
+    """`POST /organizations/{id}/verification`: a coordinator's decision."""
+
+    decision = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(
+            ("approve", "reject"), error="must be approve or reject, got {input!r}"
+        ),
+    )
+    reason = ma.fields.String(
+        allow_none=True, validate=ma.validate.Length(max=500, error="at most {max} characters")
+    )
+
+
+class OrganizationPatchSchema(ma.Schema):
+    """`PATCH /organizations/{id}`: contact fields (own users) or tier and status (coordinators)."""
+
+    name = Text(200)
+    address = Text(300)
+    latitude = Latitude()
+    longitude = Longitude()
+    phone = Phone()
+    headcount = Quantity()
+    sector = Sector()
+    credit_code = CreditCode(metadata={"description": "only while pending or rejected"})
+    roles = _roles_field(metadata={"description": "only while pending or rejected"})
+    tier = ma.fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=ma.validate.Range(min=1, max=4, error="must be 1 to 4, got {input}"),
+        metadata={"description": "coordinators; null goes back to the sector's tier"},
+    )
+    status = ma.fields.String(
+        validate=ma.validate.OneOf(
+            ("verified", "suspended"), error="must be verified or suspended, got {input!r}"
+        ),
+        metadata={"description": "coordinators"},
+    )

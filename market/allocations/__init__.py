@@ -1,0 +1,1 @@
+"""The allocations area: review, approval and fulfilment of proposed deliveries."""

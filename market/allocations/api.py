@@ -1,0 +1,134 @@
+"""REST endpoints of allocations: list, export, approve, reject, ship, receive, cancel."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from flask import Response, stream_with_context
+
+from market.allocations import services
+from market.allocations.schemas import (
+    AllocationApproveSchema,
+    AllocationBulkApproveSchema,
+    AllocationBulkResultSchema,
+    AllocationCancelSchema,
+    AllocationFilterArgsSchema,
+    AllocationListArgsSchema,
+    AllocationReceiveSchema,
+    AllocationRejectSchema,
+    AllocationSchema,
+)
+from market.common.api import Blueprint
+from market.common.web import current_actor
+
+# The CSV export lives at /api/v1/allocations.csv, beside /api/v1/allocations, so the
+# blueprint has no prefix of its own and every path spells out "/allocations".
+blp = Blueprint(
+    "allocations_api",
+    __name__,
+    url_prefix="",
+    description="Allocation lines: review, approval and fulfilment",
+)
+
+CSV_COLUMNS = (
+    "id", "run_id", "lot_id", "need_id", "item", "supplier_id", "supplier", "buyer_id", "buyer",
+    "quantity", "received_quantity", "unit_price", "distance_km", "tier", "fill_rate", "status",
+    "reasons",
+)
+
+
+@blp.route("/allocations")
+@blp.arguments(AllocationListArgsSchema, location="query")
+@blp.response(200, AllocationSchema(many=True))
+def list_allocations(args):
+    """List allocations: coordinators all, companies their own once approved."""
+    page, per_page = args.pop("page"), args.pop("per_page")
+    result = services.list_allocations(current_actor(), args, page, per_page)
+    return result.items, 200, result.header()
+
+
+@blp.route("/allocations.csv")
+@blp.arguments(AllocationFilterArgsSchema, location="query")
+@blp.response(200, content_type="text/csv")
+def export_csv(args):
+    """Export the allocations the caller may see as CSV, with a header row."""
+    rows = services.iter_allocations(current_actor(), args)
+    return Response(
+        stream_with_context(_csv_lines(rows)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=allocations.csv"},
+    )
+
+
+def _csv_lines(rows: Iterator) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for n, a in enumerate(rows, start=1):
+        writer.writerow(
+            (a.id, a.run_id, a.lot_id, a.need_id, a.item.sku, a.supplier_id, a.supplier.name,
+             a.buyer_id, a.buyer.name, a.quantity, a.received_quantity,
+             "" if a.unit_price is None else f"{a.unit_price:.2f}", a.distance_km, a.tier,
+             a.fill_rate, a.status, "; ".join(a.reasons or ()))
+        )
+        if n % 200 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+@blp.route("/allocations/<int:allocation_id>")
+@blp.response(200, AllocationSchema)
+def get_allocation(allocation_id):
+    """One allocation (404 when it is not the caller's)."""
+    return services.get_allocation(current_actor(), allocation_id)
+
+
+@blp.route("/allocations/<int:allocation_id>/approve", methods=["POST"])
+@blp.arguments(AllocationApproveSchema)
+@blp.response(200, AllocationSchema)
+def approve(args, allocation_id):
+    """Approve a proposed line, optionally with a lower quantity."""
+    return services.approve(current_actor(), allocation_id, args.get("quantity"))
+
+
+@blp.route("/allocations/<int:allocation_id>/reject", methods=["POST"])
+@blp.arguments(AllocationRejectSchema)
+@blp.response(200, AllocationSchema)
+def reject(args, allocation_id):
+    """Reject a proposed line with a reason."""
+    return services.reject(current_actor(), allocation_id, args["reason"])
+
+
+@blp.route("/allocations/approve", methods=["POST"])
+@blp.arguments(AllocationBulkApproveSchema)
+@blp.response(200, AllocationBulkResultSchema)
+def bulk_approve(args):
+    """Approve many lines, each in its own transaction."""
+    return services.bulk_approve(current_actor(), args["ids"])
+
+
+@blp.route("/allocations/<int:allocation_id>/ship", methods=["POST"])
+@blp.response(200, AllocationSchema)
+def ship(allocation_id):
+    """Mark an approved line shipped (the supplier's users, or a coordinator)."""
+    return services.ship(current_actor(), allocation_id)
+
+
+@blp.route("/allocations/<int:allocation_id>/receive", methods=["POST"])
+@blp.arguments(AllocationReceiveSchema)
+@blp.response(200, AllocationSchema)
+def receive(args, allocation_id):
+    """Confirm receipt, or report a short delivery with the quantity and a note."""
+    return services.receive(current_actor(), allocation_id, args.get("quantity"), args.get("note"))
+
+
+@blp.route("/allocations/<int:allocation_id>/cancel", methods=["POST"])
+@blp.arguments(AllocationCancelSchema)
+@blp.response(200, AllocationSchema)
+def cancel(args, allocation_id):
+    """Cancel an approved, unshipped line and release its reservation (coordinators)."""
+    return services.cancel(current_actor(), allocation_id, args.get("reason"))

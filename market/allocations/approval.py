@@ -1,0 +1,139 @@
+"""Coordinator decisions on proposed allocations: approve (reserving stock), reject, bulk."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from market.accounts.access import require_coordinator
+from market.accounts.models import User
+from market.allocations.stock import (
+    load_allocation,
+    lock_lot,
+    lock_need,
+    move_status,
+    reserve,
+    start_write,
+)
+from market.audit import services as audit
+from market.common.errors import Conflict, Invalid, ServiceError
+from market.common.transaction import unit_of_work
+from market.common.types import utcnow
+from market.lots.models import Lot
+from market.matching.models import Allocation
+from market.needs.models import Need
+from market.notifications.services import notify_organization
+
+AUDIT_FIELDS = ("status", "quantity", "received_quantity", "decision_note", "receipt_note")
+MAX_NOTE = 500
+
+
+def approve(actor: User | None, allocation_id: int, quantity: int | None = None) -> Allocation:
+    """Approve a proposed line, optionally lowering it, reserving the lot and need atomically.
+
+    The lot and the need are locked and re-checked inside one transaction: when either no
+    longer has enough left the approval fails with 409 naming the shortfall and nothing
+    changes.
+    """
+    actor = require_coordinator(actor)
+    actor_id = actor.id
+    with unit_of_work():
+        start_write()
+        allocation = load_allocation(allocation_id)
+        lot = lock_lot(allocation.lot_id)
+        need = lock_need(allocation.need_id)
+        amount = _approved_quantity(allocation, quantity)
+        before = audit.snapshot(allocation, AUDIT_FIELDS)
+        move_status(
+            allocation,
+            "proposed",
+            "approved",
+            {"status": "approved", "quantity": amount, "decided_by_id": actor_id,
+             "decided_at": utcnow()},
+        )
+        _ensure_open(lot, need)
+        reserve(lot, need, amount, allocation.item.sku)
+        after = audit.snapshot(allocation, AUDIT_FIELDS)
+        after.update(lot_reserved=lot.reserved, need_allocated=need.allocated)
+        audit.record(actor, "allocation.approve", "allocation", allocation.id, before, after)
+        _notify_approved(allocation, lot, need)
+    return allocation
+
+
+def _approved_quantity(allocation: Allocation, quantity: int | None) -> int:
+    if quantity is None:
+        return allocation.quantity
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        raise Invalid.field("quantity", f"must be a whole number of at least 1, got {quantity!r}")
+    if quantity > allocation.quantity:
+        raise Invalid.field(
+            "quantity",
+            f"may only lower the proposed {allocation.quantity}, got {quantity}",
+        )
+    return quantity
+
+
+def _ensure_open(lot: Lot, need: Need) -> None:
+    if lot.status != "active":
+        raise Conflict(f"Lot {lot.id} is {lot.status}; only active lots can be allocated.")
+    if need.status not in ("open", "partially_allocated"):
+        state = need.status.replace("_", " ")
+        raise Conflict(f"Need {need.id} is {state}; it takes no more units.")
+
+
+def _notify_approved(allocation: Allocation, lot: Lot, need: Need) -> None:
+    supplier, buyer = allocation.supplier, allocation.buyer
+    what = f"{allocation.quantity} {allocation.item.unit} of {allocation.item.sku}"
+    notify_organization(
+        supplier,
+        f"Allocation #{allocation.id} approved: ship {what} to {buyer.name}",
+        f"A coordinator approved allocation #{allocation.id}: {what} from your lot {lot.id} "
+        f"to {buyer.name}.\nContact: {buyer.name}, phone {buyer.phone}, "
+        f"deliver to {need.address or buyer.address}.",
+    )
+    notify_organization(
+        buyer,
+        f"Allocation #{allocation.id} approved: {what} from {supplier.name}",
+        f"A coordinator approved allocation #{allocation.id}: {what} for your need {need.id} "
+        f"from {supplier.name}.\nContact: {supplier.name}, phone {supplier.phone}, "
+        f"ships from {lot.address or supplier.address}.",
+    )
+
+
+def reject(actor: User | None, allocation_id: int, reason: str | None) -> Allocation:
+    """Reject a proposed line with a reason (409 when it is not proposed any more)."""
+    actor = require_coordinator(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid.field("reason", "a reason is required to reject a proposal")
+    if len(reason) > MAX_NOTE:
+        raise Invalid.field("reason", f"must be at most {MAX_NOTE} characters, got {len(reason)}")
+    actor_id = actor.id
+    with unit_of_work():
+        start_write()
+        allocation = load_allocation(allocation_id)
+        before = audit.snapshot(allocation, AUDIT_FIELDS)
+        move_status(
+            allocation,
+            "proposed",
+            "rejected",
+            {"status": "rejected", "decision_note": reason, "decided_by_id": actor_id,
+             "decided_at": utcnow()},
+        )
+        after = audit.snapshot(allocation, AUDIT_FIELDS)
+        audit.record(actor, "allocation.reject", "allocation", allocation.id, before, after)
+    return allocation
+
+
+def bulk_approve(actor: User | None, ids: list[int]) -> dict[str, list[Any]]:
+    """Approve many lines, each in its own transaction; report which failed and why."""
+    require_coordinator(actor)
+    approved: list[int] = []
+    failed: list[dict[str, Any]] = []
+    for allocation_id in dict.fromkeys(ids):  # once each, in the order given
+        try:
+            approve(actor, allocation_id)
+        except ServiceError as exc:
+            failed.append({"id": allocation_id, "message": exc.message})
+        else:
+            approved.append(allocation_id)
+    return {"approved": approved, "failed": failed}

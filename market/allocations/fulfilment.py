@@ -1,0 +1,142 @@
+"""After approval: the supplier ships, the buyer receives (or disputes), a coordinator cancels."""
+
+from __future__ import annotations
+
+from market.accounts.access import require_coordinator, require_user
+from market.accounts.models import User
+from market.allocations.access import can_see
+from market.allocations.approval import AUDIT_FIELDS, MAX_NOTE
+from market.allocations.stock import (
+    deliver,
+    dispatch,
+    load_allocation,
+    lock_lot,
+    lock_need,
+    move_status,
+    release,
+    start_write,
+)
+from market.audit import services as audit
+from market.common.errors import Forbidden, Invalid, NotFound
+from market.common.transaction import unit_of_work
+from market.common.types import utcnow
+from market.matching.models import Allocation
+from market.notifications.services import notify_organization
+
+
+def _ensure_party(actor: User, allocation: Allocation, side: str) -> None:
+    """404 for companies that are not a party; 403 for the wrong party."""
+    if not can_see(actor, allocation):
+        raise NotFound(f"Allocation {allocation.id} not found.")
+    if actor.is_coordinator:
+        if side == "supplier":
+            return  # a coordinator may record a shipment phoned in by the supplier
+        raise Forbidden("Only the buyer's users confirm receipt.")
+    if actor.organization_id != getattr(allocation, f"{side}_id"):
+        raise Forbidden(f"Only the {side}'s users may do this.")
+
+
+def ship(actor: User | None, allocation_id: int) -> Allocation:
+    """Mark an approved allocation shipped: the lot's reserved units leave its stock."""
+    actor = require_user(actor)
+    with unit_of_work():
+        start_write()
+        allocation = load_allocation(allocation_id)
+        _ensure_party(actor, allocation, "supplier")
+        lot = lock_lot(allocation.lot_id)
+        before = audit.snapshot(allocation, AUDIT_FIELDS)
+        values = {"status": "shipped", "shipped_at": utcnow()}
+        move_status(allocation, "approved", "shipped", values)
+        dispatch(lot, allocation.quantity)
+        after = audit.snapshot(allocation, AUDIT_FIELDS)
+        after.update(lot_quantity=lot.quantity, lot_reserved=lot.reserved, lot_shipped=lot.shipped)
+        audit.record(actor, "allocation.ship", "allocation", allocation.id, before, after)
+        notify_organization(
+            allocation.buyer,
+            f"Allocation #{allocation.id} shipped",
+            f"{allocation.supplier.name} shipped {allocation.quantity} {allocation.item.unit} "
+            f"of {allocation.item.sku} (allocation #{allocation.id}). Please confirm receipt.",
+        )
+    return allocation
+
+
+def _received_quantity(allocation: Allocation, quantity: int | None, note: str | None) -> int:
+    if quantity is None:
+        return allocation.quantity
+    if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+        raise Invalid.field("quantity", f"must be a whole number of 0 or more, got {quantity!r}")
+    if quantity > allocation.quantity:
+        raise Invalid.field(
+            "quantity", f"must be at most the {allocation.quantity} shipped, got {quantity}"
+        )
+    if quantity < allocation.quantity and not note:
+        raise Invalid.field("note", "say what was wrong when fewer units arrived than were shipped")
+    return quantity
+
+
+def receive(
+    actor: User | None, allocation_id: int, quantity: int | None = None, note: str | None = None
+) -> Allocation:
+    """Confirm receipt of a shipped allocation, or report a short delivery (`disputed`)."""
+    actor = require_user(actor)
+    note = (note or "").strip() or None
+    if note is not None and len(note) > MAX_NOTE:
+        raise Invalid.field("note", f"must be at most {MAX_NOTE} characters, got {len(note)}")
+    with unit_of_work():
+        start_write()
+        allocation = load_allocation(allocation_id)
+        _ensure_party(actor, allocation, "buyer")
+        got = _received_quantity(allocation, quantity, note)
+        need = lock_need(allocation.need_id)
+        before = audit.snapshot(allocation, AUDIT_FIELDS)
+        status = "received" if got == allocation.quantity else "disputed"
+        move_status(
+            allocation,
+            "shipped",
+            "received",
+            {"status": status, "received_quantity": got, "receipt_note": note,
+             "received_at": utcnow()},
+        )
+        deliver(need, got, allocation.quantity - got)
+        after = audit.snapshot(allocation, AUDIT_FIELDS)
+        after.update(need_received=need.received, need_allocated=need.allocated)
+        audit.record(actor, f"allocation.{status}", "allocation", allocation.id, before, after)
+        notify_organization(
+            allocation.supplier,
+            f"Allocation #{allocation.id} {status}",
+            f"{allocation.buyer.name} received {got} of {allocation.quantity} "
+            f"{allocation.item.unit} of {allocation.item.sku}."
+            + (f"\nNote: {note}" if note else ""),
+        )
+    return allocation
+
+
+def cancel(actor: User | None, allocation_id: int, reason: str | None = None) -> Allocation:
+    """Cancel an approved, unshipped allocation and release its reservation."""
+    actor = require_coordinator(actor)
+    reason = (reason or "").strip() or None
+    if reason is not None and len(reason) > MAX_NOTE:
+        raise Invalid.field("reason", f"must be at most {MAX_NOTE} characters, got {len(reason)}")
+    with unit_of_work():
+        start_write()
+        allocation = load_allocation(allocation_id)
+        lot = lock_lot(allocation.lot_id)
+        need = lock_need(allocation.need_id)
+        before = audit.snapshot(allocation, AUDIT_FIELDS)
+        values = {"status": "cancelled", "decided_at": utcnow()}
+        if reason:
+            values["decision_note"] = reason
+        move_status(allocation, "approved", "cancelled", values)
+        release(lot, need, allocation.quantity)
+        after = audit.snapshot(allocation, AUDIT_FIELDS)
+        after.update(lot_reserved=lot.reserved, need_allocated=need.allocated)
+        audit.record(actor, "allocation.cancel", "allocation", allocation.id, before, after)
+        for org in (allocation.supplier, allocation.buyer):
+            notify_organization(
+                org,
+                f"Allocation #{allocation.id} cancelled",
+                f"A coordinator cancelled allocation #{allocation.id} "
+                f"({allocation.quantity} of {allocation.item.sku})."
+                + (f"\nReason: {reason}" if reason else ""),
+            )
+    return allocation

@@ -1,0 +1,125 @@
+"""Marshmallow schemas of the allocation API: filters, decisions, receipts and the line itself."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from market.common.pagination import PageArgsSchema
+from market.common.schemas import Money, OrgRefSchema, Quantity
+from market.matching.models import ALLOCATION_STATUSES
+
+NOTE_LENGTH = ma.validate.Length(max=500, error="must be at most {max} characters")
+
+
+def _not_blank(value: str) -> None:
+    if not value.strip():
+        raise ma.ValidationError("must not be blank")
+
+
+class AllocationFilterArgsSchema(ma.Schema):
+    """Filters of API.md: `run_id`, `status`, `lot_id`, `need_id`, plus item, tier and parties."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    run_id = ma.fields.Integer()
+    status = ma.fields.String(
+        validate=ma.validate.OneOf(
+            ALLOCATION_STATUSES, error="must be one of {choices}, got {input}"
+        )
+    )
+    lot_id = ma.fields.Integer()
+    need_id = ma.fields.Integer()
+    item = ma.fields.String(validate=ma.validate.Length(max=60))
+    tier = ma.fields.Integer(
+        validate=ma.validate.Range(min=1, max=4, error="must be 1 to 4, got {input}")
+    )
+    supplier_id = ma.fields.Integer()
+    buyer_id = ma.fields.Integer()
+
+
+class AllocationListArgsSchema(AllocationFilterArgsSchema, PageArgsSchema):
+    """Filters plus `page` and `per_page`."""
+
+
+class AllocationSchema(ma.Schema):
+    """One allocation line as API.md lists it."""
+
+    id = ma.fields.Integer()
+    run_id = ma.fields.Integer()
+    lot_id = ma.fields.Integer()
+    need_id = ma.fields.Integer()
+    item = ma.fields.Function(lambda a: a.item.sku)
+    supplier = ma.fields.Nested(OrgRefSchema)
+    buyer = ma.fields.Nested(OrgRefSchema)
+    quantity = ma.fields.Integer()
+    received_quantity = ma.fields.Integer(allow_none=True)
+    unit_price = Money(allow_none=True)
+    distance_km = ma.fields.Float()
+    tier = ma.fields.Integer()
+    fill_rate = ma.fields.Float()
+    status = ma.fields.String()
+    reasons = ma.fields.List(ma.fields.String())
+    decision_note = ma.fields.String(allow_none=True)
+    receipt_note = ma.fields.String(allow_none=True)
+    decided_at = ma.fields.AwareDateTime(allow_none=True)
+    shipped_at = ma.fields.AwareDateTime(allow_none=True)
+    received_at = ma.fields.AwareDateTime(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+
+
+class AllocationApproveSchema(ma.Schema):
+    """`{quantity?}`: approve as proposed, or a lower quantity."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    quantity = Quantity()
+
+
+class AllocationRejectSchema(ma.Schema):
+    """`{reason}`: why the proposal is rejected."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    reason = ma.fields.String(required=True, validate=[_not_blank, NOTE_LENGTH])
+
+
+class AllocationBulkApproveSchema(ma.Schema):
+    """`{ids: [...]}`: the lines to approve, each on its own."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    ids = ma.fields.List(
+        ma.fields.Integer(strict=True),
+        required=True,
+        validate=ma.validate.Length(min=1, max=500, error="give 1 to 500 ids"),
+    )
+
+
+class AllocationBulkResultSchema(ma.Schema):
+    """`{approved: [ids], failed: [{id, message}]}`."""
+
+    approved = ma.fields.List(ma.fields.Integer())
+    failed = ma.fields.List(ma.fields.Dict())
+
+
+class AllocationReceiveSchema(ma.Schema):
+    """`{quantity?, note?}`: fewer units than shipped makes the line `disputed`."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    quantity = Quantity(minimum=0)
+    note = ma.fields.String(validate=NOTE_LENGTH)
+
+
+class AllocationCancelSchema(ma.Schema):
+    """`{reason?}`: why an approved line is cancelled."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    reason = ma.fields.String(validate=NOTE_LENGTH)

@@ -1,0 +1,183 @@
+"""Row locks and conditional updates that keep lots and needs consistent with allocations.
+
+Every write that moves units locks the lot first and the need second (one order
+everywhere, so two transactions never wait on each other in a cycle), then changes
+the counters with conditional UPDATEs whose row count proves the change was allowed.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from market.common.errors import Conflict, NotFound
+from market.common.transaction import begin_write, is_postgres
+from market.extensions import db
+from market.lots.models import Lot
+from market.matching.models import Allocation
+from market.needs.models import Need
+
+CLOSED_NEED_STATUSES = ("cancelled", "expired")
+
+
+def start_write() -> None:
+    """Open the write transaction (BEGIN IMMEDIATE on SQLite, row locks follow on PostgreSQL)."""
+    begin_write()
+
+
+def _locked(model: type, row_id: int):
+    stmt = sa.select(model).where(model.id == row_id).execution_options(populate_existing=True)
+    if is_postgres():
+        stmt = stmt.with_for_update()
+    return db.session.scalar(stmt)
+
+
+def load_allocation(allocation_id: int) -> Allocation:
+    """Read an allocation afresh inside the write transaction (404 when it does not exist)."""
+    stmt = (
+        sa.select(Allocation)
+        .where(Allocation.id == allocation_id)
+        .execution_options(populate_existing=True)
+    )
+    allocation = db.session.scalar(stmt)
+    if allocation is None:
+        raise NotFound(f"Allocation {allocation_id} not found.")
+    return allocation
+
+
+def lock_lot(lot_id: int) -> Lot:
+    """Lock a lot row for the rest of the transaction (SELECT … FOR UPDATE on PostgreSQL)."""
+    return _locked(Lot, lot_id)
+
+
+def lock_need(need_id: int) -> Need:
+    """Lock a need row for the rest of the transaction (SELECT … FOR UPDATE on PostgreSQL)."""
+    return _locked(Need, need_id)
+
+
+def _rowcount(stmt) -> int:
+    result = db.session.execute(stmt, execution_options={"synchronize_session": False})
+    return result.rowcount
+
+
+def move_status(allocation: Allocation, expected: str, verb: str, values: dict) -> None:
+    """Change an allocation's status only if it is still `expected` (409 otherwise)."""
+    stmt = (
+        sa.update(Allocation)
+        .where(Allocation.id == allocation.id, Allocation.status == expected)
+        .values(**values)
+    )
+    if _rowcount(stmt) != 1:
+        current = db.session.scalar(
+            sa.select(Allocation.status).where(Allocation.id == allocation.id)
+        )
+        if expected == "proposed":
+            raise Conflict(f"Allocation {allocation.id} is {current}, not proposed any more.")
+        raise Conflict(
+            f"Allocation {allocation.id} is {current}, not {expected}: it cannot be {verb}."
+        )
+    db.session.refresh(allocation)
+
+
+def reserve(lot: Lot, need: Need, quantity: int, sku: str) -> None:
+    """Reserve `quantity` on the lot and allocate it on the need, or 409 naming the shortfall."""
+    lot_left = lot.quantity - lot.reserved
+    if lot_left < quantity or not _rowcount(
+        sa.update(Lot)
+        .where(Lot.id == lot.id, Lot.quantity - Lot.reserved >= quantity)
+        .values(reserved=Lot.reserved + quantity)
+    ):
+        raise Conflict(
+            f"Not enough {sku} left in lot {lot.id}: {lot_left} available, "
+            f"{quantity} asked (short by {quantity - lot_left})."
+        )
+    need_left = need.quantity - need.allocated
+    if need_left < quantity or not _rowcount(
+        sa.update(Need)
+        .where(Need.id == need.id, Need.quantity - Need.allocated >= quantity)
+        .values(allocated=Need.allocated + quantity)
+    ):
+        raise Conflict(
+            f"Need {need.id} for {sku} has only {need_left} units still open, "
+            f"{quantity} asked (short by {quantity - need_left})."
+        )
+    db.session.refresh(lot)
+    db.session.refresh(need)
+    refresh_need_status(need)
+
+
+def release(lot: Lot, need: Need, quantity: int) -> None:
+    """Give back a reservation: the lot's `reserved` and the need's `allocated` drop by it."""
+    _must(
+        sa.update(Lot)
+        .where(Lot.id == lot.id, Lot.reserved >= quantity)
+        .values(reserved=Lot.reserved - quantity),
+        f"Lot {lot.id} has less reserved than allocation needs to release.",
+    )
+    _must(
+        sa.update(Need)
+        .where(Need.id == need.id, Need.allocated >= quantity)
+        .values(allocated=Need.allocated - quantity),
+        f"Need {need.id} has less allocated than the allocation needs to release.",
+    )
+    db.session.refresh(lot)
+    db.session.refresh(need)
+    refresh_need_status(need)
+
+
+def dispatch(lot: Lot, quantity: int) -> None:
+    """Take shipped units off the lot: reserved and quantity drop, shipped grows."""
+    _must(
+        sa.update(Lot)
+        .where(Lot.id == lot.id, Lot.reserved >= quantity, Lot.quantity >= quantity)
+        .values(
+            reserved=Lot.reserved - quantity,
+            quantity=Lot.quantity - quantity,
+            shipped=Lot.shipped + quantity,
+        ),
+        f"Lot {lot.id} does not hold the reserved units any more.",
+    )
+    db.session.refresh(lot)
+    if lot.quantity == 0 and lot.status == "active":
+        lot.status = "exhausted"  # nothing left to offer; it drops out of matching
+
+
+def deliver(need: Need, received: int, shortfall: int) -> None:
+    """Count delivered units on the need; a shortfall goes back to the open quantity."""
+    _must(
+        sa.update(Need)
+        .where(Need.id == need.id, Need.allocated >= shortfall)
+        .values(received=Need.received + received, allocated=Need.allocated - shortfall),
+        f"Need {need.id} has less allocated than the short delivery returns.",
+    )
+    db.session.refresh(need)
+    refresh_need_status(need)
+
+
+def _must(stmt, message: str) -> None:
+    if _rowcount(stmt) != 1:
+        raise Conflict(message)
+
+
+def refresh_need_status(need: Need) -> None:
+    """Recompute a need's status from its counters (the needs area's rule when it exists)."""
+    try:
+        from market.needs.services import recompute_need_status
+    except ImportError:
+        recompute_need_status = None
+    if recompute_need_status is not None:
+        recompute_need_status(need)
+        return
+    need.status = need_status(need)
+
+
+def need_status(need: Need) -> str:
+    """The status a need's counters imply; cancelled and expired needs keep theirs."""
+    if need.status in CLOSED_NEED_STATUSES:
+        return need.status
+    if need.received >= need.quantity:
+        return "fulfilled"
+    if need.allocated >= need.quantity:
+        return "allocated"
+    if need.allocated > 0:
+        return "partially_allocated"
+    return "open"

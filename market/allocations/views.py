@@ -1,0 +1,174 @@
+"""Allocation pages: coordinator review, a company's allocations, the delivery note."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from flask_wtf import FlaskForm
+
+from market.allocations import services
+from market.allocations.forms import (
+    ApproveForm,
+    BulkApproveForm,
+    CancelForm,
+    FilterForm,
+    ReceiveForm,
+    RejectForm,
+    ShipForm,
+)
+from market.common.errors import Conflict, Invalid
+from market.common.web import current_actor
+
+bp = Blueprint("allocations", __name__, url_prefix="/allocations")
+
+
+def _page_args() -> tuple[int, int]:
+    page = request.args.get("page", 1, type=int) or 1
+    per_page = request.args.get("per_page", 50, type=int) or 50
+    return max(page, 1), min(max(per_page, 1), 500)
+
+
+@bp.get("/proposals")
+@login_required
+def proposals():
+    """Show a run's proposals with their reasons, for approval one by one or in bulk."""
+    form = FilterForm(request.args)
+    form.validate()
+    page, per_page = _page_args()
+    result, run_id = services.list_proposals(current_actor(), form.filters(), page, per_page)
+    return render_template(
+        "allocations/proposals.html", page=result, run_id=run_id, form=form,
+        approve_form=ApproveForm(), reject_form=RejectForm(),
+    )
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    """Show the company's approved allocations, with ship and receive actions."""
+    actor = current_actor()
+    if actor.is_coordinator:
+        return redirect(url_for("allocations.proposals"))
+    page, per_page = _page_args()
+    result = services.list_mine(actor, page, per_page, request.args.get("status") or None)
+    return render_template(
+        "allocations/mine.html", page=result, org_id=actor.organization_id,
+        receive_form=ReceiveForm(),
+    )
+
+
+@bp.get("/<int:allocation_id>/delivery-note")
+@login_required
+def delivery_note(allocation_id: int):
+    """Print the delivery note of an approved allocation (both parties and coordinators)."""
+    allocation = services.delivery_note(current_actor(), allocation_id)
+    return render_template("allocations/delivery_note.html", a=allocation)
+
+
+def _back(default: str) -> str:
+    target = request.form.get("next") or ""
+    # Only same-site paths: never bounce the user to another host.
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for(default)
+
+
+def _act(form: FlaskForm, call: Callable[[], object], done: str, default: str):
+    """Validate a form, run the service, and flash the result or the refusal."""
+    if not form.validate_on_submit():
+        for field, errors in form.errors.items():
+            label = getattr(form, field).label.text if hasattr(form, field) else field
+            flash(f"{label}: {'; '.join(str(e) for e in errors)}", "error")
+        return redirect(_back(default))
+    try:
+        call()
+    except (Conflict, Invalid) as exc:
+        flash(exc.message, "error")
+    else:
+        flash(done, "success")
+    return redirect(_back(default))
+
+
+@bp.post("/<int:allocation_id>/approve")
+@login_required
+def approve(allocation_id: int):
+    """Approve one line (optionally with a lower quantity)."""
+    form = ApproveForm()
+    return _act(
+        form,
+        lambda: services.approve(current_actor(), allocation_id, form.quantity.data),
+        _("Allocation #%(id)s approved.", id=allocation_id),
+        "allocations.proposals",
+    )
+
+
+@bp.post("/<int:allocation_id>/reject")
+@login_required
+def reject(allocation_id: int):
+    """Reject one line with a reason."""
+    form = RejectForm()
+    return _act(
+        form,
+        lambda: services.reject(current_actor(), allocation_id, form.reason.data),
+        _("Allocation #%(id)s rejected.", id=allocation_id),
+        "allocations.proposals",
+    )
+
+
+@bp.post("/approve")
+@login_required
+def bulk_approve():
+    """Approve the ticked lines, each on its own, and say which failed."""
+    form = BulkApproveForm()
+    if not form.validate_on_submit() or not form.ids.data:
+        flash(_("Tick at least one line to approve."), "error")
+        return redirect(_back("allocations.proposals"))
+    result = services.bulk_approve(current_actor(), form.ids.data)
+    if result["approved"]:
+        flash(_("%(n)s lines approved.", n=len(result["approved"])), "success")
+    for failure in result["failed"]:
+        flash(f"#{failure['id']}: {failure['message']}", "error")
+    return redirect(_back("allocations.proposals"))
+
+
+@bp.post("/<int:allocation_id>/ship")
+@login_required
+def ship(allocation_id: int):
+    """Mark a line shipped."""
+    return _act(
+        ShipForm(),
+        lambda: services.ship(current_actor(), allocation_id),
+        _("Allocation #%(id)s marked shipped.", id=allocation_id),
+        "allocations.mine",
+    )
+
+
+@bp.post("/<int:allocation_id>/receive")
+@login_required
+def receive(allocation_id: int):
+    """Confirm receipt, or report a short delivery."""
+    form = ReceiveForm()
+    return _act(
+        form,
+        lambda: services.receive(
+            current_actor(), allocation_id, form.quantity.data, form.note.data
+        ),
+        _("Receipt of allocation #%(id)s recorded.", id=allocation_id),
+        "allocations.mine",
+    )
+
+
+@bp.post("/<int:allocation_id>/cancel")
+@login_required
+def cancel(allocation_id: int):
+    """Cancel an approved, unshipped line."""
+    form = CancelForm()
+    return _act(
+        form,
+        lambda: services.cancel(current_actor(), allocation_id, form.reason.data),
+        _("Allocation #%(id)s cancelled; its stock is free again.", id=allocation_id),
+        "allocations.proposals",
+    )

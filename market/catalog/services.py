@@ -1,0 +1,82 @@
+"""Catalogue rules: who may read and add items, SKU uniqueness, substitutes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import get_locale
+
+from market.accounts.access import require_coordinator, require_user
+from market.accounts.models import User
+from market.audit.services import record, snapshot
+from market.catalog.models import Item
+from market.common.errors import Conflict, Invalid
+from market.common.transaction import unit_of_work
+from market.extensions import db
+
+ITEM_FIELDS = ("sku", "name", "name_zh", "category", "unit", "daily_use_per_person")
+
+
+def items_query(actor: User | None, category: str | None = None) -> sa.Select:
+    """The catalogue as a SELECT (for paging), ordered by category then SKU; any user may read."""
+    require_user(actor)
+    stmt = sa.select(Item).order_by(Item.category, Item.sku)
+    if category:
+        stmt = stmt.where(Item.category == category)
+    return stmt
+
+
+def all_items() -> list[Item]:
+    """Every catalogue item ordered by SKU (for select boxes)."""
+    return list(db.session.scalars(sa.select(Item).order_by(Item.sku)))
+
+
+def item_by_sku(sku: str) -> Item | None:
+    """The item with this SKU, or None."""
+    return db.session.scalar(sa.select(Item).where(Item.sku == sku))
+
+
+def items_by_sku(skus: set[str] | None = None) -> dict[str, Item]:
+    """Items keyed by SKU (all of them, or only those named)."""
+    stmt = sa.select(Item)
+    if skus is not None:
+        stmt = stmt.where(Item.sku.in_(skus))
+    return {item.sku: item for item in db.session.scalars(stmt)}
+
+
+def display_name(item: Item) -> str:
+    """The item's name in the page's language (the Chinese name when the locale is zh)."""
+    if item.name_zh and str(get_locale()).startswith("zh"):
+        return item.name_zh
+    return item.name
+
+
+def _resolve_substitutes(sku: str, substitute_skus: list[str]) -> list[Item]:
+    """Look up the substitute SKUs; any unknown one (or the item itself) is a 422 naming it."""
+    wanted = list(dict.fromkeys(substitute_skus))
+    if sku in wanted:
+        raise Invalid.field("substitutes", f"an item cannot substitute for itself ({sku!r})")
+    found = items_by_sku(set(wanted))
+    unknown = [s for s in wanted if s not in found]
+    if unknown:
+        raise Invalid.field("substitutes", f"unknown SKU {', '.join(repr(s) for s in unknown)}")
+    return [found[s] for s in wanted]
+
+
+def create_item(actor: User | None, data: dict[str, Any]) -> Item:
+    """Add a catalogue item (coordinators only); a taken SKU is a 409."""
+    actor = require_coordinator(actor)
+    with unit_of_work():
+        if item_by_sku(data["sku"]) is not None:
+            raise Conflict(f"An item with SKU {data['sku']!r} already exists.")
+        item = Item(**{k: data.get(k) for k in ITEM_FIELDS if k in data})
+        item.substitutes = _resolve_substitutes(data["sku"], data.get("substitutes") or [])
+        db.session.add(item)
+        try:
+            db.session.flush()
+        except sa.exc.IntegrityError:  # another request took the SKU between check and insert
+            raise Conflict(f"An item with SKU {data['sku']!r} already exists.") from None
+        after = snapshot(item, ITEM_FIELDS) | {"substitutes": [s.sku for s in item.substitutes]}
+        record(actor, "item.create", "item", item.id, None, after)
+    return item

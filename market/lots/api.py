@@ -1,0 +1,90 @@
+"""The stock-lot API: list, create, read, change, withdraw, CSV import and export."""
+
+from __future__ import annotations
+
+from flask import Response, stream_with_context
+from flask.views import MethodView
+
+from market.common.api import Blueprint
+from market.common.pagination import paginate
+from market.common.web import current_actor
+from market.lots import csv_io, services
+from market.lots.schemas import (
+    ImportResultSchema,
+    LotCreateSchema,
+    LotFilterSchema,
+    LotImportFileSchema,
+    LotImportFormSchema,
+    LotSchema,
+    LotUpdateSchema,
+)
+
+# One blueprint at the API root so /lots.csv and /lots/import sit beside /lots/{id}.
+blp = Blueprint("lots_api", __name__, url_prefix="", description="Stock lots of suppliers")
+
+
+@blp.route("/lots")
+class Lots(MethodView):
+    """The lots the caller may see."""
+
+    @blp.arguments(LotFilterSchema, location="query")
+    @blp.response(200, LotSchema(many=True))
+    def get(self, args):
+        """List lots (a supplier its own, a coordinator all), filtered by item, status, kind."""
+        stmt = services.lots_query(current_actor(), args)
+        page = paginate(stmt, args["page"], args["per_page"])
+        return page.items, 200, page.header()
+
+    @blp.arguments(LotCreateSchema)
+    @blp.response(201, LotSchema)
+    def post(self, data):
+        """List a stock lot for sale or as a donation (verified suppliers; coordinators for one)."""
+        return services.create_lot(current_actor(), data)
+
+
+@blp.route("/lots/<int:lot_id>")
+class LotById(MethodView):
+    """One lot."""
+
+    @blp.response(200, LotSchema)
+    def get(self, lot_id):
+        """Read a lot (its company or a coordinator)."""
+        return services.get_lot(current_actor(), lot_id)
+
+    @blp.arguments(LotUpdateSchema)
+    @blp.response(200, LotSchema)
+    def patch(self, changes, lot_id):
+        """Change quantity, unit price or status (active/paused); not below what is reserved."""
+        return services.update_lot(current_actor(), lot_id, changes)
+
+    @blp.response(200, LotSchema)
+    def delete(self, lot_id):
+        """Withdraw a lot; refused while approved allocations from it are not shipped."""
+        return services.withdraw_lot(current_actor(), lot_id)
+
+
+@blp.route("/lots/import", methods=["POST"])
+@blp.arguments(LotImportFileSchema, location="files")
+@blp.arguments(LotImportFormSchema, location="form")
+@blp.response(201, ImportResultSchema)
+def import_lots(files, form):
+    """Import a CSV of lots: every row is checked first, then all are imported or none."""
+    count = csv_io.import_lots(current_actor(), files["file"], form.get("organization_id"))
+    return {"imported": count}
+
+
+@blp.route("/lots.csv", methods=["GET"])
+@blp.arguments(LotFilterSchema, location="query")
+@blp.doc(responses={"200": {"description": "CSV with a header row", "content": {"text/csv": {}}}})
+def export_lots(args):
+    """Export the lots the caller may see as CSV (same filters as the list, no paging)."""
+    rows = csv_io.export_lots(current_actor(), args)
+    first = next(rows)  # runs the access check before the response starts
+    body = stream_with_context(_chain(first, rows))
+    headers = {"Content-Disposition": "attachment; filename=lots.csv"}
+    return Response(body, mimetype="text/csv", headers=headers)
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest

@@ -1,0 +1,182 @@
+"""CSV import (all or nothing, every bad row reported) and CSV export of stock lots."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from typing import IO, Any
+
+import marshmallow as ma
+from flask import current_app
+
+from market.accounts.access import acting_organization, require_user
+from market.accounts.models import Organization, User
+from market.catalog.services import items_by_sku
+from market.common.errors import Invalid
+from market.common.transaction import unit_of_work
+from market.common.types import utcnow
+from market.extensions import db
+from market.lots.models import Lot
+from market.lots.schemas import LotCreateSchema
+from market.lots.services import add_lots, check_new_lot, lots_query
+
+IMPORT_COLUMNS = (
+    "item", "quantity", "kind", "unit_price", "latitude", "longitude", "address", "available_until",
+)
+MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+EXPORT_COLUMNS = (
+    "id", "organization_id", "organization", "item", "quantity", "reserved", "shipped",
+    "available", "kind", "unit_price", "status", "latitude", "longitude", "address",
+    "available_until", "entered_by", "created_at",
+)
+_INTEGER = re.compile(r"[+-]?\d+")
+_row_schema = LotCreateSchema(exclude=("organization_id",))
+
+RowError = dict[str, Any]
+
+
+def import_lots(
+    actor: User | None, upload: IO[bytes] | None, organization_id: int | None = None
+) -> int:
+    """Check a whole CSV file of lots, then import every row in one transaction, or none.
+
+    At most `LOTS_IMPORT_MAX_ROWS` (setting, default 5,000) rows per file.
+    """
+    actor = require_user(actor)
+    org = acting_organization(actor, "supplier", organization_id)
+    max_rows = int(current_app.config.get("LOTS_IMPORT_MAX_ROWS", MAX_IMPORT_ROWS))
+    text = _read_text(upload)
+    rows = _check_rows(text, org, max_rows)
+    with unit_of_work():
+        lots = add_lots(actor, rows)
+    return len(lots)
+
+
+def _read_text(upload: IO[bytes] | None) -> str:
+    """The upload as text: present, not empty, not too big, UTF-8 (a BOM is fine)."""
+    if upload is None:
+        raise Invalid.field("file", "no file uploaded (multipart field 'file')")
+    raw = upload.read(MAX_IMPORT_BYTES + 1)
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise Invalid.field("file", f"is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
+    if not raw.strip():
+        raise Invalid.field("file", "is empty")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise Invalid.field(
+            "file", f"is not UTF-8 text (bad byte at line {line}); save it as CSV UTF-8"
+        ) from None
+
+
+def _check_rows(text: str, org: Organization, max_rows: int) -> list[dict[str, Any]]:
+    """Check every row; raise one 422 listing each bad row, or return the lots' columns."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = [h.strip().lower() for h in next(reader)]
+    _check_header(header)
+    items = items_by_sku()
+    now = utcnow()
+    good: list[dict[str, Any]] = []
+    errors: list[RowError] = []
+    count = 0
+    try:
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue  # blank lines (often at the end) are not rows
+            count += 1
+            if count > max_rows:
+                raise Invalid.field("file", f"has more than {max_rows} rows; split it")
+            line = reader.line_num
+            columns, row_errors = _check_row(header, row, org, items, now)
+            errors.extend({"line": line, "field": f, "message": m} for f, m in row_errors)
+            if not row_errors:
+                good.append(columns)
+    except csv.Error as exc:
+        raise Invalid(
+            f"Line {reader.line_num}: not valid CSV ({exc}).",
+            {"rows": [{"line": reader.line_num, "field": "row", "message": str(exc)}]},
+        ) from None
+    if errors:
+        lines = len({e["line"] for e in errors})
+        noun = "row" if lines == 1 else "rows"
+        raise Invalid(f"{lines} bad {noun}; nothing was imported.", {"rows": errors})
+    if not good:
+        raise Invalid.field("file", "has no rows under the header")
+    return good
+
+
+def _check_header(header: list[str]) -> None:
+    """The header must name each import column exactly once (in any order)."""
+    if sorted(header) != sorted(IMPORT_COLUMNS):
+        expected = ",".join(IMPORT_COLUMNS)
+        message = f"header must be {expected}; got {','.join(header)}"
+        raise Invalid(
+            f"Line 1: {message}", {"rows": [{"line": 1, "field": "header", "message": message}]}
+        )
+
+
+def _check_row(
+    header: list[str], row: list[str], org: Organization, items: dict, now: Any
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """One row through the API's schema and listing rules; returns columns and (field, message)s."""
+    if len(row) != len(header):
+        return {}, [("row", f"has {len(row)} values, expected {len(header)}")]
+    values: dict[str, Any] = {}
+    for name, cell in zip(header, row, strict=True):
+        cell = cell.strip()
+        if cell:
+            values[name] = int(cell) if name == "quantity" and _INTEGER.fullmatch(cell) else cell
+    try:
+        data = _row_schema.load(values)
+    except ma.ValidationError as exc:
+        return {}, [(f, str(m)) for f, msgs in _flat(exc.messages) for m in msgs]
+    columns, errors = check_new_lot(data, org, items, now)
+    return columns, [(f, m) for f, msgs in errors.items() for m in msgs]
+
+
+def _flat(messages: Any) -> list[tuple[str, list[Any]]]:
+    if isinstance(messages, dict):
+        return [(f, m if isinstance(m, list) else [m]) for f, m in messages.items()]
+    return [("row", messages if isinstance(messages, list) else [messages])]
+
+
+def export_lots(actor: User | None, filters: dict[str, Any]) -> Iterator[str]:
+    """The visible lots as CSV text, a header row first, streamed in chunks."""
+    stmt = lots_query(actor, filters).execution_options(yield_per=500)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for n, lot in enumerate(db.session.scalars(stmt), start=1):
+        writer.writerow(_export_row(lot))
+        if n % 500 == 0:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def _safe(text: str | None) -> str:
+    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text or ""
+
+
+def _export_row(lot: Lot) -> list[Any]:
+    until = lot.available_until.isoformat() if lot.available_until else ""
+    return [
+        lot.id, lot.organization_id, _safe(lot.organization.name), lot.item.sku, lot.quantity,
+        lot.reserved, lot.shipped, lot.available, lot.kind,
+        "" if lot.unit_price is None else f"{lot.unit_price:.2f}", lot.status, lot.latitude,
+        lot.longitude, _safe(lot.address), until,
+        lot.entered_by.email if lot.entered_by else "", lot.created_at.isoformat(),
+    ]

@@ -1,0 +1,254 @@
+"""Start a matching run: read the market, solve, and write proposals in one transaction."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+
+import solver
+from market.accounts.access import require_coordinator
+from market.accounts.models import User
+from market.audit.services import record
+from market.common.errors import NotFound, ServiceError
+from market.common.pagination import PageResult, paginate
+from market.common.types import utcnow
+from market.extensions import db
+from market.giftpacks.models import GiftPack, GiftPackComponent
+from market.matching.adapter import KNOB_DEFAULTS, Market, load_market
+from market.matching.diff import changes_since_previous
+from market.matching.figures import proposal_lines, run_figures
+from market.matching.lock import run_lock
+from market.matching.models import Allocation, MatchConstraint, MatchRun
+
+log = logging.getLogger("market.matching")
+INSERT_CHUNK = 5000
+
+
+@dataclass
+class Computation:
+    """What a run computed, before anything is written."""
+
+    market: Market
+    lines: list[dict[str, Any]]
+    packs: list[dict[str, Any]]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+
+def start_run(
+    actor: User | None,
+    trigger: str = "manual",
+    dry_run: bool = False,
+    policy: dict[str, Any] | None = None,
+    *,
+    as_system: bool = False,
+) -> MatchRun:
+    """Run matching now; a dry run writes nothing. 409 when another run is under way.
+
+    `actor` None is the system (the schedule, or the command line with `as_system`).
+    A run that fails half way leaves only a `failed` run, which is returned.
+    """
+    if actor is not None or not (as_system or trigger == "schedule"):
+        actor = require_coordinator(actor)
+    overrides = {k: v for k, v in (policy or {}).items() if k in KNOB_DEFAULTS}
+    if dry_run:
+        return _preview(actor, trigger, overrides)
+    started = utcnow()
+    try:
+        with run_lock():
+            run = _execute(actor, trigger, overrides, started)
+            db.session.commit()
+    except ServiceError:
+        raise  # refused before anything was written (another run holds the lock)
+    except Exception as exc:
+        db.session.rollback()
+        log.exception("matching run failed")
+        return _record_failure(actor, trigger, overrides, started, exc)
+    log.info("matching run %s completed: %s", run.id, summary(run.stats))
+    return run
+
+
+def summary(stats: dict[str, Any]) -> str:
+    """One line of a run's main figures, for logs and the command line."""
+    keys = ("lots", "needs", "proposals", "units_proposed", "units_demanded", "units_available",
+            "fill_rate", "lowest_fill_rate", "gini", "cost", "gift_packs", "solve_seconds")
+    return ", ".join(f"{k}={stats[k]}" for k in keys if k in stats)
+
+
+def local_today() -> date:
+    """Today's date in the district's TIMEZONE (needed-by dates are local)."""
+    return datetime.now(ZoneInfo(current_app.config.get("TIMEZONE") or "UTC")).date()
+
+
+def _expire_stale_needs() -> int:
+    try:
+        from market.needs.services import expire_stale_needs
+    except ImportError:
+        return 0  # the run's query skips past needed-by dates anyway
+    return expire_stale_needs(local_today(), commit=False)
+
+
+def compute(overrides: dict[str, Any]) -> Computation:
+    """Read the market and solve it: proposal lines, gift packs and figures."""
+    t0 = time.perf_counter()
+    market = load_market(local_today(), utcnow(), overrides)
+    t1 = time.perf_counter()
+    result = solver.allocate(market.solver_lots(), market.solver_needs(), market.policy)
+    packs = _assign_packs(market)
+    t2 = time.perf_counter()
+    lines = proposal_lines(market, result)
+    stats = run_figures(market, result, lines)
+    stats["gift_packs"] = len(packs)
+    stats["solve_seconds"] = round(t2 - t1, 3)
+    stats["db_seconds"] = round(time.perf_counter() - t2 + (t1 - t0), 3)
+    return Computation(market=market, lines=lines, packs=packs, stats=stats)
+
+
+def _assign_packs(market: Market) -> list[dict[str, Any]]:
+    assign = getattr(solver, "assign_gift_packs", None)
+    if assign is None or not (market.donated and market.templates and market.applicants):
+        return []
+    result = assign(
+        market.templates, market.solver_donated(), market.applicants, market.policy
+    )
+    return [
+        {
+            "template_id": pack.template_id,
+            "application_id": pack.applicant_id,
+            "organization_id": market.applicant_orgs[pack.applicant_id],
+            "components": [
+                {"lot_id": lot_id, "item_id": market.donated[lot_id].item_id, "sku": sku,
+                 "quantity": int(qty)}
+                for lot_id, sku, qty in pack.components
+            ],
+        }
+        for pack in result.packs
+    ]
+
+
+def _policy_record(market: Market) -> dict[str, Any]:
+    return {**market.knobs, "caps": len(market.policy.caps),
+            "pinned": len(market.policy.pinned), "excluded": len(market.policy.excluded)}
+
+
+def _execute(actor: User | None, trigger: str, overrides: dict, started: datetime) -> MatchRun:
+    t0 = time.perf_counter()
+    expired = _expire_stale_needs()  # inside the run's transaction and lock
+    comp = compute(overrides)
+    run = MatchRun(trigger=trigger, status="running", dry_run=False, started_at=started,
+                   started_by_id=actor.id if actor else None, policy=_policy_record(comp.market))
+    db.session.add(run)
+    db.session.flush()
+    run.changes = changes_since_previous(comp.lines)
+    superseded = _supersede_proposals()
+    _insert_allocations(run.id, comp.lines)
+    _insert_packs(run.id, comp.packs)
+    pins_used = _consume_pins()
+    write_seconds = time.perf_counter() - t0 - comp.stats["solve_seconds"]
+    run.stats = {**comp.stats, "db_seconds": round(write_seconds, 3)}
+    run.status, run.finished_at = "completed", utcnow()
+    record(actor, "match_run.completed", "match_run", run.id, None, {
+        "trigger": trigger, **{k: run.stats[k] for k in ("proposals", "units_proposed",
+                                                          "fill_rate", "gift_packs")},
+        "superseded": superseded, "pins_used": pins_used, "needs_expired": expired,
+    })
+    return run
+
+
+def _supersede_proposals() -> dict[str, int]:
+    done = {}
+    for model, name in ((Allocation, "allocations"), (GiftPack, "gift_packs")):
+        done[name] = db.session.execute(
+            sa.update(model).where(model.status == "proposed").values(status="superseded")
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    return done
+
+
+def _insert_allocations(run_id: int, lines: list[dict[str, Any]]) -> None:
+    now = utcnow()
+    rows = [{**line, "run_id": run_id, "status": "proposed", "created_at": now} for line in lines]
+    for start in range(0, len(rows), INSERT_CHUNK):
+        db.session.execute(sa.insert(Allocation), rows[start:start + INSERT_CHUNK])
+
+
+def _insert_packs(run_id: int, packs: list[dict[str, Any]]) -> None:
+    for pack in packs:
+        db.session.add(GiftPack(
+            run_id=run_id, template_id=pack["template_id"],
+            application_id=pack["application_id"], organization_id=pack["organization_id"],
+            status="proposed",
+            components=[GiftPackComponent(lot_id=c["lot_id"], item_id=c["item_id"],
+                                          quantity=c["quantity"]) for c in pack["components"]],
+        ))
+    db.session.flush()
+
+
+def _consume_pins() -> int:
+    # A pin keeps its line in the next run only; the coordinator then approves it.
+    return db.session.execute(
+        sa.delete(MatchConstraint).where(MatchConstraint.kind == "pin")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+
+
+def _record_failure(actor: User | None, trigger: str, overrides: dict, started: datetime,
+                    exc: BaseException) -> MatchRun:
+    run = MatchRun(trigger=trigger, status="failed", dry_run=False, started_at=started,
+                   finished_at=utcnow(), started_by_id=actor.id if actor else None,
+                   policy=dict(overrides), error=f"{type(exc).__name__}: {exc}"[:2000])
+    db.session.add(run)
+    db.session.flush()
+    record(actor, "match_run.failed", "match_run", run.id, None, {"error": run.error})
+    db.session.commit()
+    return run
+
+
+def _preview(actor: User | None, trigger: str, overrides: dict[str, Any]) -> MatchRun:
+    started = utcnow()
+    try:
+        comp = compute(overrides)
+        changes = changes_since_previous(comp.lines)
+    finally:
+        db.session.rollback()  # a dry run reads only
+    run = MatchRun(trigger=trigger, status="completed", dry_run=True, started_at=started,
+                   finished_at=utcnow(), started_by_id=actor.id if actor else None,
+                   policy=_policy_record(comp.market), stats=comp.stats, changes=changes)
+    run.proposals = comp.lines  # in memory only; never added to the session
+    run.packs = comp.packs
+    return run
+
+
+def list_runs(actor: User | None, page: int = 1, per_page: int = 50) -> PageResult:
+    """Runs, newest first (coordinators only)."""
+    require_coordinator(actor)
+    stmt = sa.select(MatchRun).order_by(MatchRun.started_at.desc(), MatchRun.id.desc())
+    return paginate(stmt, page, per_page)
+
+
+def get_run(actor: User | None, run_id: int) -> MatchRun:
+    """One run with its figures (coordinators only)."""
+    require_coordinator(actor)
+    run = db.session.get(MatchRun, run_id)
+    if run is None:
+        raise NotFound(f"Matching run {run_id} not found.")
+    return run
+
+
+def run_lines(actor: User | None, run_id: int, page: int = 1, per_page: int = 50) -> PageResult:
+    """The allocation lines a run proposed, by tier, with their companies and items."""
+    run = get_run(actor, run_id)
+    stmt = (
+        sa.select(Allocation).where(Allocation.run_id == run.id)
+        .options(so.joinedload(Allocation.item), so.joinedload(Allocation.supplier),
+                 so.joinedload(Allocation.buyer))
+        .order_by(Allocation.tier, Allocation.need_id, Allocation.id)
+    )
+    return paginate(stmt, page, per_page)

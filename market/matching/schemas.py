@@ -1,0 +1,123 @@
+"""Input and output shapes of the matching API (field names as API.md)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from market.common.schemas import Money, Quantity
+
+
+class StartRunSchema(ma.Schema):
+    """`{}` or `{dry_run: true}`, plus optional policy knobs for this run."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    dry_run = ma.fields.Boolean(load_default=False)
+    transport_cost_per_unit_km = ma.fields.Float(
+        allow_nan=False,
+        validate=ma.validate.Range(min=0, max=1000, error="must be 0 to 1000, got {input}"),
+    )
+    max_distance_km = ma.fields.Float(
+        allow_none=True, allow_nan=False,
+        validate=ma.validate.Range(min=0, min_inclusive=False, max=20000,
+                                   error="must be more than 0 and at most 20000, got {input}"),
+    )
+    fairness_steps = ma.fields.Integer(
+        strict=True,
+        validate=ma.validate.Range(min=1, max=100, error="must be 1 to 100, got {input}"),
+    )
+    nearest = ma.fields.Integer(
+        strict=True, allow_none=True,
+        validate=ma.validate.Range(min=1, max=10000, error="must be 1 to 10000, got {input}"),
+    )
+
+
+class ProposalSchema(ma.Schema):
+    """A line a dry run would propose (not stored)."""
+
+    lot_id = ma.fields.Integer()
+    need_id = ma.fields.Integer()
+    supplier_id = ma.fields.Integer()
+    buyer_id = ma.fields.Integer()
+    quantity = ma.fields.Integer()
+    unit_price = Money()
+    distance_km = ma.fields.Float()
+    tier = ma.fields.Integer()
+    fill_rate = ma.fields.Float()
+    reasons = ma.fields.List(ma.fields.String())
+
+
+class MatchRunSchema(ma.Schema):
+    """A run with its figures and what changed since the previous one."""
+
+    id = ma.fields.Integer(allow_none=True)
+    status = ma.fields.String()
+    trigger = ma.fields.String()
+    dry_run = ma.fields.Boolean()
+    started_at = ma.fields.AwareDateTime()
+    finished_at = ma.fields.AwareDateTime(allow_none=True)
+    started_by_id = ma.fields.Integer(allow_none=True)
+    error = ma.fields.String(allow_none=True)
+    policy = ma.fields.Dict()
+    stats = ma.fields.Dict()
+    changes = ma.fields.Dict()
+    proposals = ma.fields.Method("_proposals")
+
+    def _proposals(self, run):
+        """Dry runs carry their lines in memory; stored runs list theirs at /allocations."""
+        lines = getattr(run, "proposals", None)
+        if lines is None:
+            return ma.missing
+        return ProposalSchema(many=True).dump(lines[:1000])
+
+
+class ConstraintInSchema(ma.Schema):
+    """`{allocation_id, kind: "pin" | "exclude"}`."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    allocation_id = ma.fields.Integer(
+        required=True, strict=True,
+        validate=ma.validate.Range(min=1, error="must be a positive id, got {input}"),
+    )
+    kind = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf(("pin", "exclude"), error="must be pin or exclude, got {input}"),
+    )
+
+
+class ConstraintSchema(ma.Schema):
+    """A pin (kept in the next run) or an exclusion (never this pair)."""
+
+    id = ma.fields.Integer()
+    lot_id = ma.fields.Integer()
+    need_id = ma.fields.Integer()
+    kind = ma.fields.String()
+    quantity = ma.fields.Integer(allow_none=True)
+    created_by_id = ma.fields.Integer(allow_none=True)
+    created_at = ma.fields.AwareDateTime()
+
+
+class QuotaInSchema(ma.Schema):
+    """`{organization_id, item: SKU, max_units}`."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    organization_id = ma.fields.Integer(required=True, strict=True)
+    item = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=60))
+    max_units = Quantity(required=True)
+
+
+class QuotaSchema(ma.Schema):
+    """A per-run cap on one company's units of one item."""
+
+    id = ma.fields.Integer()
+    organization_id = ma.fields.Integer()
+    organization = ma.fields.Function(
+        lambda q: {"id": q.organization.id, "name": q.organization.name}
+    )
+    item = ma.fields.Function(lambda q: q.item.sku)
+    max_units = ma.fields.Integer()

@@ -1,0 +1,136 @@
+"""The needs API: post, list, read, edit, cancel, renew, suggest, export CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from flask import Response, stream_with_context
+from flask.views import MethodView
+
+from market.common.api import Blueprint
+from market.common.pagination import paginate
+from market.common.web import current_actor
+from market.extensions import db
+from market.needs import services
+from market.needs.models import Need
+from market.needs.schemas import (
+    NeedCreateSchema,
+    NeedFilterSchema,
+    NeedListArgsSchema,
+    NeedRenewSchema,
+    NeedSchema,
+    NeedUpdateSchema,
+    SuggestionArgsSchema,
+    SuggestionSchema,
+)
+
+blp = Blueprint("needs_api", __name__, url_prefix="", description="Needs that buyers post")
+
+CSV_COLUMNS = (
+    "id", "item", "quantity", "allocated", "received", "outstanding", "status",
+    "max_unit_price", "needed_by", "accept_substitutes", "latitude", "longitude", "address",
+    "organization_id", "organization", "entered_by", "created_at",
+)  # fmt: skip
+
+
+@blp.route("/needs")
+class Needs(MethodView):
+    """The needs collection."""
+
+    @blp.arguments(NeedListArgsSchema, location="query")
+    @blp.response(200, NeedSchema(many=True))
+    def get(self, args):
+        """List needs: a buyer its own, a coordinator all (filters item, status)."""
+        services.expire_stale_needs()
+        stmt = services.with_details(services.needs_query(current_actor(), args))
+        page = paginate(stmt, args["page"], args["per_page"])
+        return page.items, 200, page.header()
+
+    @blp.arguments(NeedCreateSchema)
+    @blp.response(201, NeedSchema)
+    def post(self, data):
+        """Post a need (verified buyer, or a coordinator naming organization_id)."""
+        return services.create_need(current_actor(), data)
+
+
+@blp.route("/needs/<int:need_id>")
+class NeedById(MethodView):
+    """One need."""
+
+    @blp.response(200, NeedSchema)
+    def get(self, need_id):
+        """Read a need (its company's users and coordinators)."""
+        return services.get_need(current_actor(), need_id)
+
+    @blp.arguments(NeedUpdateSchema)
+    @blp.response(200, NeedSchema)
+    def patch(self, data, need_id):
+        """Edit a need; never below the allocated units (409)."""
+        return services.update_need(current_actor(), need_id, data)
+
+    @blp.response(200, NeedSchema)
+    def delete(self, need_id):
+        """Cancel a need; 409 while units are allocated to it."""
+        return services.cancel_need(current_actor(), need_id)
+
+
+@blp.route("/needs/<int:need_id>/renew", methods=["POST"])
+@blp.arguments(NeedRenewSchema)
+@blp.response(200, NeedSchema)
+def renew(data, need_id):
+    """Renew an expired need with a new needed-by date."""
+    return services.renew_need(current_actor(), need_id, data["needed_by"])
+
+
+@blp.route("/needs/suggestion", methods=["GET"])
+@blp.arguments(SuggestionArgsSchema, location="query")
+@blp.response(200, SuggestionSchema)
+def suggestion(args):
+    """Suggest a quantity: ceil(headcount × days × the item's daily use per person)."""
+    return services.suggestion(
+        current_actor(), args["item"], args["days"], args.get("organization_id")
+    )
+
+
+@blp.route("/needs.csv", methods=["GET"])
+@blp.arguments(NeedFilterSchema, location="query")
+@blp.doc(responses={"200": {"description": "CSV with a header row", "content": {"text/csv": {}}}})
+def needs_csv(args):
+    """Export the needs the caller may list as CSV (same filters as the list)."""
+    stmt = services.with_details(services.needs_query(current_actor(), args))
+    return Response(
+        stream_with_context(_csv_rows(stmt)),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=needs.csv"},
+    )
+
+
+def _csv_rows(stmt) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for n, need in enumerate(db.session.scalars(stmt.execution_options(yield_per=500)), 1):
+        writer.writerow(_csv_row(need))
+        if n % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+def _cell(text: str) -> str:
+    # A spreadsheet would run a cell starting with = + - @ as a formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _csv_row(need: Need) -> list:
+    return [
+        need.id, need.item.sku, need.quantity, need.allocated, need.received, need.outstanding,
+        need.status, "" if need.max_unit_price is None else f"{need.max_unit_price:.2f}",
+        need.needed_by.isoformat() if need.needed_by else "", need.accept_substitutes,
+        need.latitude, need.longitude, _cell(need.address or ""), need.organization_id,
+        _cell(need.organization.name), need.entered_by.email if need.entered_by else "",
+        need.created_at.isoformat(),
+    ]  # fmt: skip

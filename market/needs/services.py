@@ -1,0 +1,260 @@
+"""Needs: post, edit, cancel, renew, expire, and the status other areas recompute.
+
+Other areas call two helpers from here:
+- `recompute_need_status(need)` after they change `need.allocated` or `need.received`
+  (allocation approval, shipping, receipt, cancellation), inside their own transaction;
+- `expire_stale_needs(today, commit=False)` at the start of a matching run, so that needs
+  past their needed-by date are not matched.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+
+from market.accounts.access import acting_organization, ensure_visible, require_user
+from market.accounts.models import Organization, User
+from market.audit.services import record, snapshot
+from market.catalog.models import Item
+from market.common.errors import Conflict, Invalid, NotFound
+from market.common.transaction import unit_of_work
+from market.extensions import db
+from market.needs.models import MATCHABLE_NEED_STATUSES, Need
+
+AUDIT_FIELDS = (
+    "quantity",
+    "allocated",
+    "received",
+    "status",
+    "max_unit_price",
+    "needed_by",
+    "accept_substitutes",
+    "latitude",
+    "longitude",
+    "address",
+)
+EDITABLE_STATUSES = ("open", "partially_allocated", "expired")
+EDITABLE_FIELDS = (
+    "quantity",
+    "max_unit_price",
+    "needed_by",
+    "accept_substitutes",
+    "latitude",
+    "longitude",
+    "address",
+)
+
+
+def today() -> date:
+    """Today's date in the district's time zone (needed-by dates are local dates)."""
+    return datetime.now(ZoneInfo(current_app.config.get("TIMEZONE") or "UTC")).date()
+
+
+def item_by_sku(sku: str, field: str = "item") -> Item:
+    """The catalogue item with this SKU, or 422 naming the field."""
+    item = db.session.scalar(sa.select(Item).where(Item.sku == sku))
+    if item is None:
+        raise Invalid.field(field, f"unknown SKU {sku!r}")
+    return item
+
+
+def _check_needed_by(value: date | None) -> None:
+    if value is not None and value < today():
+        raise Invalid.field("needed_by", f"must be today or later, got {value.isoformat()}")
+
+
+def _check_location(data: dict[str, Any]) -> None:
+    has_lat, has_lon = data.get("latitude") is not None, data.get("longitude") is not None
+    if has_lat != has_lon:
+        missing = "longitude" if has_lat else "latitude"
+        raise Invalid.field(missing, "latitude and longitude go together")
+
+
+def counted_status(need: Need) -> str:
+    """The status that `allocated` and `received` give a live need."""
+    if need.received >= need.quantity:
+        return "fulfilled"
+    if need.allocated >= need.quantity:
+        return "allocated"
+    if need.allocated > 0:
+        return "partially_allocated"
+    return "open"
+
+
+def recompute_need_status(need: Need) -> str:
+    """Set the need's status from its allocated/received units; call after every transition.
+
+    A cancelled need stays cancelled; an expired need stays expired until nothing is left
+    to allocate (then it becomes `allocated` or `fulfilled`). Returns the new status.
+    Does not commit: the caller's transaction does.
+    """
+    status = counted_status(need)
+    if need.status == "cancelled":
+        return need.status
+    if need.status == "expired" and status in ("open", "partially_allocated"):
+        return need.status
+    need.status = status
+    return status
+
+
+def create_need(actor: User | None, data: dict[str, Any]) -> Need:
+    """Post a need for a verified buyer (or, by hotline intake, a coordinator for one)."""
+    org = acting_organization(actor, "buyer", data.get("organization_id"))
+    item = item_by_sku(data["item"])
+    _check_needed_by(data.get("needed_by"))
+    _check_location(data)
+    with unit_of_work():
+        need = Need(
+            organization_id=org.id,
+            item_id=item.id,
+            quantity=data["quantity"],
+            allocated=0,
+            received=0,
+            max_unit_price=data.get("max_unit_price"),
+            needed_by=data.get("needed_by"),
+            accept_substitutes=bool(data.get("accept_substitutes", False)),
+            latitude=org.latitude if data.get("latitude") is None else data["latitude"],
+            longitude=org.longitude if data.get("longitude") is None else data["longitude"],
+            address=data.get("address") or (org.address if data.get("latitude") is None else None),
+            status="open",
+            entered_by_id=actor.id,
+        )
+        db.session.add(need)
+        db.session.flush()
+        record(actor, "need.create", "need", need.id, None, snapshot(need, AUDIT_FIELDS))
+    return need
+
+
+def get_need(actor: User | None, need_id: int) -> Need:
+    """A need the actor may see (its company's users and coordinators), else 404."""
+    actor = require_user(actor)
+    need = db.session.get(Need, need_id)
+    if need is None:
+        raise NotFound(f"Need {need_id} not found.")
+    ensure_visible(actor, need.organization_id, f"Need {need_id}")
+    return need
+
+
+def needs_query(actor: User | None, filters: dict[str, Any]) -> sa.Select:
+    """The SELECT of needs the actor may list, filtered by `item`, `status`, `organization_id`."""
+    actor = require_user(actor)
+    stmt = sa.select(Need).order_by(Need.created_at.desc(), Need.id.desc())
+    if not actor.is_coordinator:
+        stmt = stmt.where(Need.organization_id == (actor.organization_id or -1))
+    elif filters.get("organization_id"):
+        stmt = stmt.where(Need.organization_id == filters["organization_id"])
+    if filters.get("item"):
+        stmt = stmt.join(Item, Item.id == Need.item_id).where(Item.sku == filters["item"])
+    if filters.get("status"):
+        stmt = stmt.where(Need.status == filters["status"])
+    return stmt
+
+
+def with_details(stmt: sa.Select) -> sa.Select:
+    """Load each need's item, company and enterer with it (lists and exports)."""
+    return stmt.options(
+        so.joinedload(Need.item), so.joinedload(Need.organization), so.joinedload(Need.entered_by)
+    )
+
+
+def update_need(actor: User | None, need_id: int, data: dict[str, Any]) -> Need:
+    """Edit a need that is still open, partly allocated or expired; never below `allocated`."""
+    need = get_need(actor, need_id)
+    if need.status not in EDITABLE_STATUSES:
+        raise Conflict(f"Need {need_id} is {need.status} and can no longer be edited.")
+    if "quantity" in data and data["quantity"] < need.allocated:
+        raise Conflict(
+            f"Need {need_id}: quantity {data['quantity']} is below the {need.allocated} units "
+            "already allocated."
+        )
+    if "needed_by" in data:
+        _check_needed_by(data["needed_by"])
+    _check_location({k: data.get(k, getattr(need, k)) for k in ("latitude", "longitude")})
+    with unit_of_work():
+        before = snapshot(need, AUDIT_FIELDS)
+        for name in EDITABLE_FIELDS:
+            if name in data:
+                setattr(need, name, data[name])
+        if need.status == "expired" and (need.needed_by is None or need.needed_by >= today()):
+            need.status = "open"  # a fresh date renews an expired need
+        recompute_need_status(need)
+        record(actor, "need.update", "need", need.id, before, snapshot(need, AUDIT_FIELDS))
+    return need
+
+
+def cancel_need(actor: User | None, need_id: int) -> Need:
+    """Cancel a need; refused (409) while any units are allocated to it."""
+    need = get_need(actor, need_id)
+    if need.status in ("cancelled", "fulfilled"):
+        raise Conflict(f"Need {need_id} is already {need.status}.")
+    if need.allocated > 0:
+        raise Conflict(
+            f"Need {need_id} has {need.allocated} units allocated; it cannot be cancelled. "
+            "Lower it to the allocated quantity instead."
+        )
+    with unit_of_work():
+        before = snapshot(need, AUDIT_FIELDS)
+        need.status = "cancelled"
+        record(actor, "need.cancel", "need", need.id, before, snapshot(need, AUDIT_FIELDS))
+    return need
+
+
+def renew_need(actor: User | None, need_id: int, needed_by: date | None) -> Need:
+    """Give an expired need a new needed-by date (or none) so it is matched again."""
+    need = get_need(actor, need_id)
+    if need.status != "expired":
+        raise Conflict(f"Need {need_id} is {need.status}; only expired needs can be renewed.")
+    _check_needed_by(needed_by)
+    with unit_of_work():
+        before = snapshot(need, AUDIT_FIELDS)
+        need.needed_by = needed_by
+        need.status = "open"
+        recompute_need_status(need)
+        record(actor, "need.renew", "need", need.id, before, snapshot(need, AUDIT_FIELDS))
+    return need
+
+
+def expire_stale_needs(on: date | None = None, commit: bool = True) -> int:
+    """Mark open and partly allocated needs whose needed-by date has passed as `expired`.
+
+    Audited as the system. The list pages call it with `commit=True`; the matching run
+    passes `commit=False` to keep it inside its own transaction. Returns how many expired.
+    """
+    on = on or today()
+    stale = db.session.scalars(
+        sa.select(Need)
+        .where(Need.status.in_(MATCHABLE_NEED_STATUSES), Need.needed_by < on)
+        .with_for_update(skip_locked=True)
+    ).all()
+    for need in stale:
+        record(None, "need.expire", "need", need.id, {"status": need.status}, {"status": "expired"})
+        need.status = "expired"
+    if commit:
+        db.session.commit()
+    return len(stale)
+
+
+def suggest_quantity(item: Item, headcount: int, days: int) -> int:
+    """Units for `headcount` people over `days` days: ceil(headcount × days × daily use)."""
+    return math.ceil(Decimal(headcount) * Decimal(days) * Decimal(item.daily_use_per_person))
+
+
+def suggestion(actor: User | None, sku: str, days: int, organization_id: int | None) -> dict:
+    """The suggested quantity of an item for the acting buyer's headcount over `days` days."""
+    org: Organization = acting_organization(actor, "buyer", organization_id)
+    item = item_by_sku(sku)
+    return {
+        "item": item.sku,
+        "days": days,
+        "headcount": org.headcount,
+        "daily_use_per_person": item.daily_use_per_person,
+        "quantity": suggest_quantity(item, org.headcount, days),
+        "organization": org,
+    }

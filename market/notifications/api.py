@@ -1,0 +1,54 @@
+"""JSON API of the logged-in user's notifications."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from market.common.api import Blueprint
+from market.common.pagination import PageArgsSchema
+from market.common.web import current_actor
+from market.notifications import inbox
+
+blp = Blueprint(
+    "notifications_api", __name__, url_prefix="/notifications", description="Your notifications"
+)
+
+
+class NotificationArgsSchema(PageArgsSchema):
+    """`?unread=true` lists only the unread ones."""
+
+    unread = ma.fields.Boolean(load_default=False)
+
+
+class NotificationSchema(ma.Schema):
+    """One message to the user."""
+
+    id = ma.fields.Integer()
+    channel = ma.fields.String()
+    subject = ma.fields.String()
+    body = ma.fields.String()
+    status = ma.fields.String(metadata={"description": "delivery: pending, sent or failed"})
+    created_at = ma.fields.AwareDateTime()
+    read_at = ma.fields.AwareDateTime(allow_none=True)
+
+
+class MarkedSchema(ma.Schema):
+    """How many notifications were marked read."""
+
+    marked = ma.fields.Integer()
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(NotificationArgsSchema, location="query")
+@blp.response(200, NotificationSchema(many=True))
+def list_mine(args):
+    """List the logged-in user's notifications, newest first."""
+    page = inbox.list_notifications(current_actor(), **args)
+    return page.items, 200, page.header()
+
+
+@blp.route("/read", methods=["POST"])
+@blp.response(200, MarkedSchema)
+def read_all():
+    """Mark all the logged-in user's notifications read."""
+    return {"marked": inbox.mark_all_read(current_actor())}

@@ -1,0 +1,36 @@
+"""The notifications page: the user's messages, newest first."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from flask_wtf import FlaskForm
+
+from market.common.web import current_actor
+from market.notifications import inbox
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.get("")
+@login_required
+def index():
+    """List the user's notifications with a button that marks them all read."""
+    actor = current_actor()
+    per_page = current_app.config["PER_PAGE"]
+    page = inbox.list_notifications(
+        actor, page=max(request.args.get("page", 1, type=int) or 1, 1), per_page=per_page
+    )
+    return render_template(
+        "notifications/index.html", page=page, unread=inbox.unread_count(actor), form=FlaskForm()
+    )
+
+
+@bp.post("/read")
+@login_required
+def read_all():
+    """Mark every notification read and come back to the list."""
+    marked = inbox.mark_all_read(current_actor())
+    flash(_("%(n)s notifications marked read.", n=marked), "success")
+    return redirect(url_for("notifications.index"))

@@ -1,0 +1,130 @@
+"""The printable daily report: that day's totals and the shipments approved on it."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+
+from market.accounts.access import require_coordinator
+from market.accounts.models import Organization, User
+from market.catalog.models import Item
+from market.common.errors import Invalid
+from market.extensions import db
+from market.matching.models import Allocation
+from market.reports.services import ALLOCATED_STATUSES
+
+MAX_DAYS = 31
+# A day's list is printed; beyond this many lines the page says how many were left out.
+MAX_LINES = 2000
+
+
+def local_zone() -> ZoneInfo:
+    """The district's time zone (TIMEZONE setting)."""
+    return ZoneInfo(current_app.config.get("TIMEZONE") or "UTC")
+
+
+def today() -> date:
+    """Today's date in the district's time zone."""
+    return datetime.now(local_zone()).date()
+
+
+def parse_day(value: str | None, field: str) -> date | None:
+    """A YYYY-MM-DD query value as a date; a bad value names the field (422)."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Invalid.field(field, f"must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+def day_window(day: date) -> tuple[datetime, datetime]:
+    """The UTC start and end of a local calendar day."""
+    zone = local_zone()
+    start = datetime.combine(day, time.min, tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _day_totals(start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """Units approved, shipped and received in the window, per item (one grouped query)."""
+
+    def within(column: Any) -> Any:
+        return sa.and_(column >= start, column < end)
+
+    def units(condition: Any, value: Any = Allocation.quantity) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
+
+    approved = sa.and_(within(Allocation.decided_at), Allocation.status.in_(ALLOCATED_STATUSES))
+    rows = db.session.execute(
+        sa.select(
+            Item.sku, Item.name, Item.unit,
+            units(approved),
+            sa.func.coalesce(sa.func.sum(sa.case((approved, 1), else_=0)), 0),
+            units(within(Allocation.shipped_at)),
+            units(within(Allocation.received_at),
+                  sa.func.coalesce(Allocation.received_quantity, Allocation.quantity)),
+        )
+        .join(Item, Item.id == Allocation.item_id)
+        .where(sa.or_(within(Allocation.decided_at), within(Allocation.shipped_at),
+                      within(Allocation.received_at)))
+        .group_by(Item.sku, Item.name, Item.unit)
+        .order_by(Item.sku)
+    ).all()
+    return [
+        {"item": sku, "name": name, "unit": unit, "approved": int(a), "approved_lines": int(n),
+         "shipped": int(s), "received": int(r)}
+        for sku, name, unit, a, n, s, r in rows
+    ]
+
+
+def _day_shipments(start: datetime, end: datetime) -> tuple[list[Allocation], int]:
+    """The allocations approved in the window, with both companies and the item loaded."""
+    where = (
+        Allocation.decided_at >= start,
+        Allocation.decided_at < end,
+        Allocation.status.in_(ALLOCATED_STATUSES),
+    )
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Allocation).where(*where))
+    supplier, buyer = so.aliased(Organization), so.aliased(Organization)
+    lines = db.session.scalars(
+        sa.select(Allocation)
+        .join(supplier, Allocation.supplier)
+        .join(buyer, Allocation.buyer)
+        .join(Item, Allocation.item)
+        .options(
+            so.contains_eager(Allocation.supplier.of_type(supplier)),
+            so.contains_eager(Allocation.buyer.of_type(buyer)),
+            so.contains_eager(Allocation.item),
+        )
+        .where(*where)
+        .order_by(Item.sku, supplier.name, buyer.name, Allocation.id)
+        .limit(MAX_LINES)
+    ).all()
+    return list(lines), int(total or 0)
+
+
+def daily_report(actor: User | None, first_text: str | None = None,
+                 last_text: str | None = None) -> list[dict[str, Any]]:
+    """One section per day from `date` to `to` (YYYY-MM-DD; default today in the district)."""
+    require_coordinator(actor)
+    first = parse_day(first_text, "date") or today()
+    last = parse_day(last_text, "to") or first
+    if last < first:
+        raise Invalid.field("to", f"must not be before the date {first.isoformat()}")
+    if (last - first).days >= MAX_DAYS:
+        raise Invalid.field("to", f"at most {MAX_DAYS} days in one report")
+    days = []
+    day = first
+    while day <= last:
+        start, end = day_window(day)
+        lines, total = _day_shipments(start, end)
+        days.append({"date": day, "totals": _day_totals(start, end), "lines": lines,
+                     "line_count": total})
+        day += timedelta(days=1)
+    return days

@@ -1,0 +1,57 @@
+"""The answer of `allocate` (and of the baseline strategies)."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field, replace
+from time import perf_counter
+
+from solver.explain import explain_need
+from solver.model import Flow
+from solver.outcome import Outcome
+from solver.reasons import REASONS, Diagnostics
+from solver.stats import AllocationStats, RunInfo, compute_stats
+
+
+@dataclass(frozen=True)
+class AllocationResult:
+    """Flows, unmet units per need (every need, 0 when fully served) and figures."""
+
+    flows: tuple[Flow, ...]
+    unmet: Mapping[Hashable, int]
+    stats: AllocationStats
+    diagnostics: Diagnostics = field(repr=False, compare=False)
+
+    def _index(self, need_id: Hashable) -> int:
+        try:
+            return self.diagnostics.inst.need_pos[need_id]
+        except KeyError:
+            raise KeyError(f"unknown need {need_id!r}") from None
+
+    def explain(self, need_id: Hashable) -> list[str]:
+        """Return plain reasons for what the need got: lots used, fill rate, why short."""
+        return explain_need(self.diagnostics, self._index(need_id))
+
+    def unmet_reason(self, need_id: Hashable) -> str:
+        """Return the reason code for the need's unmet units (one of REASONS)."""
+        return self.diagnostics.code(self._index(need_id))
+
+    def unmet_by_reason(self) -> dict[str, int]:
+        """Return unmet units summed per reason code (every code present, maybe 0)."""
+        totals = dict.fromkeys(REASONS, 0)
+        for need_id, units in self.unmet.items():
+            if units:
+                totals[self.unmet_reason(need_id)] += units
+        return totals
+
+
+def make_result(outcome: Outcome, info: RunInfo, started: float) -> AllocationResult:
+    """Wrap an outcome with its figures; `started` is the perf_counter at the call."""
+    inst = outcome.inst
+    served = outcome.served
+    unmet = {need.id: int(inst.need_qty[n] - served[n]) for n, need in enumerate(inst.needs)}
+    stats = compute_stats(outcome, info)
+    stats = replace(stats, total_seconds=perf_counter() - started)
+    return AllocationResult(flows=outcome.flows(), unmet=unmet, stats=stats,
+                            diagnostics=Diagnostics(outcome))
+

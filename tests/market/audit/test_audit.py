@@ -1,0 +1,122 @@
+"""The audit log: API and page, filters, pagination, coordinators only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from market.audit.models import AuditEntry
+from market.extensions import db
+
+ROLES = ("anonymous", "supplier_a", "supplier_b", "buyer", "coordinator")
+
+
+@pytest.fixture
+def entries(people):
+    """Four entries by two actors on two kinds of record, on two days."""
+    coordinator = people["coordinator"]
+    rows = [
+        AuditEntry(at=datetime(2024, 3, 1, 9, tzinfo=UTC), actor_id=coordinator.id,
+                   actor=coordinator.email, action="organization.approved",
+                   entity="organization", entity_id=1, before={"status": "pending"},
+                   after={"status": "verified"}),
+        AuditEntry(at=datetime(2024, 3, 1, 10, tzinfo=UTC), actor_id=coordinator.id,
+                   actor=coordinator.email, action="organization.rejected",
+                   entity="organization", entity_id=2, before={"status": "pending"},
+                   after={"status": "rejected"}),
+        AuditEntry(at=datetime(2024, 3, 2, 8, tzinfo=UTC), actor_id=people["supplier_a"].id,
+                   actor=people["supplier_a"].email, action="lot.created", entity="lot",
+                   entity_id=7, before=None, after={"quantity": 100}),
+        AuditEntry(at=datetime(2024, 3, 3, 8, tzinfo=UTC), actor_id=None, actor="system",
+                   action="user.created", entity="user", entity_id=3, after={"role": "admin"}),
+    ]
+    db.session.add_all(rows)
+    db.session.commit()
+    return rows
+
+
+@pytest.mark.parametrize(("path", "expected"), [("/api/v1/audit", (401, 403, 403, 403, 200)),
+                                                ("/audit", (302, 403, 403, 403, 200))])
+@pytest.mark.parametrize("role_index", range(5))
+def test_access(client, people, login, path, expected, role_index):
+    role = ROLES[role_index]
+    login(None if role == "anonymous" else people[role])
+    assert client.get(path).status_code == expected[role_index]
+
+
+def test_api_lists_newest_first_with_the_contract_fields(client, people, token_for, entries):
+    response = client.get("/api/v1/audit", headers=token_for(people["coordinator"]))
+    assert response.status_code == 200
+    assert [e["action"] for e in response.json] == [
+        "user.created", "lot.created", "organization.rejected", "organization.approved"
+    ]
+    last = response.json[-1]
+    assert {"at", "actor", "action", "entity", "entity_id", "before", "after"} <= set(last)
+    assert last["before"] == {"status": "pending"}
+    assert last["after"] == {"status": "verified"}
+    assert last["at"].startswith("2024-03-01T09:00:00")
+    assert last["at"].endswith("+00:00")
+
+
+@pytest.mark.parametrize(
+    ("query", "actions"),
+    [
+        ("actor=user1@", ["lot.created"]),
+        ("action=organization.rejected", ["organization.rejected"]),
+        ("action=organization.", ["organization.rejected", "organization.approved"]),
+        ("entity=organization&entity_id=1", ["organization.approved"]),
+        ("from=2024-03-02", ["user.created", "lot.created"]),
+        ("to=2024-03-01", ["organization.rejected", "organization.approved"]),
+        ("from=2024-03-01T09:30:00Z&to=2024-03-02T09:00:00%2B00:00",
+         ["lot.created", "organization.rejected"]),
+    ],
+)
+def test_api_filters(client, people, token_for, entries, query, actions):
+    response = client.get(f"/api/v1/audit?{query}", headers=token_for(people["coordinator"]))
+    assert response.status_code == 200
+    assert [e["action"] for e in response.json] == actions
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [("from=yesterday", "from"), ("to=2024-13-01", "to"), ("entity_id=abc", "entity_id"),
+     ("per_page=0", "per_page")],
+)
+def test_api_bad_filters_are_422(client, people, token_for, entries, query, field):
+    response = client.get(f"/api/v1/audit?{query}", headers=token_for(people["coordinator"]))
+    assert response.status_code == 422
+    assert field in response.json["errors"]
+
+
+def test_api_paginates(client, people, token_for, entries):
+    headers = token_for(people["coordinator"])
+    response = client.get("/api/v1/audit?per_page=3&page=2", headers=headers)
+    assert [e["action"] for e in response.json] == ["organization.approved"]
+    assert '"total": 4' in response.headers["X-Pagination"]
+    assert '"total_pages": 2' in response.headers["X-Pagination"]
+
+
+def test_page_shows_filters_changes_and_pages(client, people, login, entries):
+    login(people["coordinator"])
+    page = client.get("/audit?entity=organization&per_page=1")
+    assert page.status_code == 200
+    assert b"<code>organization.rejected</code>" in page.data
+    assert b"<code>organization.approved</code>" not in page.data
+    assert b"<code>lot.created</code>" not in page.data
+    assert b'id="audit-filters"' in page.data
+    assert b'id="page-next"' in page.data
+    assert b"<del>pending</del>" in page.data
+    empty = client.get("/audit?actor=nobody")
+    assert b"No audit entries match" in empty.data
+
+
+def test_a_real_change_shows_up(client, people, token_for, make_org):
+    pending = make_org(name="Audited Co", status="pending")
+    headers = token_for(people["coordinator"])
+    client.post(f"/api/v1/organizations/{pending.id}/verification",
+                json={"decision": "approve"}, headers=headers)
+    response = client.get(f"/api/v1/audit?entity=organization&entity_id={pending.id}",
+                          headers=headers)
+    assert [e["action"] for e in response.json] == ["organization.approved"]
+    assert response.json[0]["actor"] == people["coordinator"].email

@@ -1,0 +1,125 @@
+"""Fixtures of the reports tests: runs, allocations and a small hand-built market."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from market.common.types import utcnow
+from market.extensions import db
+
+
+@pytest.fixture
+def make_user(app) -> Callable[..., Any]:
+    """The shared user factory with a cheap password hash: these tests never check passwords,
+    and the default scrypt hash costs a third of a second per user on a busy 2-core machine."""
+    from werkzeug.security import generate_password_hash
+
+    from market.accounts.models import User
+
+    counter = iter(range(1, 10**6))
+
+    def make(org=None, role: str = "company", password: str = "correct horse",  # noqa: S107
+             **kw: Any) -> User:
+        n = next(counter)
+        user = User(
+            email=kw.pop("email", f"user{n}@example.com"),
+            password_hash=generate_password_hash(password, method="pbkdf2:sha256:1000"),
+            role=role,
+            organization_id=org.id if org is not None else None,
+            **kw,
+        )
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def make_run(app) -> Callable[..., Any]:
+    """Factory: a completed matching run with the given stats."""
+    from market.matching.models import MatchRun
+
+    def make(stats: dict | None = None, **kw: Any) -> MatchRun:
+        fields: dict[str, Any] = {"trigger": "manual", "status": "completed", "dry_run": False,
+                                  "started_at": utcnow(), "finished_at": utcnow(),
+                                  "stats": stats or {}}
+        fields.update(kw)
+        run = MatchRun(**fields)
+        db.session.add(run)
+        db.session.commit()
+        return run
+
+    return make
+
+
+@pytest.fixture
+def make_allocation(app, make_run) -> Callable[..., Any]:
+    """Factory: an allocation from a lot to a need (approved now unless told otherwise)."""
+    from market.matching.models import Allocation
+
+    default_run: list[Any] = []
+
+    def make(lot, need, quantity: int, status: str = "approved", **kw: Any) -> Allocation:
+        if "run_id" not in kw:
+            if not default_run:
+                default_run.append(make_run(started_at=utcnow() - timedelta(days=30)))
+            kw["run_id"] = default_run[0].id
+        decided = status not in ("proposed", "superseded")
+        fields: dict[str, Any] = {
+            "lot_id": lot.id, "need_id": need.id, "item_id": lot.item_id,
+            "supplier_id": lot.organization_id, "buyer_id": need.organization_id,
+            "quantity": quantity, "unit_price": lot.unit_price, "distance_km": 2.5,
+            "tier": need.organization.tier, "status": status,
+            "decided_at": utcnow() if decided else None,
+            "shipped_at": utcnow() if status in ("shipped", "received", "disputed") else None,
+            "received_at": utcnow() if status in ("received", "disputed") else None,
+        }
+        fields.update(kw)
+        allocation = Allocation(**fields)
+        db.session.add(allocation)
+        db.session.commit()
+        return allocation
+
+    return make
+
+
+@pytest.fixture
+def market(people, make_org, make_lot, make_need, make_allocation, make_run) -> dict[str, Any]:
+    """A small district whose every figure is worked out by hand in the tests."""
+    sup_a, sup_b = people["supplier_a_org"], people["supplier_b_org"]
+    care_home = people["buyer_org"]
+    clinic = make_org(name="Clinic D", roles=("buyer",), sector="medical")  # tier 1
+    make_org(name="Waiting E", roles=("buyer",), sector="office", status="pending")
+    masks_a = make_lot(sup_a, quantity=1000)
+    make_lot(sup_b, quantity=500, status="paused")  # not supply: paused
+    gloves_b = make_lot(sup_b, item="GLOVES-NITRILE", quantity=300, unit_price=Decimal("1.50"))
+    make_lot(sup_a, quantity=200, kind="donation")
+    care_masks = make_need(care_home, quantity=400, allocated=250, status="partially_allocated")
+    make_need(care_home, quantity=100, status="cancelled")  # not demand: cancelled
+    clinic_masks = make_need(clinic, quantity=300, allocated=250, status="partially_allocated")
+    clinic_gloves = make_need(clinic, item="GLOVES-NITRILE", quantity=50, allocated=40,
+                              status="partially_allocated")
+    make_allocation(masks_a, care_masks, 200, "approved")
+    make_allocation(masks_a, clinic_masks, 150, "shipped")
+    make_allocation(masks_a, clinic_masks, 100, "received")
+    make_allocation(masks_a, care_masks, 50, "disputed", received_quantity=30)
+    make_allocation(masks_a, care_masks, 80, "proposed")
+    make_allocation(masks_a, clinic_masks, 70, "rejected")
+    make_allocation(gloves_b, clinic_gloves, 40, "approved")
+    now = utcnow()
+    make_run({"fill_rate": 0.4, "lowest_fill_rate": 0.1, "units_proposed": 400,
+              "unmet_by_reason": {"no_stock": 999}}, started_at=now - timedelta(days=2))
+    latest = make_run({"fill_rate": 0.5, "lowest_fill_rate": 0.2, "units_proposed": 580,
+                       "cost": "123.40", "unmet_by_reason": {"no_stock": 120, "price_cap": 30},
+                       "unmet_by_item": {"MASK-SURGICAL": 150}},
+                      started_at=now - timedelta(days=1))
+    make_run({"unmet_by_reason": {"no_stock": 1}}, dry_run=True,
+             started_at=now - timedelta(hours=2))
+    make_run({}, status="failed", started_at=now - timedelta(hours=1))
+    return {"latest_run": latest, "clinic": clinic}
