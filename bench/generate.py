@@ -98,30 +98,35 @@ def allocation_instance(size: str, seed: int = 1) -> Instance:
     return Instance(size, lots, _needs(rng, buyers, supply))
 
 
+GIFT_TEMPLATES = (  # later templates share stock with earlier ones on purpose
+    PackTemplate("small", {"MASK-CIVIL": 200, "GLOVES-NITRILE": 100}),
+    PackTemplate("standard", {"MASK-SURGICAL": 500, "DISINFECTANT-ALCOHOL-75": 5}),
+    PackTemplate("large", {"MASK-KN95": 1000, "DISINFECTANT-ALCOHOL-75": 5,
+                           "GLOVES-NITRILE": 200}),
+)
+
+
 def gift_instance(
     packs: int, applicants: int, seed: int = 1
 ) -> tuple[list[PackTemplate], list[Lot], list[Applicant]]:
     """Return templates, donated lots and applicants so that about `packs` packs fit."""
     rng = np.random.default_rng(seed)
-    templates = [
-        PackTemplate("small", {"MASK-SURGICAL": 200, "DISINFECTANT-ALCOHOL-75": 2}),
-        PackTemplate("standard", {"MASK-SURGICAL": 500, "DISINFECTANT-ALCOHOL-75": 5}),
-        PackTemplate("large", {"MASK-KN95": 1000, "GLOVES-NITRILE": 500}),
-    ]
-    per_template = packs // len(templates)
-    need = {"MASK-SURGICAL": 700, "DISINFECTANT-ALCOHOL-75": 7, "MASK-KN95": 1000,
-            "GLOVES-NITRILE": 500}
+    third = packs // 3
+    stock: dict[str, int] = {}
+    for template in GIFT_TEMPLATES:
+        for item, units in template.contents.items():
+            stock[item] = stock.get(item, 0) + units * third
     donors = max(10, packs // 10)
     where = places(rng, donors)
     lots = []
-    for item, units in need.items():
-        shares = rng.dirichlet(np.ones(donors)) * units * per_template
+    for item, units in stock.items():
+        shares = rng.dirichlet(np.ones(donors)) * units
         for d in range(donors):
             lots.append(Lot(f"D{len(lots)}", item, int(shares[d]) + 1, 0.0,
                             float(where[d, 0]), float(where[d, 1])))
     spots = places(rng, applicants)
     people = rng.lognormal(np.log(40), 1.0, size=applicants).astype(int) + 1
     apps = [Applicant(f"A{a}", f"C{a}", int(rng.integers(1, 5)), int(people[a]),
-                      int(rng.integers(0, 20 * people[a])), float(rng.uniform(0, 30)),
+                      int(rng.integers(0, 20 * people[a])), round(float(rng.uniform(0, 30)), 1),
                       float(spots[a, 0]), float(spots[a, 1])) for a in range(applicants)]
-    return templates, lots, apps
+    return list(GIFT_TEMPLATES), lots, apps

@@ -9,7 +9,7 @@ from time import perf_counter
 import numpy as np
 
 from solver.geo import haversine_km
-from solver.gift_assign import assign_slots, fit_matrix, priority_rank
+from solver.gift_assign import assign_slots, fit_matrix, pair_scores, priority_rank
 from solver.instance import FloatArray, IntArray
 from solver.model import DEFAULT_POLICY, Applicant, Lot, Pack, PackTemplate, Policy
 from solver.validate import check_applicant, check_lot, check_policy, check_template, check_unique
@@ -47,7 +47,7 @@ def pack_counts(templates: Sequence[PackTemplate], pool: Mapping[str, int],
         fit = min(left.get(item, 0) // units for item, units in template.contents.items())
         count = max(0, min(fit, applicants))
         for item, units in template.contents.items():
-            left[item] -= count * units
+            left[item] = left.get(item, 0) - count * units
         applicants -= count
         counts.append(count)
     return np.array(counts, dtype=np.int64)
@@ -124,7 +124,8 @@ def assign_gift_packs(
     """Build as many packs as donated stock allows and give them to those who need them most.
 
     Pack counts follow the templates' order; slots go to applicants by
-    `linear_sum_assignment` (see `solver.gift_assign`), at most one pack per
+    `linear_sum_assignment`, or the same assignment with identical slots grouped
+    when there are many packs (see `solver.gift_assign`), at most one pack per
     applicant and per company; components come from the donated lots nearest
     to each recipient, most deserving recipients first. Only the policy's
     transport cost is used (for the transport figure): the stock is pooled.
@@ -139,7 +140,7 @@ def assign_gift_packs(
         pool[lot.item] = pool.get(lot.item, 0) + int(lot.quantity)
     counts = pack_counts(templates, pool, eligible.size)
     sizes = np.array([sum(t.contents.values()) for t in templates], dtype=np.int64)
-    score = rank[eligible, None] * (float(counts.sum()) + 1.0) + fit_matrix(sizes, head[eligible])
+    score = pair_scores(rank[eligible], fit_matrix(sizes, head[eligible]), int(counts.sum()))
     slot_template, slot_app, candidates = assign_slots(score, counts)
     order = np.argsort(-score[slot_app, slot_template], kind="stable")
     drawer = LotDrawer(lots)

@@ -127,7 +127,8 @@ def make_user(app) -> Callable[..., Any]:
         n = next(counter)
         user = User(
             email=kw.pop("email", f"user{n}@example.com"),
-            password_hash=generate_password_hash(password),
+            # A cheap hash: test users need no protection, and scrypt costs ~0.1 s each.
+            password_hash=generate_password_hash(password, method="pbkdf2:sha256:1000"),
             role=role,
             organization_id=org.id if org is not None else None,
             **kw,

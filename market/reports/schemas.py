@@ -86,6 +86,7 @@ class RunFiguresSchema(ma.Schema):
     dry_run = ma.fields.Boolean()
     fill_rate = ma.fields.Float(allow_none=True)
     lowest_fill_rate = ma.fields.Float(allow_none=True)
+    gini = ma.fields.Float(allow_none=True, metadata={"description": "spread of fill rates"})
     units = ma.fields.Integer(allow_none=True)
     cost = ma.fields.Raw(allow_none=True, metadata={"description": "price + transport"})
     proposals = ma.fields.Integer(allow_none=True)

@@ -188,6 +188,7 @@ def _run_row(run: MatchRun) -> dict[str, Any]:
         "fill_rate": _stat(stats, "fill_rate"),
         "lowest_fill_rate": _stat(stats, "lowest_fill_rate", "min_fill_rate"),
         "units": _stat(stats, "units_proposed", "units"),
+        "gini": _stat(stats, "gini"),
         "cost": _stat(stats, "cost", "total_cost"),
         "proposals": _stat(stats, "proposals"),
         "solve_seconds": _stat(stats, "solve_seconds"),

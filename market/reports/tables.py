@@ -16,7 +16,7 @@ ITEM_COLUMNS = ("item", "name", "unit", "supply", "demand", "allocated", "shippe
                 "unmet", "fill_rate")
 TIER_COLUMNS = ("tier", "demand", "allocated", "fill_rate")
 RUN_COLUMNS = ("id", "started_at", "finished_at", "trigger", "status", "dry_run", "fill_rate",
-               "lowest_fill_rate", "units", "cost", "proposals", "solve_seconds")
+               "lowest_fill_rate", "gini", "units", "cost", "proposals", "solve_seconds")
 
 
 def _items() -> tuple[tuple[str, ...], list[dict[str, Any]]]:

@@ -178,3 +178,11 @@ def test_csv_export_has_a_header_and_only_visible_rows(api, world, at_state, mak
     assert rows[0]["unit_price"] == "1.00"
     filtered = api("coordinator", "get", "/api/v1/allocations.csv?status=proposed")
     assert len(filtered.get_data(as_text=True).strip().splitlines()) == 2
+
+
+def test_openapi_documents_the_allocation_paths(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for path in ("/api/v1/allocations", "/api/v1/allocations.csv",
+                 "/api/v1/allocations/{allocation_id}/approve", "/api/v1/allocations/approve",
+                 "/api/v1/allocations/{allocation_id}/receive"):
+        assert path in paths

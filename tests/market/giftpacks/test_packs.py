@@ -40,7 +40,8 @@ def test_approve_reserves_the_donated_units(people, donations, make_pack, as_use
     assert r.json["recipient"]["id"] == people["buyer_org"].id
     assert sorted((c["item"], c["quantity"]) for c in r.json["components"]) == [
         ("DISINFECTANT-ALCOHOL-75", 5), ("MASK-SURGICAL", 500)]
-    assert as_user(coordinator, "post", f"/api/v1/gift-packs/{second.id}/approve").status_code == 200
+    r = as_user(coordinator, "post", f"/api/v1/gift-packs/{second.id}/approve")
+    assert r.status_code == 200
     masks, alcohol = (_fresh(Lot, donations[k].id) for k in ("masks", "alcohol"))
     assert (masks.reserved, alcohol.reserved) == (800, 15)
     assert masks.reserved == _reserved_by_packs(masks.id)
@@ -79,7 +80,8 @@ def test_shortage_counts_earlier_reservations(people, donations, make_pack, as_u
     as_user(people["coordinator"], "post", f"/api/v1/gift-packs/{first.id}/approve")
     r = as_user(people["coordinator"], "post", f"/api/v1/gift-packs/{second.id}/approve")
     assert r.status_code == 409
-    assert "MASK-SURGICAL" in r.json["message"] and "100 short" in r.json["message"]
+    assert "MASK-SURGICAL" in r.json["message"]
+    assert "100 short" in r.json["message"]
     assert _fresh(Lot, donations["masks"].id).reserved == 700
 
 
@@ -110,7 +112,8 @@ def test_reject_puts_the_application_back_in_the_queue(people, donations, make_p
 def test_reject_needs_a_reason(people, donations, make_pack, as_user):
     pack = _pack(people, donations, make_pack)
     r = as_user(people["coordinator"], "post", f"/api/v1/gift-packs/{pack.id}/reject", json={})
-    assert r.status_code == 422 and "reason" in r.json["errors"]
+    assert r.status_code == 422
+    assert "reason" in r.json["errors"]
     assert _fresh(GiftPack, pack.id).status == "proposed"
 
 
@@ -124,7 +127,8 @@ def test_ship_then_receive(people, donations, make_pack, as_user):
     r = as_user(people["buyer"], "post", f"/api/v1/gift-packs/{pack.id}/receive", json={})
     assert r.status_code == 409  # not shipped yet
     r = as_user(people["supplier_a"], "post", f"/api/v1/gift-packs/{pack.id}/ship")
-    assert r.status_code == 200 and r.json["status"] == "shipped"
+    assert r.status_code == 200
+    assert r.json["status"] == "shipped"
     masks = _fresh(Lot, donations["masks"].id)
     assert (masks.quantity, masks.reserved, masks.shipped) == (500, 0, 500)
     assert as_user(people["supplier_a"], "post",
@@ -149,7 +153,8 @@ def test_short_delivery_is_disputed(people, donations, make_pack, as_user):
     as_user(people["supplier_a"], "post", f"/api/v1/gift-packs/{pack.id}/ship")
     r = as_user(people["buyer"], "post", f"/api/v1/gift-packs/{pack.id}/receive",
                 json={"quantity": 1000})
-    assert r.status_code == 422 and "quantity" in r.json["errors"]
+    assert r.status_code == 422
+    assert "quantity" in r.json["errors"]
     r = as_user(people["coordinator"], "post", f"/api/v1/gift-packs/{pack.id}/receive", json={})
     assert r.status_code == 403
     r = as_user(people["buyer"], "post", f"/api/v1/gift-packs/{pack.id}/receive",
@@ -170,7 +175,8 @@ def test_cancel_releases_the_reservation(people, donations, make_pack, as_user):
     assert as_user(people["supplier_a"], "post",
                    f"/api/v1/gift-packs/{pack.id}/cancel").status_code == 403
     r = as_user(people["coordinator"], "post", f"/api/v1/gift-packs/{pack.id}/cancel")
-    assert r.status_code == 200 and r.json["status"] == "cancelled"
+    assert r.status_code == 200
+    assert r.json["status"] == "cancelled"
     masks = _fresh(Lot, donations["masks"].id)
     assert (masks.quantity, masks.reserved) == (1000, 0)
     assert masks.reserved == _reserved_by_packs(masks.id)

@@ -21,13 +21,16 @@ def test_coordinator_defines_lists_and_deactivates_a_template(people, catalog, a
                      {"item": "DISINFECTANT-ALCOHOL-75", "quantity": 5}],
     })
     assert r.status_code == 201, r.json
-    assert r.json["name"] == "Reopening pack" and r.json["active"] is True
+    assert r.json["name"] == "Reopening pack"
+    assert r.json["active"] is True
     assert r.json["contents"] == [{"item": "DISINFECTANT-ALCOHOL-75", "quantity": 5},
                                   {"item": "MASK-SURGICAL", "quantity": 500}]
     tid = r.json["id"]
-    assert [t["id"] for t in as_user(coordinator, "get", "/api/v1/gift-pack-templates").json] == [tid]
+    listed = as_user(coordinator, "get", "/api/v1/gift-pack-templates").json
+    assert [t["id"] for t in listed] == [tid]
     r = as_user(coordinator, "patch", f"/api/v1/gift-pack-templates/{tid}", json={"active": False})
-    assert r.status_code == 200 and r.json["active"] is False
+    assert r.status_code == 200
+    assert r.json["active"] is False
     assert as_user(coordinator, "get", "/api/v1/gift-pack-templates?active=true").json == []
 
 
@@ -72,7 +75,8 @@ def test_buyer_applies_once_and_withdraws(people, as_user):
     assert [a["id"] for a in as_user(buyer, "get", "/api/v1/gift-pack-applications").json] == [
         body["id"]]
     r = as_user(buyer, "delete", f"/api/v1/gift-pack-applications/{body['id']}")
-    assert r.status_code == 200 and r.json["status"] == "withdrawn"
+    assert r.status_code == 200
+    assert r.json["status"] == "withdrawn"
     r = as_user(buyer, "delete", f"/api/v1/gift-pack-applications/{body['id']}")
     assert r.status_code == 409
     assert as_user(buyer, "post", "/api/v1/gift-pack-applications", json={}).status_code == 201
@@ -86,7 +90,8 @@ def test_coordinator_applies_on_behalf_of_a_company(people, as_user):
     assert r.json["organization"]["id"] == org.id
     assert r.json["entered_by"]["id"] == coordinator.id
     r = as_user(coordinator, "post", "/api/v1/gift-pack-applications", json={})
-    assert r.status_code == 422 and "organization_id" in r.json["errors"]
+    assert r.status_code == 422
+    assert "organization_id" in r.json["errors"]
 
 
 @pytest.mark.parametrize("status", ["pending", "rejected"])
@@ -105,9 +110,11 @@ def test_supplier_only_company_cannot_apply(people, as_user):
 def test_application_validation(people, as_user):
     r = as_user(people["buyer"], "post", "/api/v1/gift-pack-applications",
                 json={"reason": "x" * 501})
-    assert r.status_code == 422 and "reason" in r.json["errors"]
+    assert r.status_code == 422
+    assert "reason" in r.json["errors"]
     r = as_user(people["buyer"], "post", "/api/v1/gift-pack-applications", json={"reason": 5})
-    assert r.status_code == 422 and "reason" in r.json["errors"]
+    assert r.status_code == 422
+    assert "reason" in r.json["errors"]
     assert _count(GiftPackApplication) == 0
 
 

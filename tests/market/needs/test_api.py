@@ -27,19 +27,23 @@ def test_buyer_posts_a_need_with_defaults_from_the_company(people, catalog, as_u
     body = r.json
     assert body["item"] == "MASK-SURGICAL"
     assert body["quantity"] == 500
-    assert body["allocated"] == 0 and body["received"] == 0 and body["outstanding"] == 500
+    assert body["allocated"] == 0
+    assert body["received"] == 0
+    assert body["outstanding"] == 500
     assert body["status"] == "open"
     assert body["max_unit_price"] == "1.20"
     assert body["needed_by"] == needed_by
     assert body["accept_substitutes"] is True
-    assert body["latitude"] == org.latitude and body["longitude"] == org.longitude
+    assert body["latitude"] == org.latitude
+    assert body["longitude"] == org.longitude
     assert body["address"] == org.address
     assert body["organization"] == {"id": org.id, "name": org.name}
     assert body["entered_by"]["id"] == buyer.id
     need = db.session.get(Need, body["id"])
     assert need.organization_id == org.id
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "need.create"))
-    assert entry.entity_id == need.id and entry.actor == buyer.email
+    assert entry.entity_id == need.id
+    assert entry.actor == buyer.email
 
 
 def test_coordinator_hotline_intake_keeps_who_entered_it(people, catalog, as_user):
@@ -150,7 +154,7 @@ def test_cancel_and_cancel_with_allocated_units(people, make_need, as_user):
 
 def test_expired_need_is_listed_as_expired_and_renewed(people, make_need, as_user):
     need = make_need(people["buyer_org"], needed_by=date.today() - timedelta(days=3))
-    r = as_user(people["buyer"], "get", f"/api/v1/needs?status=expired")
+    r = as_user(people["buyer"], "get", "/api/v1/needs?status=expired")
     assert [n["id"] for n in r.json] == [need.id]
     new_date = (date.today() + timedelta(days=5)).isoformat()
     r = as_user(people["buyer"], "post", f"/api/v1/needs/{need.id}/renew",
