@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from time import perf_counter
 
+import numpy as np
+
 from solver import engine_highs, engine_ortools
 from solver.arcs import Arcs, build_arcs
+from solver.components import split_model
 from solver.instance import Instance, IntArray, build_instance
 from solver.model import DEFAULT_POLICY, Lot, Need, Policy
 from solver.network import FlowModel, build_model, model_weights
@@ -18,7 +21,7 @@ from solver.validate import check_allocation_inputs
 from solver.verify import check_flows
 
 ENGINES = ("auto", "ortools", "highs")
-FALLBACK_NOTE = "stacked weights exceed int64; solved in stages with HiGHS"
+FALLBACK_NOTE = "stacked weights exceed int64 (in at least one part); solved in stages with HiGHS"
 
 
 def prepare(
@@ -42,22 +45,38 @@ def _pick_engine(engine: str) -> str:
     return engine
 
 
-def solve_model(model: FlowModel, engine: str) -> tuple[IntArray, RunInfo]:
-    """Run the chosen engine; OR-Tools falls back to staged HiGHS on int64 overflow."""
-    started = perf_counter()
+def _solve_part(model: FlowModel, engine: str) -> tuple[IntArray, str]:
+    """Solve one independent part; return its flows and the engine that did it."""
     if engine == "ortools":
         weights, fits = model_weights(model)
         if fits:
             try:
-                x = engine_ortools.solve_ortools(model, weights)
-                return x, RunInfo("ortools", solve_seconds=perf_counter() - started)
+                return engine_ortools.solve_ortools(model, weights), "ortools"
             except engine_ortools.CostRangeError:
                 pass
-        x = engine_highs.solve_highs(model)
-        return x, RunInfo("highs", staged=True, note=FALLBACK_NOTE,
-                          solve_seconds=perf_counter() - started)
-    x = engine_highs.solve_highs(model)
-    return x, RunInfo("highs", staged=True, solve_seconds=perf_counter() - started)
+        return engine_highs.solve_highs(model), "highs-fallback"
+    return engine_highs.solve_highs(model), "highs"
+
+
+def solve_model(model: FlowModel, engine: str) -> tuple[IntArray, RunInfo]:
+    """Solve each independent part with the chosen engine.
+
+    OR-Tools parts whose stacked weights do not fit int64 fall back to staged HiGHS.
+    """
+    started = perf_counter()
+    x = np.zeros(model.arc_lot.size, dtype=np.int64)
+    used = set()
+    for part in split_model(model):
+        flows, how = _solve_part(part.model, engine)
+        x[part.arcs] = check_flows(part.model, flows)
+        used.add(how)
+    seconds = perf_counter() - started
+    if "highs-fallback" in used:
+        name = "highs" if used == {"highs-fallback"} else "ortools+highs"
+        return x, RunInfo(name, staged=True, note=FALLBACK_NOTE, solve_seconds=seconds)
+    if engine == "highs":
+        return x, RunInfo("highs", staged=True, solve_seconds=seconds)
+    return x, RunInfo("ortools", solve_seconds=seconds)
 
 
 def allocate(

@@ -43,8 +43,10 @@ def build_lp(model: FlowModel) -> StagedLP:
     seg_group = model.need_group[model.seg_need]
     capped = np.flatnonzero(seg_group >= 0)
     arc_col, seg_col = np.arange(n_a), n_a + np.arange(n_s)
+    group_row = n_l + n_n
     rows = np.concatenate([model.arc_lot, n_l + model.arc_need, n_l + model.seg_need,
-                           n_l + n_n + seg_group[capped], np.arange(n_l), n_l + n_n + np.arange(n_g)])
+                           group_row + seg_group[capped], np.arange(n_l),
+                           group_row + np.arange(n_g)])
     cols = np.concatenate([arc_col, arc_col, seg_col, seg_col[capped],
                            n_a + n_s + np.arange(n_l), n_a + n_s + n_l + np.arange(n_g)])
     vals = np.concatenate([np.ones(n_a), np.ones(n_a), -np.ones(n_s), np.ones(capped.size),

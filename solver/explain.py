@@ -74,7 +74,8 @@ def _used_up_text(diag: Diagnostics, n: int, code: str) -> str:
     if code == "cap":
         group = int(inst.need_group[n])
         _company, item = inst.group_keys[group]
-        return f"the cap of {int(inst.group_cap[group])} units of {item} for this company is reached."
+        cap = int(inst.group_cap[group])
+        return f"the cap of {cap} units of {item} for this company is reached."
     taken = diag.takers(n, lots)
     head = f"its {lots.size} eligible lots are used up"
     if code == "higher_tier":

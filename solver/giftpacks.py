@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from time import perf_counter
 
 import numpy as np
 
-from solver.geo import haversine_km
+from solver.geo import EARTH_RADIUS_KM, unit_vectors
 from solver.gift_assign import assign_slots, fit_matrix, pair_scores, priority_rank
-from solver.instance import FloatArray, IntArray
+from solver.instance import IntArray
 from solver.model import DEFAULT_POLICY, Applicant, Lot, Pack, PackTemplate, Policy
 from solver.validate import check_applicant, check_lot, check_policy, check_template, check_unique
 
@@ -67,10 +68,8 @@ class LotDrawer:
     """Donated lots per item, drawn nearest to the recipient first."""
 
     def __init__(self, lots: Sequence[Lot]) -> None:
-        self.lots = lots
         self.left = np.array([lot.quantity for lot in lots], dtype=np.int64)
-        self.lat = np.array([float(lot.lat) for lot in lots])
-        self.lon = np.array([float(lot.lon) for lot in lots])
+        self.xyz = unit_vectors([float(lot.lat) for lot in lots], [float(lot.lon) for lot in lots])
         members: dict[str, list[int]] = {}
         for i, lot in enumerate(lots):
             members.setdefault(lot.item, []).append(i)
@@ -78,19 +77,23 @@ class LotDrawer:
 
     def draw(self, item: str, units: int, lat: float, lon: float) -> list[tuple[int, int, float]]:
         """Take units of item, nearest lots first; return (lot index, units, km) parts."""
-        idx = self.by_item[item]
-        dist = haversine_km(self.lat[idx], self.lon[idx], lat, lon)
+        idx = self.by_item.get(item, np.zeros(0, dtype=np.int64))
+        idx = idx[self.left[idx] > 0]
+        # On unit vectors a larger dot product is a shorter great circle.
+        closeness = self.xyz[idx] @ unit_vectors([lat], [lon])[0]
         parts = []
-        for j in np.argsort(dist, kind="stable"):
-            lot = int(idx[j])
+        while units and idx.size:
+            j = int(np.argmax(closeness))
+            lot, dot = int(idx[j]), float(closeness[j])
             take = min(units, int(self.left[lot]))
-            if take:
-                self.left[lot] -= take
-                units -= take
-                parts.append((lot, take, float(dist[j])))
-            if units == 0:
-                return parts
-        raise RuntimeError(f"gift packs: donated stock of {item} ran out while filling packs")
+            self.left[lot] -= take
+            units -= take
+            chord = math.sqrt(max(0.0, 2.0 - 2.0 * dot))
+            parts.append((lot, take, 2 * EARTH_RADIUS_KM * math.asin(min(1.0, chord / 2))))
+            closeness[j] = -np.inf
+        if units:
+            raise RuntimeError(f"gift packs: donated stock of {item} ran out while filling packs")
+        return parts
 
 
 def _validate(templates: Sequence[PackTemplate], lots: Sequence[Lot],
@@ -107,7 +110,7 @@ def _validate(templates: Sequence[PackTemplate], lots: Sequence[Lot],
     check_policy(policy)
 
 
-def _applicant_arrays(applicants: Sequence[Applicant]) -> tuple[IntArray, IntArray, FloatArray]:
+def _applicant_arrays(applicants: Sequence[Applicant]) -> tuple[IntArray, IntArray, IntArray]:
     tier = np.array([a.tier for a in applicants], dtype=np.int64)
     head = np.array([a.headcount for a in applicants], dtype=np.int64)
     rank = priority_rank(tier, np.array([a.shortage for a in applicants], dtype=np.float64),
@@ -144,10 +147,20 @@ def assign_gift_packs(
     slot_template, slot_app, candidates = assign_slots(score, counts)
     order = np.argsort(-score[slot_app, slot_template], kind="stable")
     drawer = LotDrawer(lots)
+    packs, unit_km = _build_packs(templates, lots, [applicants[int(eligible[slot_app[s]])]
+                                                    for s in order], slot_template[order], drawer)
+    stats = _stats(templates, counts, lots, drawer, tier, tier[eligible[slot_app]], unit_km,
+                   policy, candidates, perf_counter() - started)
+    return GiftPackResult(packs=tuple(packs), stats=stats)
+
+
+def _build_packs(templates: Sequence[PackTemplate], lots: Sequence[Lot],
+                 recipients: Sequence[Applicant], template_of: IntArray,
+                 drawer: LotDrawer) -> tuple[list[Pack], float]:
+    """Fill each pack from the lots nearest its recipient, in the order given."""
     packs, unit_km = [], 0.0
-    for s in order:
-        applicant = applicants[int(eligible[slot_app[s]])]
-        template = templates[int(slot_template[s])]
+    for applicant, t in zip(recipients, template_of.tolist(), strict=True):
+        template = templates[t]
         components = []
         for item, units in template.contents.items():
             for lot_index, take, km in drawer.draw(item, units, float(applicant.lat),
@@ -155,9 +168,7 @@ def assign_gift_packs(
                 components.append((lots[lot_index].id, item, take))
                 unit_km += take * km
         packs.append(Pack(template.id, applicant.id, tuple(components)))
-    stats = _stats(templates, counts, lots, drawer, tier, tier[eligible[slot_app]], unit_km,
-                   policy, candidates, perf_counter() - started)
-    return GiftPackResult(packs=tuple(packs), stats=stats)
+    return packs, unit_km
 
 
 def _stats(templates: Sequence[PackTemplate], counts: IntArray, lots: Sequence[Lot],

@@ -10,7 +10,10 @@ import math
 import numbers
 from collections.abc import Hashable, Iterable
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
+
+import numpy as np
 
 from solver.model import Applicant, Lot, Need, PackTemplate, Policy
 
@@ -149,13 +152,62 @@ def check_policy(policy: Any) -> None:
             raise _fail(who, "excluded", "a set of (lot_id, need_id) pairs", pair)
 
 
+def _plain(values: list[Any], kinds: set[type]) -> bool:
+    return set(map(type, values)) <= kinds
+
+
+def _in_range(values: list[Any], low: float, high: float) -> bool:
+    array = np.asarray(values, dtype=np.float64)
+    return bool(np.all(np.isfinite(array) & (array >= low) & (array <= high)))
+
+
+def _fast_lots_ok(lots: list[Any]) -> bool:
+    if not _plain(lots, {Lot}):
+        return False
+    qty, price, lat, lon, item = (list(map(attrgetter(f), lots))
+                                  for f in ("quantity", "unit_price", "lat", "lon", "item"))
+    return (_plain(qty, {int}) and _plain(price, {int, float}) and _plain(lat, {int, float})
+            and _plain(lon, {int, float}) and _plain(item, {str}) and all(item)
+            and _in_range(qty, 1, MAX_QUANTITY) and _in_range(price, 0, MAX_PRICE)
+            and _in_range(lat, -90, 90) and _in_range(lon, -180, 180))
+
+
+def _caps_ok(caps: list[Any]) -> bool:
+    given = [c for c in caps if c is not None]
+    return _plain(given, {int, float}) and _in_range(given, 0, math.inf)
+
+
+def _fast_needs_ok(needs: list[Any]) -> bool:
+    if not _plain(needs, {Need}):
+        return False
+    qty, tier, lat, lon, item, subs, cap = (list(map(attrgetter(f), needs)) for f in (
+        "quantity", "tier", "lat", "lon", "item", "substitutes", "max_unit_price"))
+    return (_plain(qty, {int}) and _plain(tier, {int}) and _plain(lat, {int, float})
+            and _plain(lon, {int, float}) and _plain(item, {str}) and all(item)
+            and _plain(subs, {frozenset}) and _caps_ok(cap)
+            and _in_range(qty, 1, MAX_QUANTITY) and _in_range(tier, 1, 4)
+            and _in_range(lat, -90, 90) and _in_range(lon, -180, 180)
+            and all(_plain(list(x), {str}) and all(x) for x in subs if x)
+            and _plain(list(map(hash, map(attrgetter("company"), needs))), {int}))
+
+
 def check_allocation_inputs(lots: Iterable[Any], needs: Iterable[Any], policy: Any) -> None:
-    """Validate lots, needs and policy of an allocation problem."""
+    """Validate lots, needs and policy of an allocation problem.
+
+    A vectorised pass accepts the common case (plain ints, floats and strings)
+    quickly; anything else goes through the per-record checks, which name the
+    record and field at fault.
+    """
     lots, needs = list(lots), list(needs)
-    for lot in lots:
-        check_lot(lot)
-    for need in needs:
-        check_need(need)
+    try:
+        fast = _fast_lots_ok(lots) and _fast_needs_ok(needs)
+    except TypeError:  # e.g. an unhashable company: let the slow path name it
+        fast = False
+    if not fast:
+        for lot in lots:
+            check_lot(lot)
+        for need in needs:
+            check_need(need)
     check_unique("lot", (lot.id for lot in lots))
     check_unique("need", (need.id for need in needs))
     check_policy(policy)

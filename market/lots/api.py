@@ -13,6 +13,7 @@ from market.lots.schemas import (
     ImportResultSchema,
     LotCreateSchema,
     LotFilterSchema,
+    LotImportDocSchema,
     LotImportFileSchema,
     LotImportFormSchema,
     LotSchema,
@@ -65,7 +66,8 @@ class LotById(MethodView):
 
 @blp.route("/lots/import", methods=["POST"])
 @blp.arguments(LotImportFileSchema, location="files")
-@blp.arguments(LotImportFormSchema, location="form")
+@blp.arguments(LotImportFormSchema, location="form", content_type="multipart/form-data")
+@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": LotImportDocSchema}}})
 @blp.response(201, ImportResultSchema)
 def import_lots(files, form):
     """Import a CSV of lots: every row is checked first, then all are imported or none."""

@@ -92,6 +92,10 @@ class LotImportFormSchema(ma.Schema):
     organization_id = ma.fields.Integer(load_default=None, allow_none=True)
 
 
+class LotImportDocSchema(LotImportFileSchema, LotImportFormSchema):
+    """The multipart body of an import as the OpenAPI document shows it."""
+
+
 class LotSchema(ma.Schema):
     """A lot as the API answers it."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -55,9 +56,15 @@ def index():
     export_args = {k: filters[k] for k in keys if k in filters}
     return render_template(
         "lots/index.html", page=page, filters=filters, items=all_items(),
-        statuses=LOT_STATUSES, kinds=LOT_KINDS, item_name=display_name,
+        statuses=LOT_STATUSES, kinds=LOT_KINDS, item_name=display_name, local_time=_local_time,
         export_url=url_for("lots_api.export_lots", **export_args),
     )
+
+
+def _local_time(moment: datetime) -> str:
+    """A time in the district's zone (TIMEZONE), as the forms take it."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -99,3 +99,4 @@ def daily_report():
         "reports/daily.html", days=days, local_time=local_time,
         first=days[0]["date"], last=days[-1]["date"],
     )
+from market.reports import whatif_views  # noqa: E402,F401 - registers the what-if routes on bp

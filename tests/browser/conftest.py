@@ -1,7 +1,8 @@
 """Browser fixtures: the app served on a local port, driven by Debian's Chromium via Playwright.
 
 The database is a SQLite file (so the server thread and the test share it) or PostgreSQL when
-TEST_DATABASE_URL is set. A failing test leaves a screenshot in test-artifacts/.
+TEST_DATABASE_URL is set. A failing test leaves a screenshot and the HTML of every open page
+in test-artifacts/.
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ def new_page(browser, request, live_server):
         ARTIFACTS.mkdir(exist_ok=True)
         for n, context in enumerate(contexts):
             for m, page in enumerate(context.pages):
-                page.screenshot(path=ARTIFACTS / f"{request.node.name}-{n}-{m}.png", full_page=True)
+                stem = f"{request.node.name}-{n}-{m}"
+                page.screenshot(path=ARTIFACTS / f"{stem}.png", full_page=True)
+                # The HTML too: a flash or field error is easier to grep than to spot.
+                (ARTIFACTS / f"{stem}.html").write_text(page.content(), encoding="utf-8")
     for context in contexts:
         context.close()

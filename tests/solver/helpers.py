@@ -10,6 +10,8 @@ from scipy.optimize import linear_sum_assignment
 
 from solver import Lot, Need, Policy
 
+DEFAULT = Policy()
+
 BASE = (31.20, 121.40)
 KM = 1 / 111.2  # degrees of latitude per km
 
@@ -53,7 +55,7 @@ def arc_allowed(lt: Lot, nd: Need, policy: Policy) -> bool:
     return (lt.id, nd.id) not in policy.excluded
 
 
-def assert_feasible(result, lots, needs, policy=Policy()) -> None:
+def assert_feasible(result, lots, needs, policy=DEFAULT) -> None:
     """Check every flow and every limit, and that unmet matches the flows."""
     lots_by, needs_by = {x.id: x for x in lots}, {x.id: x for x in needs}
     shipped, served = defaultdict(int), defaultdict(int)
@@ -100,7 +102,7 @@ def unit_cost_milli(lt: Lot, nd: Need, policy: Policy) -> int:
     return round((lt.unit_price + policy.transport_cost_per_unit_km * distance_km(lt, nd)) * 1000)
 
 
-def levels(result, lots, needs, policy=Policy()) -> tuple:
+def levels(result, lots, needs, policy=DEFAULT) -> tuple:
     """Recompute the three objective levels of a result independently."""
     lots_by, needs_by = {x.id: x for x in lots}, {x.id: x for x in needs}
     served = served_by_need(result)
@@ -112,7 +114,7 @@ def levels(result, lots, needs, policy=Policy()) -> tuple:
     return tiers, worth, cost
 
 
-def lsa_reference(lots, needs, policy=Policy()) -> tuple:
+def lsa_reference(lots, needs, policy=DEFAULT) -> tuple:
     """Solve by unit expansion and linear_sum_assignment; return the three levels.
 
     Rows are lot units, columns are need unit slots (worth by segment) plus one

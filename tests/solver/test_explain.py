@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -93,6 +94,7 @@ def test_importing_solver_loads_no_web_stack():
         "bad = [m for m in ('flask', 'sqlalchemy', 'marshmallow', 'market') if m in sys.modules]\n"
         "print(','.join(bad))\n"
     )
+    root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True, timeout=60)
+                          check=True, timeout=60, cwd=root)
     assert done.stdout.strip() == ""

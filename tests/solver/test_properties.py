@@ -52,7 +52,9 @@ def policies(draw, needs: list[Need], lots: list[Lot], rich: bool) -> Policy:
     keys = sorted({(x.company, x.item) for x in needs})
     caps = {key: draw(st.integers(0, 12)) for key in keys if draw(st.booleans())}
     pairs = [(a.id, b.id) for a in lots for b in needs]
-    excluded = frozenset(draw(st.sets(st.sampled_from(pairs), max_size=3))) if pairs else frozenset()
+    excluded = frozenset()
+    if pairs:
+        excluded = frozenset(draw(st.sets(st.sampled_from(pairs), max_size=3)))
     nearest = draw(st.sampled_from([None, None, 1, 2]))
     return Policy(**base, caps=caps, excluded=excluded, nearest=nearest)
 
@@ -113,7 +115,7 @@ def test_pinned_flows_are_kept_and_engines_still_agree(problem, rnd):
 
 
 def test_medium_generated_district_engines_agree():
-    from bench.generate import allocation_instance
+    from bench.solver_generate import allocation_instance
 
     inst = allocation_instance("district", seed=7)
     lots, needs = inst.lots[:60], inst.needs[:300]

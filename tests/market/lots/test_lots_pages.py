@@ -79,7 +79,9 @@ def test_coordinator_enters_a_lot_for_a_company(client, people, catalog, login):
 
 def test_list_shows_columns_buttons_and_only_own_lots(client, people, make_lot, login):
     mine = make_lot(people["supplier_a_org"], quantity=100, reserved=40)
-    paused = make_lot(people["supplier_a_org"], status="paused")
+    paused = make_lot(
+        people["supplier_a_org"], status="paused", available_until=datetime(2999, 1, 2, tzinfo=UTC)
+    )
     theirs = make_lot(people["supplier_b_org"], unit_price=77)
     login(people["supplier_a"])
     page = text(client.get("/lots/"))
@@ -92,6 +94,7 @@ def test_list_shows_columns_buttons_and_only_own_lots(client, people, make_lot, 
     assert f'id="withdraw-lot-{mine.id}"' in page
     assert f'id="edit-lot-{mine.id}"' in page
     assert ">60<" in page  # available = 100 - 40 reserved
+    assert "2999-01-02 08:00" in page  # the deadline in the district's time (UTC+8)
     assert 'id="export-lots"' in page
     assert "/api/v1/lots.csv" in page
 

@@ -1,0 +1,193 @@
+"""What-if: compare allocation strategies on one snapshot of the market, writing nothing.
+
+The snapshot is read once with the matching adapter (the same rows a run reads);
+first-come-first-served, proportional shares and the optimiser with the current
+policy then run on it, plus the optimiser with the knobs a coordinator edited.
+No proposal, run or audit row is written: this page only informs the decision.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+import solver
+from market.accounts.access import require_coordinator
+from market.accounts.models import User
+from market.common.errors import Invalid
+from market.common.types import to_money, utcnow
+from market.matching import adapter
+from market.matching.runs import local_today
+from solver.baselines import first_come_first_served, proportional_shares
+
+TIERS = (1, 2, 3, 4)
+STRATEGIES = ("fcfs", "proportional", "optimal", "edited")
+STRATEGY_LABELS = {
+    "fcfs": _l("First come, first served"),
+    "proportional": _l("Proportional shares"),
+    "optimal": _l("Optimised, current policy"),
+    "edited": _l("Optimised, edited policy"),
+}
+# The same limits as the knobs of a real run (matching StartRunSchema).
+MAX_TRANSPORT_COST = 1000.0
+MAX_DISTANCE_KM = 20000.0
+MAX_FAIRNESS_STEPS = 100
+MAX_NEAREST = 10000
+
+
+@dataclass(frozen=True)
+class Knobs:
+    """The policy knobs a coordinator may edit on the what-if page."""
+
+    transport_cost_per_unit_km: float
+    max_distance_km: float | None
+    fairness_steps: int
+    nearest: int | None
+    keep_caps: bool = True
+
+
+def _configured_knobs() -> Knobs:
+    cfg = adapter.default_knobs()
+    distance, nearest = cfg.get("max_distance_km"), cfg.get("nearest")
+    return Knobs(
+        transport_cost_per_unit_km=float(cfg["transport_cost_per_unit_km"]),
+        max_distance_km=None if distance is None else float(distance),
+        fairness_steps=int(cfg["fairness_steps"]),
+        nearest=None if nearest is None else int(nearest),
+    )
+
+
+def current_knobs(actor: User | None) -> Knobs:
+    """Return the policy knobs a run uses today (coordinators only)."""
+    require_coordinator(actor)
+    return _configured_knobs()
+
+
+def _number(errors: dict, name: str, value: Any, low: float, high: float,
+            low_open: bool = False, integer: bool = False) -> Any:
+    """Check one numeric knob, collecting a message that names the field and the value."""
+    bad_type = isinstance(value, bool) or not isinstance(value, int | float)
+    if integer and isinstance(value, float):
+        bad_type = True
+    if bad_type or (isinstance(value, float) and not math.isfinite(value)):
+        errors[name] = [f"{name} must be a number, got {value!r}"]
+        return None
+    too_low = value <= low if low_open else value < low
+    if too_low or value > high:
+        bound = f"more than {low:g}" if low_open else f"at least {low:g}"
+        errors[name] = [f"{name} must be {bound} and at most {high:g}, got {value!r}"]
+        return None
+    return int(value) if integer else float(value)
+
+
+def check_knobs(base: Knobs, edits: Mapping[str, Any]) -> Knobs:
+    """Apply the edited knobs over `base`; raise Invalid naming every bad field."""
+    errors: dict[str, list[str]] = {}
+    values = asdict(base)
+    rules = {
+        "transport_cost_per_unit_km": (0.0, MAX_TRANSPORT_COST, False, False),
+        "max_distance_km": (0.0, MAX_DISTANCE_KM, True, False),
+        "fairness_steps": (1, MAX_FAIRNESS_STEPS, False, True),
+        "nearest": (1, MAX_NEAREST, False, True),
+    }
+    for name, (low, high, low_open, integer) in rules.items():
+        if name not in edits:
+            continue
+        value = edits[name]
+        if value is None and name in ("max_distance_km", "nearest"):
+            values[name] = None  # no limit
+            continue
+        values[name] = _number(errors, name, value, low, high, low_open, integer)
+    if "keep_caps" in edits:
+        if not isinstance(edits["keep_caps"], bool):
+            errors["keep_caps"] = [f"keep_caps must be true or false, got {edits['keep_caps']!r}"]
+        values["keep_caps"] = edits["keep_caps"]
+    unknown = sorted(set(edits) - set(values))
+    for name in unknown:
+        errors[name] = [f"{name} is not a policy knob"]
+    if errors:
+        raise Invalid("Some policy knobs are not valid.", errors)
+    return Knobs(**values)
+
+
+def _edited_policy(market: adapter.Market, knobs: Knobs) -> solver.Policy:
+    """The current policy with the edited knobs; pins are re-clipped to the new limits."""
+    caps = market.policy.caps if knobs.keep_caps else {}
+    # Read-only: pins beyond the new distance (or over kept caps) must be dropped, as a run would.
+    pinned = adapter._usable_pins(  # noqa: SLF001 - the adapter's own pin rules, reused as is
+        market.lots, market.needs, dict(caps), market.policy.excluded, knobs.max_distance_km
+    )
+    return replace(
+        market.policy,
+        transport_cost_per_unit_km=knobs.transport_cost_per_unit_km,
+        max_distance_km=knobs.max_distance_km,
+        fairness_steps=knobs.fairness_steps,
+        nearest=knobs.nearest,
+        caps=caps,
+        pinned=tuple(pinned),
+    )
+
+
+def _figures(key: str, result: solver.AllocationResult) -> dict[str, Any]:
+    """The figures the page and the API show for one strategy."""
+    s = result.stats
+    fill = {t: s.fill_rate_by_tier.get(t) for t in TIERS if s.demand_by_tier.get(t)}
+    return {
+        "strategy": key,
+        "label": str(STRATEGY_LABELS[key]),
+        "units_by_tier": {t: int(s.units_by_tier.get(t, 0)) for t in TIERS},
+        "fill_rate_by_tier": {t: round(v, 4) for t, v in fill.items()},
+        "total_units": int(s.total_units),
+        "fill_rate": round(s.fill_rate, 4),
+        "min_fill_rate": round(s.min_fill_rate, 4),
+        "gini": round(s.gini, 4),
+        "distance_per_unit": round(s.distance_per_unit, 3),
+        "total_price": to_money(round(s.total_price, 2)),
+        "total_transport_cost": to_money(round(s.total_transport_cost, 2)),
+        "total_cost": to_money(round(s.total_cost, 2)),
+        "shipments": int(s.shipments),
+    }
+
+
+def _solve_all(market: adapter.Market, knobs: Knobs, current: Knobs) -> dict[str, Any]:
+    lots, needs = tuple(market.solver_lots()), tuple(market.solver_needs())
+    results = {
+        # The adapter lists needs by id, i.e. in creation order: the order FCFS serves.
+        "fcfs": first_come_first_served(lots, needs, market.policy),
+        "proportional": proportional_shares(lots, needs, market.policy),
+        "optimal": solver.allocate(lots, needs, market.policy),
+    }
+    # Unchanged knobs give the same answer: spare the second solve.
+    results["edited"] = results["optimal"] if knobs == current else solver.allocate(
+        lots, needs, _edited_policy(market, knobs)
+    )
+    return results
+
+
+def compare(actor: User | None, edits: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Run the four strategies on the current snapshot; return their figures side by side."""
+    current = current_knobs(actor)
+    knobs = check_knobs(current, edits or {})
+    market = adapter.load_market(local_today(), utcnow())
+    answer: dict[str, Any] = {
+        "needs": len(market.needs),
+        "lots": len(market.lots),
+        "units_demanded": sum(n.outstanding for n in market.needs.values()),
+        "units_available": sum(lot.available for lot in market.lots.values()),
+        "current_knobs": asdict(current),
+        "edited_knobs": asdict(knobs),
+        "empty": not market.needs or not market.lots,
+        "demand_by_tier": {},
+        "strategies": [],
+    }
+    if answer["empty"]:
+        return answer
+    results = _solve_all(market, knobs, current)
+    stats = results["optimal"].stats
+    answer["demand_by_tier"] = {t: int(stats.demand_by_tier.get(t, 0)) for t in TIERS}
+    answer["strategies"] = [_figures(key, results[key]) for key in STRATEGIES]
+    return answer

@@ -1,0 +1,85 @@
+"""Shapes of the what-if API: the edited knobs in, the strategies' figures out."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from market.common.schemas import Money
+from market.reports.whatif import (
+    MAX_DISTANCE_KM,
+    MAX_FAIRNESS_STEPS,
+    MAX_NEAREST,
+    MAX_TRANSPORT_COST,
+)
+
+
+class WhatIfArgsSchema(ma.Schema):
+    """The knobs of the edited policy; any left out keep the current value."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    transport_cost_per_unit_km = ma.fields.Float(
+        allow_nan=False,
+        validate=ma.validate.Range(min=0, max=MAX_TRANSPORT_COST,
+                                   error="must be 0 to 1000, got {input}"),
+    )
+    max_distance_km = ma.fields.Float(
+        allow_none=True, allow_nan=False,
+        validate=ma.validate.Range(min=0, min_inclusive=False, max=MAX_DISTANCE_KM,
+                                   error="must be more than 0 and at most 20000, got {input}"),
+        metadata={"description": "null: no limit"},
+    )
+    fairness_steps = ma.fields.Integer(
+        strict=True,
+        validate=ma.validate.Range(min=1, max=MAX_FAIRNESS_STEPS,
+                                   error="must be 1 to 100, got {input}"),
+    )
+    nearest = ma.fields.Integer(
+        strict=True, allow_none=True,
+        validate=ma.validate.Range(min=1, max=MAX_NEAREST, error="must be 1 to 10000, got {input}"),
+        metadata={"description": "null: every lot"},
+    )
+    keep_caps = ma.fields.Boolean(metadata={"description": "false: ignore the company caps"})
+
+
+class KnobsSchema(ma.Schema):
+    """A policy as the what-if page shows it."""
+
+    transport_cost_per_unit_km = ma.fields.Float()
+    max_distance_km = ma.fields.Float(allow_none=True)
+    fairness_steps = ma.fields.Integer()
+    nearest = ma.fields.Integer(allow_none=True)
+    keep_caps = ma.fields.Boolean()
+
+
+class StrategySchema(ma.Schema):
+    """The figures of one strategy on the snapshot."""
+
+    strategy = ma.fields.String(metadata={"description": "fcfs, proportional, optimal, edited"})
+    label = ma.fields.String()
+    units_by_tier = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    fill_rate_by_tier = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Float())
+    total_units = ma.fields.Integer()
+    fill_rate = ma.fields.Float()
+    min_fill_rate = ma.fields.Float(metadata={"description": "the worst-off need's fill rate"})
+    gini = ma.fields.Float()
+    distance_per_unit = ma.fields.Float(metadata={"description": "km per unit served"})
+    total_price = Money()
+    total_transport_cost = Money()
+    total_cost = Money()
+    shipments = ma.fields.Integer()
+
+
+class WhatIfSchema(ma.Schema):
+    """The snapshot's size and the strategies side by side."""
+
+    needs = ma.fields.Integer()
+    lots = ma.fields.Integer()
+    units_demanded = ma.fields.Integer()
+    units_available = ma.fields.Integer()
+    empty = ma.fields.Boolean()
+    current_knobs = ma.fields.Nested(KnobsSchema)
+    edited_knobs = ma.fields.Nested(KnobsSchema)
+    demand_by_tier = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+    strategies = ma.fields.List(ma.fields.Nested(StrategySchema))
