@@ -38,7 +38,9 @@ def create_app(
     app.config.update(overrides or {})
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set outside development")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
     register_extensions(app)
     register_blueprints(app)
@@ -50,10 +52,9 @@ def create_app(
 
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of `market.extensions`."""
+    import market.models  # noqa: F401 - registers every table on the metadata
     from market import auth_loaders, i18n, sqlite_setup
     from market.extensions import api, babel, csrf, db, limiter, login_manager, migrate
-
-    import market.models  # noqa: F401 - registers every table on the metadata
 
     db.init_app(app)
     with app.app_context():

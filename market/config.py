@@ -17,6 +17,16 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+def _optional_float(name: str) -> float | None:
+    value = _env(name)
+    return float(value) if value is not None else None
+
+
+def _optional_int(name: str) -> int | None:
+    value = _env(name)
+    return int(value) if value is not None else None
+
+
 class Config:
     """Settings for development and production, overridable by environment variables."""
 
@@ -26,6 +36,13 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     MATCH_SCHEDULE = _env("MATCH_SCHEDULE", "0 8,16 * * *")
     TIMEZONE = _env("TIMEZONE", "Asia/Shanghai")
+    # Matching policy (SOLVER.md): empty max distance / nearest = no limit, every arc.
+    MATCH_TRANSPORT_COST_PER_UNIT_KM = float(_env("MATCH_TRANSPORT_COST_PER_UNIT_KM", "0.01") or 0)
+    MATCH_MAX_DISTANCE_KM = _optional_float("MATCH_MAX_DISTANCE_KM")
+    MATCH_FAIRNESS_STEPS = int(_env("MATCH_FAIRNESS_STEPS", "10") or 10)
+    MATCH_NEAREST = _optional_int("MATCH_NEAREST")
+    MATCH_LOCK_STALE_SECONDS = int(_env("MATCH_LOCK_STALE_SECONDS", "1800") or 1800)
+    LOTS_IMPORT_MAX_ROWS = int(_env("LOTS_IMPORT_MAX_ROWS", "5000") or 5000)
 
     # Notifications: log sender by default, SMTP when SMTP_HOST is set.
     SMTP_HOST = _env("SMTP_HOST")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from solver.geo import haversine_km, unit_vectors
+from solver.geo import chord_km, haversine_km, unit_vectors
 from solver.instance import FloatArray, Instance, IntArray
 
 # Costs are compared in thousandths of a currency unit per unit shipped: the
@@ -43,9 +43,11 @@ def accept_matrix(inst: Instance) -> np.ndarray:
     """Return a (needs x items) boolean matrix: may need n take item i?"""
     accepts = np.zeros((inst.n_needs, len(inst.items)), dtype=bool)
     accepts[np.arange(inst.n_needs), inst.need_item] = True
-    for n, need in enumerate(inst.needs):
-        if need.substitutes:
-            accepts[n, list(inst.need_accepts[n])] = True
+    pairs = [(n, code) for n, codes in enumerate(inst.need_accepts) if len(codes) > 1
+             for code in codes]
+    if pairs:
+        rows, cols = zip(*pairs, strict=True)
+        accepts[list(rows), list(cols)] = True
     return accepts
 
 
@@ -106,8 +108,9 @@ def build_arcs(inst: Instance) -> Arcs:
             needs_parts.append(need[keep])
     lot = np.concatenate(lots_parts) if lots_parts else np.zeros(0, dtype=np.int64)
     need = np.concatenate(needs_parts) if needs_parts else np.zeros(0, dtype=np.int64)
-    dist = haversine_km(inst.lot_lat[lot], inst.lot_lon[lot], inst.need_lat[need],
-                        inst.need_lon[need])
+    lot_xyz = unit_vectors(inst.lot_lat, inst.lot_lon)
+    need_xyz = unit_vectors(inst.need_lat, inst.need_lon)
+    dist = chord_km(lot_xyz[lot], need_xyz[need])
     keep = ~excluded_mask(inst, lot, need)
     if inst.policy.max_distance_km is not None:
         keep &= dist <= inst.policy.max_distance_km

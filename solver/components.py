@@ -41,6 +41,12 @@ def _labels(model: FlowModel) -> IntArray:
     return np.asarray(connected_components(graph, directed=False)[1], dtype=np.int64)
 
 
+def _remap(members: IntArray, size: int) -> IntArray:
+    index = np.full(size, -1, dtype=np.int64)
+    index[members] = np.arange(members.size)
+    return index
+
+
 def _sub_model(model: FlowModel, node_in: np.ndarray) -> Part:
     n_l, n_n = model.n_lots, model.n_needs
     lots = np.flatnonzero(node_in[:n_l])
@@ -48,17 +54,17 @@ def _sub_model(model: FlowModel, node_in: np.ndarray) -> Part:
     groups = np.flatnonzero(node_in[n_l + n_n :])
     arcs = np.flatnonzero(node_in[model.arc_lot])
     segs = np.flatnonzero(node_in[n_l + model.seg_need])
-    need_group = model.need_group[needs]
-    need_group = np.where(need_group >= 0, np.searchsorted(groups, need_group), -1)
+    need_index = _remap(needs, n_n)
+    group_index = np.append(_remap(groups, model.n_groups), -1)  # -1 maps to -1
     sub = FlowModel(
         lot_cap=model.lot_cap[lots], need_cap=model.need_cap[needs],
         group_cap=model.group_cap[groups],
-        arc_lot=np.searchsorted(lots, model.arc_lot[arcs]),
-        arc_need=np.searchsorted(needs, model.arc_need[arcs]),
+        arc_lot=_remap(lots, n_l)[model.arc_lot[arcs]],
+        arc_need=need_index[model.arc_need[arcs]],
         arc_cap=model.arc_cap[arcs], arc_cost=model.arc_cost[arcs],
-        seg_need=np.searchsorted(needs, model.seg_need[segs]), seg_cap=model.seg_cap[segs],
+        seg_need=need_index[model.seg_need[segs]], seg_cap=model.seg_cap[segs],
         seg_worth=model.seg_worth[segs], seg_tier=model.seg_tier[segs],
-        need_group=need_group.astype(np.int64), steps=model.steps,
+        need_group=group_index[model.need_group[needs]], steps=model.steps,
     )
     return Part(sub, arcs)
 
@@ -75,4 +81,6 @@ def split_model(model: FlowModel) -> list[Part]:
     batches = [[label] for label in big.tolist()]
     if small.size:
         batches.append(small.tolist())
+    if len(batches) == 1:  # one part: solve the model itself (arc-less needs are harmless)
+        return [Part(model, np.arange(model.arc_lot.size))]
     return [_sub_model(model, np.isin(labels, batch)) for batch in batches]

@@ -31,3 +31,10 @@ def unit_vectors(lat: npt.ArrayLike, lon: npt.ArrayLike) -> FloatArray:
     phi, lam = np.radians(lat), np.radians(lon)
     cos_phi = np.cos(phi)
     return np.column_stack([cos_phi * np.cos(lam), cos_phi * np.sin(lam), np.sin(phi)])
+
+
+def chord_km(a_xyz: FloatArray, b_xyz: FloatArray) -> FloatArray:
+    """Return great-circle km between paired unit vectors (as `haversine_km`, but cheaper)."""
+    diff = a_xyz - b_xyz
+    chord = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / 2)))

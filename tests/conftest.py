@@ -6,7 +6,7 @@ The database is SQLite in memory, or PostgreSQL when TEST_DATABASE_URL is set.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -69,7 +69,6 @@ def catalog(app):
 
     seed_catalog()
     return {i.sku: i for i in db.session.scalars(sa.select(Item))}
-
 
 
 def make_credit_code(seed: int) -> str:
@@ -214,7 +213,11 @@ def token_for(app) -> Callable[[Any], dict[str, str]]:
     def make(user) -> dict[str, str]:
         token = secrets.token_urlsafe(24)
         db.session.add(
-            ApiToken(user_id=user.id, token_hash=hash_token(token), expires_at=utcnow() + timedelta(days=1))
+            ApiToken(
+                user_id=user.id,
+                token_hash=hash_token(token),
+                expires_at=utcnow() + timedelta(days=1),
+            )
         )
         db.session.commit()
         return {"Authorization": f"Bearer {token}"}

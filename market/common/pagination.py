@@ -63,9 +63,13 @@ class PageResult:
         return {"X-Pagination": json.dumps(meta)}
 
 
-def paginate(stmt: sa.Select, page: int = 1, per_page: int = 50, scalars: bool = True) -> PageResult:
+def paginate(
+    stmt: sa.Select, page: int = 1, per_page: int = 50, scalars: bool = True
+) -> PageResult:
     """Run `stmt` for one page and count the whole result in SQL."""
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery()))
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
+    )
     paged = stmt.limit(per_page).offset((page - 1) * per_page)
     rows = db.session.scalars(paged).all() if scalars else db.session.execute(paged).all()
     return PageResult(items=list(rows), total=total or 0, page=page, per_page=per_page)

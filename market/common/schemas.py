@@ -21,9 +21,7 @@ class Quantity(ma.fields.Integer):
                 error="must be a whole number from {min} to {max}, got {input}",
             ),
         )
-        kwargs.setdefault(
-            "error_messages", {"invalid": "must be a whole number, got {input!r}"}
-        )
+        kwargs.setdefault("error_messages", {"invalid": "must be a whole number, got {input!r}"})
         super().__init__(strict=True, **kwargs)
 
     def _validated(self, value):
@@ -39,7 +37,9 @@ class Money(ma.fields.Decimal):
         kwargs.setdefault(
             "validate",
             ma.validate.Range(
-                min=Decimal("0"), max=Decimal("9999999999.99"), error="must be 0 or more, got {input}"
+                min=Decimal("0"),
+                max=Decimal("9999999999.99"),
+                error="must be 0 or more, got {input}",
             ),
         )
         kwargs.setdefault("error_messages", {"invalid": "must be a decimal amount, got {input!r}"})

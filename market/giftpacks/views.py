@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from market.accounts.models import Organization
+from market.accounts.pickers import company_choices, preselect_company
 from market.catalog.models import Item
 from market.common.errors import Conflict, Forbidden, Invalid
 from market.common.pagination import paginate
@@ -62,12 +62,8 @@ def _template_form() -> TemplateForm:
 def _apply_form(actor) -> ApplyForm:
     form = ApplyForm()
     if actor.is_coordinator:
-        buyers = db.session.scalars(
-            sa.select(Organization)
-            .where(Organization.is_buyer.is_(True), Organization.status == "verified")
-            .order_by(Organization.name)
-        )
-        form.organization_id.choices = [(o.id, o.name) for o in buyers]
+        form.organization_id.choices = company_choices("buyer")
+        preselect_company(form.organization_id)
     else:
         del form.organization_id
     return form

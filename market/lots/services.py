@@ -223,11 +223,3 @@ def mark_exhausted_if_empty(actor: User | None, lot: Lot) -> bool:
     lot.status = "exhausted"
     record(actor, "lot.exhausted", "lot", lot.id, before, snapshot(lot, LOT_FIELDS))
     return True
-
-
-def supplier_choices() -> list[Organization]:
-    """Verified supplier companies, for a coordinator's hotline intake."""
-    stmt = sa.select(Organization).where(
-        Organization.status == "verified", Organization.is_supplier.is_(True)
-    )
-    return list(db.session.scalars(stmt.order_by(Organization.name)))

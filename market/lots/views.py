@@ -22,6 +22,7 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from market.accounts.access import acting_organization
+from market.accounts.pickers import company_choices, preselect_company
 from market.catalog.forms import attach_errors
 from market.catalog.services import all_items, display_name
 from market.common.errors import Conflict, Invalid
@@ -95,10 +96,9 @@ def _company_choices(form: LotForm | LotImportForm, actor: Any) -> None:
     """Coordinators choose a verified supplier; company users act for their own company."""
     if actor.is_coordinator:
         form.organization_id.choices = [
-            SelectChoice(str(o.id), o.name) for o in services.supplier_choices()
+            SelectChoice(str(i), name) for i, name in company_choices("supplier")
         ]
-        if request.method == "GET" and request.args.get("organization_id", "").isdigit():
-            form.organization_id.data = int(request.args["organization_id"])
+        preselect_company(form.organization_id)
     else:
         del form.organization_id
 

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from market.accounts.access import acting_organization, require_user
-from market.accounts.models import Organization
+from market.accounts.pickers import company_choices, preselect_company
 from market.catalog.models import Item
 from market.common.errors import Conflict, Forbidden, Invalid
 from market.common.pagination import paginate
@@ -128,12 +128,8 @@ def _items() -> list[Item]:
 def _fill_choices(form: NeedForm, actor) -> None:
     form.item.choices = [(i.sku, f"{i.sku} · {i.name} ({i.unit})") for i in _items()]
     if actor.is_coordinator:
-        buyers = db.session.scalars(
-            sa.select(Organization)
-            .where(Organization.is_buyer.is_(True), Organization.status == "verified")
-            .order_by(Organization.name)
-        )
-        form.organization_id.choices = [(o.id, o.name) for o in buyers]
+        form.organization_id.choices = company_choices("buyer")
+        preselect_company(form.organization_id)
     else:
         del form.organization_id
 

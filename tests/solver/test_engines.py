@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from solver import Policy, allocate, engine_ortools
+from solver import Policy, allocate, components, engine_ortools
+from solver.allocate import prepare
+from solver.network import build_model
 from solver.weights import INT64_MAX, fits_int64, stacked_weights
 from tests.solver.helpers import assert_feasible, lot, need, served_by_need
 
@@ -97,3 +99,40 @@ def test_engines_report_themselves():
     assert allocate([lot("L")], [need("n")], engine="ortools").stats.engine == "ortools"
     assert allocate([lot("L")], [need("n")], engine="highs").stats.engine == "highs"
     assert allocate([lot("L")], [need("n")]).stats.engine == "ortools"
+
+
+def _split_instance():
+    from bench.solver_generate import allocation_instance
+
+    inst = allocation_instance("district", seed=5)
+    keys = sorted({(x.company, x.item) for x in inst.needs})[:30]
+    return inst.lots[:40], inst.needs[:200], Policy(caps=dict.fromkeys(keys, 50))
+
+
+def test_independent_parts_are_found():
+    lots = [lot("m", item="MASK"), lot("g", item="GLOVE"), lot("k", item="KN95")]
+    needs = [need("a", item="MASK", subs={"KN95"}), need("b", item="GLOVE")]
+    inst, pins, arcs = prepare(lots, needs, Policy())
+    model = build_model(inst, arcs, pins)
+    parts = components.split_model(model)
+    assert len(parts) == 1  # small parts are batched together
+    original = components.BATCH_ARCS
+    try:
+        components.BATCH_ARCS = 1
+        parts = components.split_model(model)
+    finally:
+        components.BATCH_ARCS = original
+    assert sorted(p.arcs.size for p in parts) == [1, 2]
+    assert sorted(p.model.n_lots for p in parts) == [1, 2]
+
+
+@pytest.mark.parametrize("engine", ["ortools", "highs"])
+def test_splitting_into_parts_changes_nothing(monkeypatch, engine):
+    lots, needs, policy = _split_instance()
+    batched = allocate(lots, needs, policy, engine=engine)
+    monkeypatch.setattr(components, "BATCH_ARCS", 1)
+    split = allocate(lots, needs, policy, engine=engine)
+    monkeypatch.setattr(components, "BATCH_ARCS", 10**9)
+    whole = allocate(lots, needs, policy, engine=engine)
+    assert batched.stats.objective == split.stats.objective == whole.stats.objective
+    assert_feasible(split, lots, needs, policy)
