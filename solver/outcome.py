@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -28,17 +29,17 @@ class Outcome:
     unit_cost: FloatArray
     cost_int: IntArray
 
-    @property
+    @cached_property
     def served(self) -> IntArray:
         """Units received by each need."""
         return int_bincount(self.need, self.qty, self.inst.n_needs)
 
-    @property
+    @cached_property
     def lot_used(self) -> IntArray:
         """Units shipped from each lot."""
         return int_bincount(self.lot, self.qty, self.inst.n_lots)
 
-    @property
+    @cached_property
     def group_used(self) -> IntArray:
         """Units received by each capped (company, item)."""
         group = self.inst.need_group[self.need]

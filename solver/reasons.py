@@ -51,9 +51,21 @@ class Diagnostics:
     def __init__(self, outcome: Outcome) -> None:
         self.outcome = outcome
         self.inst = outcome.inst
-        self.served = outcome.served
-        self.lot_used = outcome.lot_used
-        self.group_used = outcome.group_used
+
+    @property
+    def served(self) -> IntArray:
+        """Units received by each need."""
+        return self.outcome.served
+
+    @property
+    def lot_used(self) -> IntArray:
+        """Units shipped from each lot."""
+        return self.outcome.lot_used
+
+    @property
+    def group_used(self) -> IntArray:
+        """Units received by each capped (company, item)."""
+        return self.outcome.group_used
 
     @cached_property
     def _arc_order(self) -> tuple[IntArray, IntArray]:

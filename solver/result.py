@@ -49,7 +49,7 @@ def make_result(outcome: Outcome, info: RunInfo, started: float) -> AllocationRe
     """Wrap an outcome with its figures; `started` is the perf_counter at the call."""
     inst = outcome.inst
     served = outcome.served
-    unmet = {need.id: int(inst.need_qty[n] - served[n]) for n, need in enumerate(inst.needs)}
+    unmet = dict(zip(inst.need_pos, (inst.need_qty - served).tolist(), strict=True))
     stats = compute_stats(outcome, info)
     stats = replace(stats, total_seconds=perf_counter() - started)
     return AllocationResult(flows=outcome.flows(), unmet=unmet, stats=stats,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask_babel import get_locale
 
 from market.accounts.access import require_coordinator, require_user
@@ -21,7 +22,10 @@ ITEM_FIELDS = ("sku", "name", "name_zh", "category", "unit", "daily_use_per_pers
 def items_query(actor: User | None, category: str | None = None) -> sa.Select:
     """The catalogue as a SELECT (for paging), ordered by category then SKU; any user may read."""
     require_user(actor)
-    stmt = sa.select(Item).order_by(Item.category, Item.sku)
+    # The list shows each item's substitutes: one extra query for the page, not one per item.
+    stmt = sa.select(Item).options(so.selectinload(Item.substitutes)).order_by(
+        Item.category, Item.sku
+    )
     if category:
         stmt = stmt.where(Item.category == category)
     return stmt

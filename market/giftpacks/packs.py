@@ -52,7 +52,10 @@ def packs_query(actor: User | None, filters: dict[str, Any]) -> sa.Select:
         so.joinedload(GiftPack.template),
         so.joinedload(GiftPack.organization),
         so.selectinload(GiftPack.components).joinedload(GiftPackComponent.item),
-        so.selectinload(GiftPack.components).joinedload(GiftPackComponent.lot),
+        # The page and the API name each component's donor: load it with the lot.
+        so.selectinload(GiftPack.components)
+        .joinedload(GiftPackComponent.lot)
+        .joinedload(Lot.organization),
     )
 
 
