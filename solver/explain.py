@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from solver.reasons import Diagnostics
 
 STRATEGY_NAMES = {
@@ -22,7 +20,7 @@ def _flow_lines(diag: Diagnostics, n: int) -> list[str]:
     need = inst.needs[n]
     lines = []
     transport = inst.policy.transport_cost_per_unit_km
-    for i in np.flatnonzero(out.need == n):
+    for i in diag.flows_of(n):
         lot = inst.lots[int(out.lot[i])]
         what = lot.item if lot.item == need.item else f"{lot.item}, a substitute"
         pinned = int(out.pinned[i])
@@ -38,11 +36,10 @@ def _flow_lines(diag: Diagnostics, n: int) -> list[str]:
 def _fill_line(diag: Diagnostics, n: int) -> str:
     inst = diag.inst
     qty, served, tier = int(inst.need_qty[n]), int(diag.served[n]), int(inst.need_tier[n])
-    peers = inst.need_tier == tier
-    rates = diag.served[peers] / inst.need_qty[peers]
+    low, high = diag.tier_rate_range[tier]
     return (
         f"Filled {served} of {qty} units ({_pct(served / qty)}); fill rates of tier {tier} "
-        f"needs range from {_pct(float(rates.min()))} to {_pct(float(rates.max()))}."
+        f"needs range from {_pct(low)} to {_pct(high)}."
     )
 
 

@@ -51,6 +51,7 @@ class Diagnostics:
     def __init__(self, outcome: Outcome) -> None:
         self.outcome = outcome
         self.inst = outcome.inst
+        self._codes: dict[int, str] = {}  # explain() and unmet_by_reason() both ask
 
     @property
     def served(self) -> IntArray:
@@ -81,6 +82,25 @@ class Diagnostics:
         np.add.at(table, (out.lot, self.inst.need_tier[out.need]), free)
         return table, int_bincount(out.lot, out.pinned, self.inst.n_lots)
 
+    @cached_property
+    def _flow_order(self) -> tuple[IntArray, IntArray]:
+        order = np.argsort(self.outcome.need, kind="stable")
+        starts = np.searchsorted(self.outcome.need[order], np.arange(self.inst.n_needs + 1))
+        return order, starts
+
+    def flows_of(self, n: int) -> IntArray:
+        """Return the positions of need n's flows (an index, so each need costs its own flows)."""
+        order, starts = self._flow_order
+        return order[starts[n] : starts[n + 1]]
+
+    @cached_property
+    def tier_rate_range(self) -> dict[int, tuple[float, float]]:
+        """Return the lowest and highest fill rate of each tier's needs."""
+        inst = self.inst
+        rates = self.served / inst.need_qty
+        by_tier = {int(t): rates[inst.need_tier == t] for t in np.unique(inst.need_tier)}
+        return {t: (float(r.min()), float(r.max())) for t, r in by_tier.items()}
+
     def eligible_lots(self, n: int) -> IntArray:
         """Return the lots with an arc to need n."""
         order, starts = self._arc_order
@@ -91,7 +111,8 @@ class Diagnostics:
         table, pinned = self._lot_tier_units
         by_tier = table[lots].sum(axis=0)
         out = self.outcome
-        own = (out.need == n) & np.isin(out.lot, lots)
+        mine = self.flows_of(n)
+        own = mine[np.isin(out.lot[mine], lots)]
         own_free = int((out.qty[own] - out.pinned[own]).sum())
         tier = int(self.inst.need_tier[n])
         return Takers(higher=int(by_tier[1:tier].sum()), same=int(by_tier[tier]) - own_free,
@@ -131,7 +152,12 @@ class Diagnostics:
         return "excluded"
 
     def code(self, n: int) -> str:
-        """Return the reason code for need n (see the module docstring)."""
+        """Return the reason code for need n (see the module docstring), computed once."""
+        if n not in self._codes:
+            self._codes[n] = self._code(n)
+        return self._codes[n]
+
+    def _code(self, n: int) -> str:
         inst = self.inst
         if self.served[n] >= inst.need_qty[n]:
             return "none"

@@ -80,3 +80,10 @@ class OrgRefSchema(ma.Schema):
 
     id = ma.fields.Integer()
     name = ma.fields.String()
+
+
+class UserRefSchema(ma.Schema):
+    """Who entered a record (hotline intake): `{id, email}`."""
+
+    id = ma.fields.Integer()
+    email = ma.fields.String()

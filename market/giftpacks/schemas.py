@@ -5,10 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 
 from market.common.pagination import PageArgsSchema
-from market.common.schemas import OrgRefSchema, Quantity
+from market.common.schemas import OrgRefSchema, Quantity, UserRefSchema
 from market.giftpacks.models import APPLICATION_STATUSES, PACK_STATUSES
 from market.giftpacks.services import template_contents
-from market.needs.schemas import UserRefSchema
 
 NAME = ma.validate.Length(min=1, max=200)
 

@@ -6,7 +6,14 @@ import marshmallow as ma
 from flask_smorest.fields import Upload
 
 from market.common.pagination import PageArgsSchema
-from market.common.schemas import Latitude, Longitude, Money, OrgRefSchema, Quantity
+from market.common.schemas import (
+    Latitude,
+    Longitude,
+    Money,
+    OrgRefSchema,
+    Quantity,
+    UserRefSchema,
+)
 from market.lots.models import LOT_KINDS, LOT_STATUSES
 
 EDITABLE_STATUSES = ("active", "paused")
@@ -114,7 +121,9 @@ class LotSchema(ma.Schema):
     address = ma.fields.String(allow_none=True)
     available_until = ma.fields.AwareDateTime(allow_none=True)
     organization = ma.fields.Nested(OrgRefSchema)
-    entered_by = ma.fields.Function(lambda lot: lot.entered_by.email if lot.entered_by else None)
+    # `{id, email}` of the coordinator who entered it, as needs and applications show it.
+    entered_by = ma.fields.Nested(UserRefSchema, allow_none=True)
+    entered_by_id = ma.fields.Integer(allow_none=True)
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
 

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import marshmallow as ma
 
 from market.common.schemas import Money, Quantity
+
+# Run figures that are amounts of money: stored as numbers, answered as "1166.02".
+MONEY_STATS = ("cost", "price_total", "transport_cost")
+
+
+def _money(value) -> str | None:
+    """A stored amount as a two-decimal string, or None when it is not a number."""
+    try:
+        return f"{Decimal(str(value)).quantize(Decimal('0.01')):f}"
+    except ArithmeticError:
+        return None
 
 
 class StartRunSchema(ma.Schema):
@@ -60,9 +73,17 @@ class MatchRunSchema(ma.Schema):
     started_by_id = ma.fields.Integer(allow_none=True)
     error = ma.fields.String(allow_none=True)
     policy = ma.fields.Dict()
-    stats = ma.fields.Dict()
+    stats = ma.fields.Method("_stats")
     changes = ma.fields.Dict()
     proposals = ma.fields.Method("_proposals")
+
+    def _stats(self, run):
+        """The run's figures; money amounts as strings with two decimals (API.md)."""
+        stats = dict(run.stats or {})
+        for key in MONEY_STATS:
+            if isinstance(stats.get(key), (int, float, str)):
+                stats[key] = _money(stats[key])
+        return stats
 
     def _proposals(self, run):
         """Dry runs carry their lines in memory; stored runs list theirs at /allocations."""

@@ -5,7 +5,14 @@ from __future__ import annotations
 import marshmallow as ma
 
 from market.common.pagination import PageArgsSchema
-from market.common.schemas import Latitude, Longitude, Money, OrgRefSchema, Quantity
+from market.common.schemas import (
+    Latitude,
+    Longitude,
+    Money,
+    OrgRefSchema,
+    Quantity,
+    UserRefSchema,
+)
 from market.needs.models import NEED_STATUSES
 
 SKU = ma.fields.String
@@ -81,13 +88,6 @@ class SuggestionSchema(ma.Schema):
     daily_use_per_person = ma.fields.Decimal(as_string=True)
     quantity = ma.fields.Integer()
     organization = ma.fields.Nested(OrgRefSchema)
-
-
-class UserRefSchema(ma.Schema):
-    """Who entered a record: `{id, email}`."""
-
-    id = ma.fields.Integer()
-    email = ma.fields.String()
 
 
 class NeedSchema(ma.Schema):

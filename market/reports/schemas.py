@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from market.common.schemas import Money
+
 
 class ItemTotalsSchema(ma.Schema):
     """Units of one item across the district."""
@@ -88,6 +90,6 @@ class RunFiguresSchema(ma.Schema):
     lowest_fill_rate = ma.fields.Float(allow_none=True)
     gini = ma.fields.Float(allow_none=True, metadata={"description": "spread of fill rates"})
     units = ma.fields.Integer(allow_none=True)
-    cost = ma.fields.Raw(allow_none=True, metadata={"description": "price + transport"})
+    cost = Money(allow_none=True, metadata={"description": "price + transport"})
     proposals = ma.fields.Integer(allow_none=True)
     solve_seconds = ma.fields.Float(allow_none=True)

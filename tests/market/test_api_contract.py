@@ -38,8 +38,12 @@ class Journey:
         """Call `API + path` as `who` (None = anonymous) and assert the status."""
         headers = dict(self.headers[who]) if who else {}
         response = getattr(self.client, method)(API + path, headers=headers, **kw)
-        assert response.status_code == expect, (method, path, response.status_code,
-                                                response.get_data(as_text=True)[:800])
+        assert response.status_code == expect, (
+            method,
+            path,
+            response.status_code,
+            response.get_data(as_text=True)[:800],
+        )
         return response
 
 
@@ -51,7 +55,8 @@ def assert_time(value: str) -> None:
 
 def assert_money(value: str) -> None:
     """A string with two decimals."""
-    assert isinstance(value, str) and MONEY.match(value), value
+    assert isinstance(value, str), value
+    assert MONEY.match(value), value
 
 
 def assert_error(response, status: int) -> dict:
@@ -59,8 +64,10 @@ def assert_error(response, status: int) -> dict:
     body = response.get_json()
     assert response.status_code == status
     assert body["code"] == status
-    assert isinstance(body["status"], str) and body["status"]
-    assert isinstance(body["message"], str) and body["message"]
+    assert isinstance(body["status"], str)
+    assert body["status"]
+    assert isinstance(body["message"], str)
+    assert body["message"]
     return body
 
 
@@ -98,24 +105,39 @@ def csv_rows(response) -> list[list[str]]:
 
 def register_and_log_in(j: Journey, coordinator) -> None:
     """Three companies register (pending), get tokens; the coordinator too."""
-    parties = (("supplier", "sup@example.com", COMPANY_NAMES[0], ["supplier"], "trade", 11),
-               ("buyer", "buy@example.com", COMPANY_NAMES[1], ["buyer"], "office", 12),
-               ("donor", "don@example.com", COMPANY_NAMES[2], ["supplier"], "trade", 13))
+    parties = (
+        ("supplier", "sup@example.com", COMPANY_NAMES[0], ["supplier"], "trade", 11),
+        ("buyer", "buy@example.com", COMPANY_NAMES[1], ["buyer"], "office", 12),
+        ("donor", "don@example.com", COMPANY_NAMES[2], ["supplier"], "trade", 13),
+    )
     for who, email, name, roles, sector, seed in parties:
-        r = j.call("post", "/auth/register", None, 201,
-                   json=registration(email, name, roles, sector, seed))
+        r = j.call(
+            "post", "/auth/register", None, 201, json=registration(email, name, roles, sector, seed)
+        )
         body = r.get_json()
         assert set(body) == {"user", "organization"}
-        assert {"id", "email", "role"} <= set(body["user"]) and body["user"]["email"] == email
+        assert {"id", "email", "role"} <= set(body["user"])
+        assert body["user"]["email"] == email
         org = body["organization"]
         assert {"id", "name", "status", "tier"} <= set(org)
-        assert org["status"] == "pending" and org["name"] == name and isinstance(org["tier"], int)
+        assert org["status"] == "pending"
+        assert org["name"] == name
+        assert isinstance(org["tier"], int)
         j.ids[who] = org["id"]
-    bad = j.call("post", "/auth/tokens", None, 401,
-                 json={"email": "sup@example.com", "password": "wrong password"})
+    bad = j.call(
+        "post",
+        "/auth/tokens",
+        None,
+        401,
+        json={"email": "sup@example.com", "password": "wrong password"},
+    )
     assert_error(bad, 401)
-    for who, email in (("supplier", "sup@example.com"), ("buyer", "buy@example.com"),
-                       ("donor", "don@example.com"), ("coordinator", coordinator.email)):
+    for who, email in (
+        ("supplier", "sup@example.com"),
+        ("buyer", "buy@example.com"),
+        ("donor", "don@example.com"),
+        ("coordinator", coordinator.email),
+    ):
         password = "correct horse" if who == "coordinator" else PASSWORD
         r = j.call("post", "/auth/tokens", None, 201, json={"email": email, "password": password})
         assert set(r.get_json()) >= {"token", "expires_at"}
@@ -132,11 +154,16 @@ def verify_companies(j: Journey) -> None:
     assert_pagination(r, total=3)
     assert {o["id"] for o in r.get_json()} == {j.ids["supplier"], j.ids["buyer"], j.ids["donor"]}
     for who in ("supplier", "buyer", "donor"):
-        org = j.call("post", f"/organizations/{j.ids[who]}/verification", "coordinator",
-                     json={"decision": "approve"}).get_json()
+        org = j.call(
+            "post",
+            f"/organizations/{j.ids[who]}/verification",
+            "coordinator",
+            json={"decision": "approve"},
+        ).get_json()
         assert org["status"] == "verified"
-    org = j.call("patch", f"/organizations/{j.ids['buyer']}", "coordinator",
-                 json={"tier": 1}).get_json()
+    org = j.call(
+        "patch", f"/organizations/{j.ids['buyer']}", "coordinator", json={"tier": 1}
+    ).get_json()
     assert org["tier"] == 1
     assert j.call("get", f"/organizations/{j.ids['buyer']}", "buyer").get_json()["tier"] == 1
     j.call("get", f"/organizations/{j.ids['buyer']}", "supplier", 404)
@@ -150,36 +177,80 @@ def catalogue(j: Journey) -> None:
     items = {i["sku"]: i for i in r.get_json()}
     assert {"sku", "name", "category", "unit", "substitutes"} <= set(items["MASK-SURGICAL"])
     assert "MASK-KN95" in items["MASK-SURGICAL"]["substitutes"]
-    body = {"sku": "GOWN-ISOLATION", "name": "Isolation gown", "category": "gown",
-            "unit": "piece", "substitutes": []}
+    body = {
+        "sku": "GOWN-ISOLATION",
+        "name": "Isolation gown",
+        "category": "gown",
+        "unit": "piece",
+        "substitutes": [],
+    }
     j.call("post", "/items", "supplier", 403, json=body)
     created = j.call("post", "/items", "coordinator", 201, json=body).get_json()
-    assert created["sku"] == "GOWN-ISOLATION" and created["substitutes"] == []
+    assert created["sku"] == "GOWN-ISOLATION"
+    assert created["substitutes"] == []
 
 
 def lots(j: Journey) -> None:
     """Sale lots (price as number and string), a donation, filters and a hotline lot."""
-    lot = j.call("post", "/lots", "supplier", 201, json={
-        "item": "MASK-SURGICAL", "quantity": 1000, "kind": "sale", "unit_price": 2.5}).get_json()
-    assert {"id", "item", "quantity", "reserved", "available", "kind", "unit_price",
-            "status"} <= set(lot)
+    lot = j.call(
+        "post",
+        "/lots",
+        "supplier",
+        201,
+        json={"item": "MASK-SURGICAL", "quantity": 1000, "kind": "sale", "unit_price": 2.5},
+    ).get_json()
+    assert {
+        "id",
+        "item",
+        "quantity",
+        "reserved",
+        "available",
+        "kind",
+        "unit_price",
+        "status",
+    } <= set(lot)
     assert (lot["item"], lot["quantity"], lot["reserved"], lot["available"]) == (
-        "MASK-SURGICAL", 1000, 0, 1000)
+        "MASK-SURGICAL",
+        1000,
+        0,
+        1000,
+    )
     assert (lot["kind"], lot["unit_price"], lot["status"]) == ("sale", "2.50", "active")
     assert_time(lot["created_at"])
     j.ids["lot"] = lot["id"]
-    gloves = j.call("post", "/lots", "supplier", 201, json={
-        "item": "GLOVES-NITRILE", "quantity": 200, "kind": "sale", "unit_price": "1.20"})
+    gloves = j.call(
+        "post",
+        "/lots",
+        "supplier",
+        201,
+        json={"item": "GLOVES-NITRILE", "quantity": 200, "kind": "sale", "unit_price": "1.20"},
+    )
     assert gloves.get_json()["unit_price"] == "1.20"
     j.ids["gloves_lot"] = gloves.get_json()["id"]
-    gift = j.call("post", "/lots", "donor", 201, json={
-        "item": "MASK-KN95", "quantity": 100, "kind": "donation"}).get_json()
+    gift = j.call(
+        "post",
+        "/lots",
+        "donor",
+        201,
+        json={"item": "MASK-KN95", "quantity": 100, "kind": "donation"},
+    ).get_json()
     assert gift["kind"] == "donation"
     j.ids["donation"] = gift["id"]
-    hotline = j.call("post", "/lots", "coordinator", 201, json={
-        "item": "MASK-SURGICAL", "quantity": 50, "kind": "sale", "unit_price": "3",
-        "organization_id": j.ids["supplier"]}).get_json()
-    assert hotline["unit_price"] == "3.00" and hotline["entered_by"]
+    hotline = j.call(
+        "post",
+        "/lots",
+        "coordinator",
+        201,
+        json={
+            "item": "MASK-SURGICAL",
+            "quantity": 50,
+            "kind": "sale",
+            "unit_price": "3",
+            "organization_id": j.ids["supplier"],
+        },
+    ).get_json()
+    assert hotline["unit_price"] == "3.00"
+    assert hotline["entered_by"]["email"] == "coord@example.com"
     assert hotline["organization"]["id"] == j.ids["supplier"]
     j.ids["hotline_lot"] = hotline["id"]
     r = j.call("get", "/lots?item=MASK-SURGICAL&status=active&kind=sale", "coordinator")
@@ -195,62 +266,110 @@ def lots(j: Journey) -> None:
 def lot_import(j: Journey) -> None:
     """CSV import: all rows or none, with every bad row named."""
     header = "item,quantity,kind,unit_price,latitude,longitude,address,available_until\n"
-    good = header + ("THERMOMETER-IR,5,sale,80.00,,,,\n"
-                     "DISINFECTANT-CHLORINE,30,sale,4.5,31.25,121.48,Depot 2,"
-                     "2031-01-01T00:00:00+08:00\n")
+    good = header + (
+        "THERMOMETER-IR,5,sale,80.00,,,,\n"
+        "DISINFECTANT-CHLORINE,30,sale,4.5,31.25,121.48,Depot 2,"
+        "2031-01-01T00:00:00+08:00\n"
+    )
     before = assert_pagination(j.call("get", "/lots", "supplier"))["total"]
-    r = j.call("post", "/lots/import", "supplier", 201, content_type="multipart/form-data",
-               data={"file": (io.BytesIO(good.encode()), "lots.csv")})
+    r = j.call(
+        "post",
+        "/lots/import",
+        "supplier",
+        201,
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(good.encode()), "lots.csv")},
+    )
     assert r.get_json() == {"imported": 2}
     bad = header + "THERMOMETER-IR,5,sale,80.00,,,,\nGLOVES-NITRILE,-3,sale,1,,,,\n"
-    r = j.call("post", "/lots/import", "supplier", 422, content_type="multipart/form-data",
-               data={"file": (io.BytesIO(bad.encode()), "lots.csv")})
+    r = j.call(
+        "post",
+        "/lots/import",
+        "supplier",
+        422,
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(bad.encode()), "lots.csv")},
+    )
     rows = assert_error(r, 422)["errors"]["rows"]
-    assert rows and {"line", "field", "message"} <= set(rows[0])
-    assert rows[0]["line"] == 3 and rows[0]["field"] == "quantity"
+    assert rows
+    assert {"line", "field", "message"} <= set(rows[0])
+    assert rows[0]["line"] == 3
+    assert rows[0]["field"] == "quantity"
     after = assert_pagination(j.call("get", "/lots", "supplier"))["total"]
     assert after == before + 2
 
 
 def needs(j: Journey) -> None:
     """Buyer posts needs, reads, edits and cancels one; the hotline posts one for the buyer."""
-    need = j.call("post", "/needs", "buyer", 201, json={
-        "item": "MASK-SURGICAL", "quantity": 300, "accept_substitutes": True}).get_json()
+    need = j.call(
+        "post",
+        "/needs",
+        "buyer",
+        201,
+        json={"item": "MASK-SURGICAL", "quantity": 300, "accept_substitutes": True},
+    ).get_json()
     assert {"id", "item", "quantity", "allocated", "received", "status"} <= set(need)
     assert (need["item"], need["quantity"], need["allocated"], need["received"]) == (
-        "MASK-SURGICAL", 300, 0, 0)
+        "MASK-SURGICAL",
+        300,
+        0,
+        0,
+    )
     j.ids["need"] = need["id"]
     assert j.call("get", f"/needs/{need['id']}", "buyer").get_json()["id"] == need["id"]
     j.call("get", f"/needs/{need['id']}", "supplier", 404)
     patched = j.call("patch", f"/needs/{need['id']}", "buyer", json={"quantity": 400})
     assert patched.get_json()["quantity"] == 400
-    gloves = j.call("post", "/needs", "buyer", 201, json={
-        "item": "GLOVES-NITRILE", "quantity": 100, "max_unit_price": "5"}).get_json()
+    gloves = j.call(
+        "post",
+        "/needs",
+        "buyer",
+        201,
+        json={"item": "GLOVES-NITRILE", "quantity": 100, "max_unit_price": "5"},
+    ).get_json()
+    assert gloves["max_unit_price"] == "5.00"
     j.ids["gloves_need"] = gloves["id"]
-    spare = j.call("post", "/needs", "buyer", 201, json={"item": "THERMOMETER-IR",
-                                                         "quantity": 2}).get_json()
+    spare = j.call(
+        "post", "/needs", "buyer", 201, json={"item": "THERMOMETER-IR", "quantity": 2}
+    ).get_json()
     cancelled = j.call("delete", f"/needs/{spare['id']}", "buyer").get_json()
     assert cancelled["status"] == "cancelled"
-    hotline = j.call("post", "/needs", "coordinator", 201, json={
-        "item": "DISINFECTANT-CHLORINE", "quantity": 10,
-        "organization_id": j.ids["buyer"]}).get_json()
-    assert hotline["organization"]["id"] == j.ids["buyer"] and hotline["entered_by"]
+    hotline = j.call(
+        "post",
+        "/needs",
+        "coordinator",
+        201,
+        json={"item": "DISINFECTANT-CHLORINE", "quantity": 10, "organization_id": j.ids["buyer"]},
+    ).get_json()
+    assert hotline["organization"]["id"] == j.ids["buyer"]
+    assert hotline["entered_by"]["email"] == "coord@example.com"
     j.ids["hotline_need"] = hotline["id"]
     r = j.call("get", "/needs?status=open", "buyer")
     assert_pagination(r)
 
 
-STATS = {"lots", "needs", "proposals", "units_proposed", "units_demanded", "units_available",
-         "fill_rate", "cost", "solve_seconds"}
+STATS = {
+    "lots",
+    "needs",
+    "proposals",
+    "units_proposed",
+    "units_demanded",
+    "units_available",
+    "fill_rate",
+    "cost",
+    "solve_seconds",
+}
 
 
 def assert_run(run: dict, status: str = "completed") -> None:
     """A run's shape as API.md lists it."""
     assert {"id", "status", "trigger", "started_at", "finished_at", "stats"} <= set(run)
-    assert run["status"] == status and run["trigger"] == "manual"
+    assert run["status"] == status
+    assert run["trigger"] == "manual"
     assert_time(run["started_at"])
     assert_time(run["finished_at"])
-    assert STATS <= set(run["stats"]), set(run["stats"])
+    assert set(run["stats"]) >= STATS, set(run["stats"])
+    assert_money(run["stats"]["cost"])
 
 
 def match(j: Journey) -> None:
@@ -269,14 +388,30 @@ def match(j: Journey) -> None:
     r = j.call("get", f"/allocations?run_id={run['id']}", "coordinator")
     lines = r.get_json()
     assert assert_pagination(r)["total"] == len(lines) >= 3
-    keys = {"id", "run_id", "lot_id", "need_id", "item", "supplier", "buyer", "quantity",
-            "unit_price", "distance_km", "tier", "status", "reasons"}
+    keys = {
+        "id",
+        "run_id",
+        "lot_id",
+        "need_id",
+        "item",
+        "supplier",
+        "buyer",
+        "quantity",
+        "unit_price",
+        "distance_km",
+        "tier",
+        "status",
+        "reasons",
+    }
     for line in lines:
         assert keys <= set(line)
-        assert set(line["supplier"]) >= {"id", "name"} and set(line["buyer"]) >= {"id", "name"}
-        assert line["run_id"] == run["id"] and line["status"] == "proposed"
+        assert set(line["supplier"]) >= {"id", "name"}
+        assert set(line["buyer"]) >= {"id", "name"}
+        assert line["run_id"] == run["id"]
+        assert line["status"] == "proposed"
         assert_money(line["unit_price"])
-        assert line["reasons"] and all(isinstance(x, str) for x in line["reasons"])
+        assert line["reasons"]
+        assert all(isinstance(x, str) for x in line["reasons"])
     j.ids["lines"] = {(x["lot_id"], x["need_id"]): x for x in lines}
     assert j.call("get", "/allocations", "buyer").get_json() == []  # not approved yet
 
@@ -285,23 +420,33 @@ def approve(j: Journey) -> None:
     """Approve lowered, approve twice → 409, reject, bulk approve, and the lot's stock guard."""
     lines = j.ids["lines"]
     mask = lines[(j.ids["lot"], j.ids["need"])]
-    done = j.call("post", f"/allocations/{mask['id']}/approve", "coordinator",
-                  json={"quantity": mask["quantity"] - 50}).get_json()
-    assert done["status"] == "approved" and done["quantity"] == mask["quantity"] - 50
+    done = j.call(
+        "post",
+        f"/allocations/{mask['id']}/approve",
+        "coordinator",
+        json={"quantity": mask["quantity"] - 50},
+    ).get_json()
+    assert done["status"] == "approved"
+    assert done["quantity"] == mask["quantity"] - 50
     again = j.call("post", f"/allocations/{mask['id']}/approve", "coordinator", 409, json={})
     assert_error(again, 409)
     j.call("patch", f"/lots/{j.ids['lot']}", "supplier", 409, json={"quantity": 10})
     assert j.call("get", f"/lots/{j.ids['lot']}", "supplier").get_json()["quantity"] == 1000
     gloves = lines[(j.ids["gloves_lot"], j.ids["gloves_need"])]
     chlorine = next(x for x in lines.values() if x["need_id"] == j.ids["hotline_need"])
-    r = j.call("post", f"/allocations/{chlorine['id']}/reject", "coordinator",
-               json={"reason": "buyer asked for one delivery"}).get_json()
+    r = j.call(
+        "post",
+        f"/allocations/{chlorine['id']}/reject",
+        "coordinator",
+        json={"reason": "buyer asked for one delivery"},
+    ).get_json()
     assert r["status"] == "rejected"
     ids = [gloves["id"], 987654]
     bulk = j.call("post", "/allocations/approve", "coordinator", json={"ids": ids}).get_json()
     assert set(bulk) >= {"approved", "failed"}
     assert set(bulk["approved"]) == set(ids) - {987654}
-    assert [f["id"] for f in bulk["failed"]] == [987654] and bulk["failed"][0]["message"]
+    assert [f["id"] for f in bulk["failed"]] == [987654]
+    assert bulk["failed"][0]["message"]
     j.ids["mask_line"], j.ids["gloves_line"] = mask["id"], gloves["id"]
     mine = j.call("get", "/allocations", "buyer").get_json()
     assert {x["id"] for x in mine} == set(bulk["approved"]) | {mask["id"]}
@@ -318,8 +463,12 @@ def fulfil(j: Journey) -> None:
         assert shipped["status"] == "shipped"
     full = j.call("post", f"/allocations/{mask}/receive", "buyer", json={}).get_json()
     assert full["status"] == "received"
-    short = j.call("post", f"/allocations/{gloves}/receive", "buyer",
-                   json={"quantity": 1, "note": "one box only"}).get_json()
+    short = j.call(
+        "post",
+        f"/allocations/{gloves}/receive",
+        "buyer",
+        json={"quantity": 1, "note": "one box only"},
+    ).get_json()
     assert short["status"] == "disputed"
 
 
@@ -328,28 +477,61 @@ def gift_packs(j: Journey) -> None:
     body = {"name": "Starter pack", "contents": [{"item": "MASK-KN95", "quantity": 20}]}
     j.call("post", "/gift-pack-templates", "buyer", 403, json=body)
     template = j.call("post", "/gift-pack-templates", "coordinator", 201, json=body).get_json()
-    assert set(template) >= {"id", "name", "contents", "active"} and template["active"] is True
+    assert set(template) >= {"id", "name", "contents", "active"}
+    assert template["active"] is True
     assert template["contents"] == [{"item": "MASK-KN95", "quantity": 20}]
-    application = j.call("post", "/gift-pack-applications", "buyer", 201,
-                         json={"reason": "new staff"}).get_json()
+    application = j.call(
+        "post", "/gift-pack-applications", "buyer", 201, json={"reason": "new staff"}
+    ).get_json()
     assert application["status"] == "waiting"
     assert_error(j.call("post", "/gift-pack-applications", "buyer", 409, json={}), 409)
+    assert_error(
+        j.call(
+            "post",
+            "/gift-pack-applications",
+            "coordinator",
+            409,
+            json={"organization_id": j.ids["buyer"]},
+        ),
+        409,
+    )
+    first = assign_pack(j, template)
+    rejected = j.call(
+        "post", f"/gift-packs/{first['id']}/reject", "coordinator", json={"reason": "wrong address"}
+    ).get_json()
+    assert rejected["status"] == "rejected"
+    pack = assign_pack(j, template)
+    approved = j.call("post", f"/gift-packs/{pack['id']}/approve", "coordinator", json={})
+    assert approved.get_json()["status"] == "approved"
+    assert_error(
+        j.call(
+            "post", f"/gift-packs/{pack['id']}/reject", "coordinator", 409, json={"reason": "late"}
+        ),
+        409,
+    )
+    assert [p["id"] for p in j.call("get", "/gift-packs", "buyer").get_json()] == [pack["id"]]
+
+
+def assign_pack(j: Journey, template: dict) -> dict:
+    """Run matching; the buyer's waiting application gets one pack of the template."""
     run = j.call("post", "/match-runs", "coordinator", 201, json={}).get_json()
     r = j.call("get", f"/gift-packs?run_id={run['id']}", "coordinator")
     assert_pagination(r, total=1)
     pack = r.get_json()[0]
     assert set(pack) >= {"id", "run_id", "template", "recipient", "status", "components"}
-    assert pack["template"]["id"] == template["id"] and pack["template"]["name"] == "Starter pack"
-    assert pack["recipient"]["id"] == j.ids["buyer"] and pack["recipient"]["name"]
-    assert pack["status"] == "proposed" and pack["run_id"] == run["id"]
-    assert pack["components"] == [{"lot_id": j.ids["donation"], "item": "MASK-KN95",
-                                   "quantity": 20}] or (
-        {"lot_id", "item", "quantity"} <= set(pack["components"][0]))
-    approved = j.call("post", f"/gift-packs/{pack['id']}/approve", "coordinator", json={})
-    assert approved.get_json()["status"] == "approved"
-    assert_error(j.call("post", f"/gift-packs/{pack['id']}/reject", "coordinator", 409,
-                        json={"reason": "late"}), 409)
-    assert [p["id"] for p in j.call("get", "/gift-packs", "buyer").get_json()] == [pack["id"]]
+    assert pack["template"] == {"id": template["id"], "name": "Starter pack"}
+    assert pack["recipient"]["id"] == j.ids["buyer"]
+    assert pack["recipient"]["name"]
+    assert pack["status"] == "proposed"
+    assert pack["run_id"] == run["id"]
+    component = pack["components"][0]
+    assert {"lot_id", "item", "quantity"} <= set(component)
+    assert (component["lot_id"], component["item"], component["quantity"]) == (
+        j.ids["donation"],
+        "MASK-KN95",
+        20,
+    )
+    return pack
 
 
 def reports(j: Journey) -> None:
@@ -358,17 +540,22 @@ def reports(j: Journey) -> None:
     summary = j.call("get", "/reports/summary", "coordinator").get_json()
     row = next(i for i in summary["items"] if i["item"] == "MASK-SURGICAL")
     assert {"item", "supply", "demand", "allocated", "shipped", "received", "fill_rate"} <= set(row)
-    assert row["received"] >= 1 and row["demand"] >= 400
-    assert summary["tiers"] and {"tier", "demand", "allocated", "fill_rate"} <= set(
-        summary["tiers"][0])
+    assert row["received"] >= 1
+    assert row["demand"] >= 400
+    assert summary["tiers"]
+    assert {"tier", "demand", "allocated", "fill_rate"} <= set(summary["tiers"][0])
     public = j.call("get", "/reports/public")
     text = public.get_data(as_text=True)
     assert not any(name in text for name in COMPANY_NAMES)
     assert set(public.get_json()) >= {"items", "tiers"}
-    for path, column in (("/allocations.csv", "run_id"), ("/lots.csv", "item"),
-                         ("/needs.csv", "quantity")):
+    for path, column in (
+        ("/allocations.csv", "run_id"),
+        ("/lots.csv", "item"),
+        ("/needs.csv", "quantity"),
+    ):
         rows = csv_rows(j.call("get", path, "coordinator"))
-        assert column in rows[0] and len(rows) >= 2, path
+        assert column in rows[0], path
+        assert len(rows) >= 2, path
     j.call("get", "/audit", "buyer", 403)
     r = j.call("get", "/audit?per_page=500", "coordinator")
     entries = r.get_json()
@@ -385,14 +572,26 @@ def errors(j: Journey) -> None:
     assert_error(j.call("post", "/match-runs", "supplier", 403, json={}), 403)
     assert_error(j.call("get", "/lots/999999", "coordinator", 404), 404)
     assert_error(j.call("get", "/nothing-here", "coordinator", 404), 404)
-    body = assert_error(j.call("post", "/lots", "supplier", 422, json={
-        "item": "MASK-SURGICAL", "quantity": -5, "kind": "sale", "unit_price": "1"}), 422)
+    body = assert_error(
+        j.call(
+            "post",
+            "/lots",
+            "supplier",
+            422,
+            json={"item": "MASK-SURGICAL", "quantity": -5, "kind": "sale", "unit_price": "1"},
+        ),
+        422,
+    )
     assert "quantity" in body["errors"], body
-    body = assert_error(j.call("post", "/needs", "buyer", 422,
-                               json={"item": "MASK-SURGICAL", "quantity": "many"}), 422)
+    body = assert_error(
+        j.call("post", "/needs", "buyer", 422, json={"item": "MASK-SURGICAL", "quantity": "many"}),
+        422,
+    )
     assert "quantity" in body["errors"], body
-    body = assert_error(j.call("post", "/lots", "supplier", 422, data="{not json",
-                               content_type="application/json"), 422)
+    body = assert_error(
+        j.call("post", "/lots", "supplier", 422, data="{not json", content_type="application/json"),
+        422,
+    )
     bad = registration("x@example.com", "X", ["buyer"], "office", 14)
     bad["organization"]["credit_code"] = "123"
     body = assert_error(j.call("post", "/auth/register", None, 422, json=bad), 422)
@@ -461,8 +660,7 @@ def test_openapi_document_lists_every_contract_path(client):
     for path, operations in spec["paths"].items():
         full = path if path.startswith(API) else API + path
         served[_normalise(full)] = {m.lower() for m in operations}
-    missing = [(m, p) for m, p in CONTRACT_PATHS
-               if m not in served.get(_normalise(API + p), set())]
+    missing = [(m, p) for m, p in CONTRACT_PATHS if m not in served.get(_normalise(API + p), set())]
     assert missing == []
     # The parameters are written in OpenAPI's {param} form, not Flask's <int:param>.
     assert not [p for p in spec["paths"] if "<" in p]

@@ -194,7 +194,8 @@ def _org(key: int, status: str) -> dict[str, Any]:
     }
 
 
-# (who, path): pages at their largest page size, API lists with per_page=500.
+# (who, path): pages at their largest page size (some are capped at 50 or 100 rows, still
+# enough to show growth), API lists with per_page=500.
 CASES = [
     ("supplier_a", "/lots/?per_page=500"),
     ("coordinator", "/lots/?per_page=500"),
@@ -229,6 +230,10 @@ CASES = [
     ("coordinator", "/api/v1/gift-pack-applications?per_page=500"),
     ("buyer", "/api/v1/gift-pack-applications?per_page=500"),
     ("coordinator", "/api/v1/notifications?per_page=500"),
+    # CSV exports read in batches of 500; these stay within one batch at 200 rows.
+    ("supplier_a", "/api/v1/lots.csv"),
+    ("coordinator", "/api/v1/needs.csv"),
+    ("coordinator", "/api/v1/allocations.csv"),
 ]
 
 
@@ -237,6 +242,7 @@ def statements_for(client, path: str) -> list[str]:
     db.session.remove()
     with counting_queries() as statements:
         response = client.get(path)
+        response.get_data()  # a streamed CSV reads its rows only now
     assert response.status_code == 200, (path, response.status_code, response.data[:300])
     db.session.remove()
     return statements

@@ -151,7 +151,8 @@ def test_hotline_intake_records_who_entered_it(client, people, catalog, as_user)
     response = client.post("/api/v1/lots", json=body, headers=as_user(people["coordinator"]))
     assert response.status_code == 201, response.json
     assert response.json["organization"]["id"] == org.id
-    assert response.json["entered_by"] == people["coordinator"].email
+    coordinator = people["coordinator"]
+    assert response.json["entered_by"] == {"id": coordinator.id, "email": coordinator.email}
     assert db.session.get(Lot, response.json["id"]).entered_by_id == people["coordinator"].id
 
 
