@@ -112,7 +112,11 @@ class Diagnostics:
         by_tier = table[lots].sum(axis=0)
         out = self.outcome
         mine = self.flows_of(n)
-        own = mine[np.isin(out.lot[mine], lots)]
+        if mine.size:  # a need has few flows: a set test beats np.isin's set-up cost
+            allowed = set(lots.tolist())
+            own = mine[[int(lot) in allowed for lot in out.lot[mine]]]
+        else:
+            own = mine
         own_free = int((out.qty[own] - out.pinned[own]).sum())
         tier = int(self.inst.need_tier[n])
         return Takers(higher=int(by_tier[1:tier].sum()), same=int(by_tier[tier]) - own_free,

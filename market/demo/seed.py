@@ -113,6 +113,10 @@ def seed_demo(scale_name: str = "district", seed: int = 2020) -> dict[str, int]:
         lots = stock.lot_rows(rng, suppliers, items, scale.lots, demand, now)
         bulk_insert(Lot, lots)
         _insert_gift_packs(rng, verified, scale, now)
+    if db.engine.dialect.name == "postgresql":
+        # Fresh statistics after a bulk load, or the planner guesses "6 companies" and loops.
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(sa.text("ANALYZE"))
     return {
         "suppliers": len(suppliers), "buyers": len(buyers),
         "pending": sum(1 for b in buyers if b["status"] == "pending"),

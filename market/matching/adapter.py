@@ -131,7 +131,7 @@ def load_market(today: date, now: datetime, overrides: Mapping[str, Any] | None 
     needs = _load_needs(today)
     caps = _load_caps()
     excluded = _load_exclusions()
-    pinned = _usable_pins(sale, needs, caps, excluded, knobs.get("max_distance_km"))
+    pinned = usable_pins(sale, needs, caps, excluded, knobs.get("max_distance_km"))
     policy = solver.Policy(
         transport_cost_per_unit_km=float(knobs["transport_cost_per_unit_km"]),
         max_distance_km=knobs["max_distance_km"],
@@ -224,7 +224,7 @@ def _load_exclusions() -> frozenset[tuple[int, int]]:
     return frozenset((lot, need) for lot, need in db.session.execute(stmt))
 
 
-def _usable_pins(
+def usable_pins(
     lots: dict[int, LotRow],
     needs: dict[int, NeedRow],
     caps: dict[tuple[int, str], int],

@@ -118,7 +118,7 @@ def _edited_policy(market: adapter.Market, knobs: Knobs) -> solver.Policy:
     """The current policy with the edited knobs; pins are re-clipped to the new limits."""
     caps = market.policy.caps if knobs.keep_caps else {}
     # Read-only: pins beyond the new distance (or over kept caps) must be dropped, as a run would.
-    pinned = adapter._usable_pins(  # noqa: SLF001 - the adapter's own pin rules, reused as is
+    pinned = adapter.usable_pins(
         market.lots, market.needs, dict(caps), market.policy.excluded, knobs.max_distance_km
     )
     return replace(

@@ -376,8 +376,10 @@ def match(j: Journey) -> None:
     """A dry run writes nothing; a real run proposes lines of the documented shape."""
     j.call("post", "/match-runs", "buyer", 403, json={})
     dry = j.call("post", "/match-runs", "coordinator", 201, json={"dry_run": True}).get_json()
+    assert_run(dry)  # not stored, so its `id` is null
     assert dry["stats"]["proposals"] >= 1
     assert_pagination(j.call("get", "/allocations", "coordinator"), total=0)
+    assert_pagination(j.call("get", "/match-runs", "coordinator"), total=0)
     run = j.call("post", "/match-runs", "coordinator", 201, json={}).get_json()
     assert_run(run)
     j.ids["run"] = run["id"]
@@ -603,6 +605,36 @@ def errors(j: Journey) -> None:
     assert_pagination(j.call("get", "/lots?per_page=500", "supplier"))
 
 
+def refile(j: Journey) -> None:
+    """A rejected company edits its filing and is pending again; only coordinators set tiers."""
+    body = registration("late@example.com", "Late Filers", ["buyer"], "office", 15)
+    org = j.call("post", "/auth/register", None, 201, json=body).get_json()["organization"]
+    j.call(
+        "post",
+        f"/organizations/{org['id']}/verification",
+        "coordinator",
+        422,
+        json={"decision": "reject"},
+    )  # a rejection needs a reason
+    rejected = j.call(
+        "post",
+        f"/organizations/{org['id']}/verification",
+        "coordinator",
+        json={"decision": "reject", "reason": "blurred licence"},
+    ).get_json()
+    assert rejected["status"] == "rejected"
+    token = j.call(
+        "post", "/auth/tokens", None, 201, json={"email": "late@example.com", "password": PASSWORD}
+    ).get_json()["token"]
+    j.headers["late"] = {"Authorization": f"Bearer {token}"}
+    assert_error(j.call("patch", f"/organizations/{org['id']}", "late", 403, json={"tier": 1}), 403)
+    refiled = j.call(
+        "patch", f"/organizations/{org['id']}", "late", json={"phone": "+86 21 5555 0199"}
+    ).get_json()
+    assert refiled["status"] == "pending"
+    assert refiled["phone"] == "+86 21 5555 0199"
+
+
 # ----------------------------------------------------------------------------- tests
 
 
@@ -621,6 +653,7 @@ def test_api_journey_follows_the_contract(client, catalog, make_user):
     gift_packs(j)
     reports(j)
     errors(j)
+    refile(j)
 
 
 # Every (method, path) of API.md, in the OpenAPI form with {param}.
