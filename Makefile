@@ -46,8 +46,8 @@ test: install translations ## Install and run the whole suite (PostgreSQL too wh
 lint: install ## Ruff
 	$(BIN)/ruff check .
 
-bench: install ## Benchmarks of the solver and the app (not part of the tests)
-	$(BIN)/python -m bench.run_all
+bench: install ## Solver benchmarks (not part of the tests); see bench/README.md for the app ones
+	$(BIN)/python -m bench.solver_bench --sizes district,city --runs 7
 
 clean: ## Remove the venv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

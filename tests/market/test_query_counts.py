@@ -83,7 +83,9 @@ class Market:
             "email": f"coordinator{k}@example.com", "password_hash": "x", "role": "coordinator",
             "active": True, "created_at": utcnow(),
         } for k in keys])
-        rows = [{"org": o, "item": i, "user": u} for o, i, u in zip(orgs, items, users, strict=True)]
+        rows = [
+            {"org": o, "item": i, "user": u} for o, i, u in zip(orgs, items, users, strict=True)
+        ]
         self._stock(rows)
         self._packs(rows)
         self._history(rows)
