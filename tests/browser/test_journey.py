@@ -201,10 +201,12 @@ def run_matching_and_approve(page: Page, ui: Ui, supplier: Company, buyer: Compa
     expect(page.locator("h1 .badge")).to_have_text(ui.badge("completed"))
 
     page.locator("#nav-allocations-proposals").click()
-    rows = page.locator("#proposals tbody tr")
+    rows = page.locator("#proposals tbody tr[id^=allocation-]")
     expect(rows).to_have_count(1)
     row = rows.first
     allocation_id = row_id(row, "allocation-")
+    # the line explains itself: the need, its tier and the lot used
+    expect(page.locator(f"#reasons-{allocation_id}")).to_contain_text("tier 2")
     expect(row).to_contain_text(supplier.name)
     expect(row).to_contain_text(buyer.name)
     expect(row.locator("td.num").nth(1)).to_contain_text(str(NEED_QUANTITY))
