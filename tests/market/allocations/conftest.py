@@ -7,20 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import werkzeug.security
 
 from market.extensions import db
-
-
-@pytest.fixture(autouse=True)
-def _cheap_password_hashes(monkeypatch):
-    """Tests log in through the session cookie, so a one-round hash keeps setup fast."""
-    real = werkzeug.security.generate_password_hash
-
-    def cheap(password: str, method: str = "pbkdf2:sha256:1", salt_length: int = 8) -> str:
-        return real(password, method="pbkdf2:sha256:1", salt_length=salt_length)
-
-    monkeypatch.setattr(werkzeug.security, "generate_password_hash", cheap)
 
 
 @pytest.fixture

@@ -14,33 +14,6 @@ from market.extensions import db
 
 
 @pytest.fixture
-def make_user(app) -> Callable[..., Any]:
-    """The shared user factory with a cheap password hash: these tests never check passwords,
-    and the default scrypt hash costs a third of a second per user on a busy 2-core machine."""
-    from werkzeug.security import generate_password_hash
-
-    from market.accounts.models import User
-
-    counter = iter(range(1, 10**6))
-
-    def make(org=None, role: str = "company", password: str = "correct horse",  # noqa: S107
-             **kw: Any) -> User:
-        n = next(counter)
-        user = User(
-            email=kw.pop("email", f"user{n}@example.com"),
-            password_hash=generate_password_hash(password, method="pbkdf2:sha256:1000"),
-            role=role,
-            organization_id=org.id if org is not None else None,
-            **kw,
-        )
-        db.session.add(user)
-        db.session.commit()
-        return user
-
-    return make
-
-
-@pytest.fixture
 def make_run(app) -> Callable[..., Any]:
     """Factory: a completed matching run with the given stats."""
     from market.matching.models import MatchRun
