@@ -7,7 +7,9 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from market.accounts.forms import SECTOR_LABELS
 from market.auth_loaders import bearer_token
+from market.catalog.services import display_name
 from market.extensions import csrf
 
 # (endpoint, label, who sees it): who is "anon", "user", "company", "supplier", "buyer",
@@ -78,4 +80,13 @@ def init_app(app: Flask) -> None:
             for endpoint, label, who in NAV
             if endpoint in current_app.view_functions and _sees(who)
         ]
-        return {"nav_links": links, "current_locale": str(get_locale())}
+        return {
+            "nav_links": links,
+            "current_locale": str(get_locale()),
+            "sector_labels": SECTOR_LABELS,
+        }
+
+    @app.template_filter("item_name")
+    def item_name(item) -> str:
+        """The item's name in the page's language."""
+        return display_name(item)

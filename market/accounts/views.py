@@ -249,5 +249,5 @@ def organization_status(org_id: int):
         except (Invalid, Conflict) as exc:
             flash(exc.message, "error")
         else:
-            flash(_("%(name)s is now %(status)s.", name=org.name, status=org.status), "success")
+            flash(_("%(name)s is now %(status)s.", name=org.name, status=_(org.status)), "success")
     return redirect(url_for("accounts.organization", org_id=org_id))

@@ -28,7 +28,10 @@ class FilterForm(FlaskForm):
     buyer = StringField(_l("Buyer"), validators=[Optional(), Length(max=200)])
     status = SelectField(
         _l("Status"),
-        choices=[SelectChoice("", _l("Any")), *(SelectChoice(s, s) for s in ALLOCATION_STATUSES)],
+        choices=[
+            SelectChoice("", _l("Any")),
+            *(SelectChoice(s, _l(s)) for s in ALLOCATION_STATUSES),
+        ],
         validators=[Optional()],
     )
 

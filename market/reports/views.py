@@ -47,7 +47,7 @@ def chart_data(data: dict[str, Any]) -> dict[str, Any]:
             "fill_rate": [round(row["fill_rate"] * 100, 1) for row in tiers],
         },
         "reasons": {
-            "labels": [row["reason"].replace("_", " ") for row in data["unmet"]["reasons"]],
+            "labels": [_(row["reason"].replace("_", " ")) for row in data["unmet"]["reasons"]],
             "units": [row["units"] for row in data["unmet"]["reasons"]],
         },
         "runs": {
