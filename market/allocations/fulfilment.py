@@ -9,6 +9,7 @@ from market.allocations.approval import AUDIT_FIELDS, MAX_NOTE
 from market.allocations.stock import (
     deliver,
     dispatch,
+    hand_over,
     load_allocation,
     lock_lot,
     lock_need,
@@ -37,7 +38,7 @@ def _ensure_party(actor: User, allocation: Allocation, side: str) -> None:
 
 
 def ship(actor: User | None, allocation_id: int) -> Allocation:
-    """Mark an approved allocation shipped: the lot's reserved units leave its stock."""
+    """Mark an approved allocation shipped: the units stay reserved on the lot until receipt."""
     actor = require_user(actor)
     with unit_of_work():
         start_write()
@@ -77,7 +78,10 @@ def _received_quantity(allocation: Allocation, quantity: int | None, note: str |
 def receive(
     actor: User | None, allocation_id: int, quantity: int | None = None, note: str | None = None
 ) -> Allocation:
-    """Confirm receipt of a shipped allocation, or report a short delivery (`disputed`)."""
+    """Confirm receipt of a shipped allocation, or report a short delivery (`disputed`).
+
+    Either way the shipped units leave the lot now: its quantity and reserved drop by them.
+    """
     actor = require_user(actor)
     note = (note or "").strip() or None
     if note is not None and len(note) > MAX_NOTE:
@@ -87,6 +91,7 @@ def receive(
         allocation = load_allocation(allocation_id)
         _ensure_party(actor, allocation, "buyer")
         got = _received_quantity(allocation, quantity, note)
+        lot = lock_lot(allocation.lot_id)  # lot before need, the order every write uses
         need = lock_need(allocation.need_id)
         before = audit.snapshot(allocation, AUDIT_FIELDS)
         status = "received" if got == allocation.quantity else "disputed"
@@ -97,9 +102,11 @@ def receive(
             {"status": status, "received_quantity": got, "receipt_note": note,
              "received_at": utcnow()},
         )
+        hand_over(actor, lot, allocation.quantity)
         deliver(need, got, allocation.quantity - got)
         after = audit.snapshot(allocation, AUDIT_FIELDS)
-        after.update(need_received=need.received, need_allocated=need.allocated)
+        after.update(lot_quantity=lot.quantity, lot_reserved=lot.reserved,
+                     need_received=need.received, need_allocated=need.allocated)
         audit.record(actor, f"allocation.{status}", "allocation", allocation.id, before, after)
         notify_organization(
             allocation.supplier,

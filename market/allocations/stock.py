@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from market.accounts.models import User
 from market.common.errors import Conflict, NotFound
 from market.common.transaction import begin_write, is_postgres
 from market.extensions import db
 from market.lots.models import Lot
+from market.lots.services import mark_exhausted_if_empty
 from market.matching.models import Allocation
 from market.needs.models import Need
 
@@ -125,20 +127,30 @@ def release(lot: Lot, need: Need, quantity: int) -> None:
 
 
 def dispatch(lot: Lot, quantity: int) -> None:
-    """Take shipped units off the lot: reserved and quantity drop, shipped grows."""
+    """Count units on their way: shipped grows; they stay reserved and in stock until receipt."""
     _must(
         sa.update(Lot)
-        .where(Lot.id == lot.id, Lot.reserved >= quantity, Lot.quantity >= quantity)
-        .values(
-            reserved=Lot.reserved - quantity,
-            quantity=Lot.quantity - quantity,
-            shipped=Lot.shipped + quantity,
-        ),
+        .where(Lot.id == lot.id, Lot.reserved >= quantity)
+        .values(shipped=Lot.shipped + quantity),
         f"Lot {lot.id} does not hold the reserved units any more.",
     )
     db.session.refresh(lot)
-    if lot.quantity == 0 and lot.status == "active":
-        lot.status = "exhausted"  # nothing left to offer; it drops out of matching
+
+
+def hand_over(actor: User, lot: Lot, quantity: int) -> None:
+    """Take delivered units off the lot for good: quantity and reserved drop by all shipped.
+
+    Called on receipt or dispute; a short delivery still left the supplier's stock (the
+    shortfall is a matter for the coordinator). A lot with nothing left becomes exhausted.
+    """
+    _must(
+        sa.update(Lot)
+        .where(Lot.id == lot.id, Lot.reserved >= quantity, Lot.quantity >= quantity)
+        .values(reserved=Lot.reserved - quantity, quantity=Lot.quantity - quantity),
+        f"Lot {lot.id} does not hold the {quantity} shipped units reserved any more.",
+    )
+    db.session.refresh(lot)
+    mark_exhausted_if_empty(actor, lot)  # nothing left to offer; it drops out of matching
 
 
 def deliver(need: Need, received: int, shortfall: int) -> None:

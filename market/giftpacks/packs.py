@@ -1,9 +1,10 @@
 """The lifecycle of assigned gift packs: approve, reject, ship, receive, cancel.
 
 The matching run creates packs (`proposed`, with components drawn from donated lots).
-Approval reserves the lots' units; shipping moves them out of the lots; cancellation of
-an approved pack releases them. Invariant: a lot's `reserved` equals the units of its
-approved, unshipped allocations and gift-pack components.
+Approval reserves the lots' units; shipping counts them as on their way (still reserved);
+receipt or a dispute takes them off the lots for good; cancellation of an approved pack
+releases them. Invariant: a lot's `reserved` equals the units of its approved or shipped
+(not yet received) allocations and gift-pack components.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
 from market.giftpacks.services import reopen_application
 from market.lots.models import Lot
+from market.lots.services import mark_exhausted_if_empty
 from market.notifications.services import notify_organization, notify_user
 
 # What a company sees of its packs: nothing while they are only proposals.
@@ -200,7 +202,7 @@ def reject_pack(actor: User | None, pack_id: int, reason: str) -> GiftPack:
 
 
 def ship_pack(actor: User | None, pack_id: int) -> GiftPack:
-    """Mark an approved pack shipped: its units leave the donated lots (a donor or coordinator)."""
+    """Mark an approved pack shipped (a donor or coordinator); units stay reserved until receipt."""
     actor = require_user(actor)
     with unit_of_work():
         pack = _lock(pack_id)
@@ -219,26 +221,37 @@ def ship_pack(actor: User | None, pack_id: int) -> GiftPack:
 
 
 def _move_out(actor: User, lot_id: int, units: int) -> None:
-    """Ship reserved units out of a lot; the lot is exhausted when nothing is left."""
+    """Count a lot's reserved units as shipped; they stay reserved and in stock until receipt."""
+    result = db.session.execute(
+        sa.update(lots)
+        .where(lots.c.id == lot_id, lots.c.reserved >= units)
+        .values(shipped=lots.c.shipped + units)
+    )
+    if result.rowcount != 1:
+        raise Conflict(f"Donated lot {lot_id} does not hold the {units} units reserved for it.")
+    record(actor, "lot.ship", "lot", lot_id, None, {"shipped_delta": units})
+
+
+def _hand_over(actor: User, lot_id: int, units: int) -> None:
+    """Take a received (or disputed) pack's units off a lot; it is exhausted when empty."""
     result = db.session.execute(
         sa.update(lots)
         .where(lots.c.id == lot_id, lots.c.reserved >= units, lots.c.quantity >= units)
-        .values(reserved=lots.c.reserved - units, quantity=lots.c.quantity - units,
-                shipped=lots.c.shipped + units)
+        .values(reserved=lots.c.reserved - units, quantity=lots.c.quantity - units)
     )  # fmt: skip
     if result.rowcount != 1:
-        raise Conflict(f"Donated lot {lot_id} does not hold the {units} units reserved for it.")
-    db.session.execute(
-        sa.update(lots)
-        .where(lots.c.id == lot_id, lots.c.quantity == 0, lots.c.status.in_(("active", "paused")))
-        .values(status="exhausted")
-    )
-    record(actor, "lot.ship", "lot", lot_id, None, {"shipped_delta": units})
+        raise Conflict(f"Donated lot {lot_id} does not hold the {units} shipped units any more.")
+    record(actor, "lot.deliver", "lot", lot_id, None,
+           {"quantity_delta": -units, "reserved_delta": -units})  # fmt: skip
+    mark_exhausted_if_empty(actor, db.session.get(Lot, lot_id, populate_existing=True))
 
 
 def receive_pack(actor: User | None, pack_id: int, quantity: int | None = None,
                  note: str | None = None) -> GiftPack:
-    """Confirm receipt (the recipient's users); fewer units than packed makes it `disputed`."""
+    """Confirm receipt (the recipient's users); fewer units than packed makes it `disputed`.
+
+    Either way the packed units leave the donated lots: their quantity and reserved drop.
+    """
     actor = require_user(actor)
     with unit_of_work():
         pack = _lock(pack_id)
@@ -255,6 +268,9 @@ def receive_pack(actor: User | None, pack_id: int, quantity: int | None = None,
         _set_status(actor, pack, "shipped", new, new if new == "received" else "dispute",
                     received_at=utcnow(), received_quantity=got,
                     receipt_note=(note or "").strip() or None)  # fmt: skip
+        # Everything shipped left the donors' stock, even when fewer units arrived.
+        for lot_id, units in units_per_lot(pack).items():
+            _hand_over(actor, lot_id, units)
         if new == "disputed":
             _notify_coordinators(pack, f"{got} of {total} units arrived. {note or ''}".strip())
     return pack

@@ -18,7 +18,7 @@ LOT_STATUSES = ("active", "paused", "withdrawn", "exhausted")
 
 
 class Lot(db.Model):
-    """A quantity of one item held by a supplier; `reserved` is approved but not shipped."""
+    """A quantity of one item held by a supplier; `reserved` is approved but not yet received."""
 
     __tablename__ = "lots"
     __table_args__ = (
@@ -52,5 +52,5 @@ class Lot(db.Model):
 
     @property
     def available(self) -> int:
-        """Units not yet reserved by an approved allocation or gift pack."""
+        """Units not held for an approved or shipped (not yet received) allocation or pack."""
         return self.quantity - self.reserved

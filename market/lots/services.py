@@ -17,7 +17,9 @@ from market.common.errors import Conflict, Invalid, NotFound
 from market.common.transaction import begin_write, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
+from market.giftpacks.models import GiftPack, GiftPackComponent
 from market.lots.models import Lot
+from market.matching.models import Allocation
 
 LOT_FIELDS = (
     "organization_id", "item_id", "kind", "quantity", "reserved", "shipped", "unit_price",
@@ -195,15 +197,16 @@ def _set_status(lot: Lot, status: str) -> None:
 
 
 def withdraw_lot(actor: User | None, lot_id: int) -> Lot:
-    """Withdraw a lot for good; refused while approved allocations wait to be shipped from it."""
+    """Withdraw a lot for good; refused while approved allocations or packs wait to be shipped."""
     actor = require_user(actor)
     with unit_of_work():
         lot = _lock_lot(actor, lot_id)
         if lot.status == "withdrawn":
             return lot
-        if lot.reserved > 0:
+        waiting = unshipped_units(lot.id)
+        if waiting > 0:
             raise Conflict(
-                f"Lot {lot.id} has {lot.reserved} units reserved by approved allocations "
+                f"Lot {lot.id} has {waiting} units reserved by approved allocations "
                 "that are not shipped yet; it cannot be withdrawn until they are."
             )
         before = snapshot(lot, LOT_FIELDS)
@@ -212,8 +215,25 @@ def withdraw_lot(actor: User | None, lot_id: int) -> Lot:
     return lot
 
 
+def unshipped_units(lot_id: int) -> int:
+    """Units of a lot reserved by approved allocations and gift packs not shipped yet.
+
+    Not `lot.reserved`: that also counts shipped units awaiting receipt, which no longer
+    stop the supplier withdrawing the rest.
+    """
+    by_allocations = sa.select(sa.func.coalesce(sa.func.sum(Allocation.quantity), 0)).where(
+        Allocation.lot_id == lot_id, Allocation.status == "approved"
+    )
+    by_packs = (
+        sa.select(sa.func.coalesce(sa.func.sum(GiftPackComponent.quantity), 0))
+        .join(GiftPack, GiftPack.id == GiftPackComponent.pack_id)
+        .where(GiftPackComponent.lot_id == lot_id, GiftPack.status == "approved")
+    )
+    return int(db.session.scalar(by_allocations)) + int(db.session.scalar(by_packs))
+
+
 def mark_exhausted_if_empty(actor: User | None, lot: Lot) -> bool:
-    """Set an active or paused lot with nothing left to `exhausted` (call after shipping).
+    """Set an active or paused lot with nothing left to `exhausted` (call after receipt).
 
     Runs inside the caller's transaction and audits the change; returns whether it changed.
     """

@@ -28,8 +28,9 @@ ALLOCATION_STATUSES = (
     "disputed",
     "cancelled",
 )
-# Allocations whose units are reserved on the lot (approved, not yet shipped).
-RESERVING_STATUSES = ("approved",)
+# Allocations (and gift packs) whose units are reserved on the lot: approved, or shipped
+# and on their way; receipt (or a dispute) takes them off the lot's quantity and reserved.
+RESERVING_STATUSES = ("approved", "shipped")
 
 
 class MatchRun(db.Model):

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 from playwright.sync_api import Page, expect
 
+from market.allocations.services import reservation_drift
 from market.extensions import db
 from market.lots.models import Lot
 from market.matching.models import Allocation
@@ -297,6 +298,10 @@ def journey(new_page, coordinator, locale: str, browser_locale: str) -> None:
 
     allocation_id = run_matching_and_approve(coordinator_page, ui, supplier, buyer)
     ship(supplier_page, ui, allocation_id, buyer)
+    # On its way: the units stay in the lot and reserved until the buyer confirms receipt.
+    lot = fresh(Lot, lot_id)
+    assert (lot.quantity, lot.reserved, lot.shipped) == (
+        LOT_QUANTITY, NEED_QUANTITY, NEED_QUANTITY)
     receive(buyer_page, ui, allocation_id, supplier)
 
     # The lots and needs pages follow the delivery.
@@ -321,6 +326,10 @@ def journey(new_page, coordinator, locale: str, browser_locale: str) -> None:
     )
     need = fresh(Need, need_id)
     assert (need.received, need.status) == (NEED_QUANTITY, "fulfilled")
+    try:
+        assert reservation_drift() == []
+    finally:
+        db.session.commit()  # end the read, so SQLite is not locked
 
 
 def test_journey_in_english(new_page, coordinator):

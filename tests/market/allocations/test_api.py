@@ -63,12 +63,15 @@ def test_full_journey_through_the_api(api, world):
     assert (response.json["status"], response.json["quantity"]) == ("approved", 80)
     assert api("buyer", "get", base).json["status"] == "approved"
     assert api("supplier_a", "post", f"{base}/ship").json["status"] == "shipped"
+    lot = fresh(Lot, world["lot"].id)
+    assert (lot.quantity, lot.reserved, lot.shipped) == (1000, 80, 80)
     response = api("buyer", "post", f"{base}/receive", json={"quantity": 70, "note": "dented"})
     assert response.status_code == 200
     body = response.json
     assert (body["status"], body["received_quantity"], body["receipt_note"]) == (
         "disputed", 70, "dented")
-    assert fresh(Lot, world["lot"].id).quantity == 920
+    lot = fresh(Lot, world["lot"].id)
+    assert (lot.quantity, lot.reserved, lot.shipped) == (920, 0, 80)
 
 
 def test_approve_conflicts_answer_409_with_the_shortfall(api, world, make_need, make_allocation):

@@ -60,7 +60,7 @@ def _pack(make_pack, people, donations, status):
     if status == "approved":
         donations["masks"].reserved = 100
     elif status == "shipped":
-        donations["masks"].quantity, donations["masks"].shipped = 900, 100
+        donations["masks"].reserved, donations["masks"].shipped = 100, 100
     db.session.commit()
     return pack.id
 

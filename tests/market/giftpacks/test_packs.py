@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from market.allocations.services import reservation_drift
 from market.audit.models import AuditEntry
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackApplication, GiftPackComponent
@@ -17,11 +18,11 @@ def _fresh(model, id_):
 
 
 def _reserved_by_packs(lot_id: int) -> int:
-    """Units of approved, unshipped pack components drawn from a lot."""
+    """Units of approved or shipped (not yet received) pack components drawn from a lot."""
     return db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.sum(GiftPackComponent.quantity), 0))
         .join(GiftPack)
-        .where(GiftPackComponent.lot_id == lot_id, GiftPack.status == "approved")
+        .where(GiftPackComponent.lot_id == lot_id, GiftPack.status.in_(("approved", "shipped")))
     )
 
 
@@ -129,22 +130,40 @@ def test_ship_then_receive(people, donations, make_pack, as_user):
     r = as_user(people["supplier_a"], "post", f"/api/v1/gift-packs/{pack.id}/ship")
     assert r.status_code == 200
     assert r.json["status"] == "shipped"
+    # on their way: still reserved and still in the lot's quantity until receipt
     masks = _fresh(Lot, donations["masks"].id)
-    assert (masks.quantity, masks.reserved, masks.shipped) == (500, 0, 500)
+    assert (masks.quantity, masks.reserved, masks.shipped) == (1000, 500, 500)
+    assert masks.reserved == _reserved_by_packs(masks.id)
+    assert reservation_drift() == []
     assert as_user(people["supplier_a"], "post",
                    f"/api/v1/gift-packs/{pack.id}/ship").status_code == 409
+    assert _fresh(Lot, donations["masks"].id).shipped == 500  # not counted twice
     r = as_user(people["buyer"], "post", f"/api/v1/gift-packs/{pack.id}/receive")
     assert r.status_code == 200, r.json
     assert (r.json["status"], r.json["received_quantity"]) == ("received", 505)
+    masks, alcohol = _fresh(Lot, donations["masks"].id), _fresh(Lot, donations["alcohol"].id)
+    assert (masks.quantity, masks.reserved, masks.shipped, masks.status) == (
+        500, 0, 500, "active")
+    assert (alcohol.quantity, alcohol.reserved, alcohol.shipped) == (15, 0, 5)
+    assert masks.reserved == _reserved_by_packs(masks.id) == 0
+    assert reservation_drift() == []
 
 
-def test_shipping_everything_exhausts_the_lot(people, donations, make_pack, as_user):
+def test_receiving_everything_exhausts_the_lot(people, donations, make_pack, as_user):
     pack = _pack(people, donations, make_pack, masks=1000, alcohol=20)
     as_user(people["coordinator"], "post", f"/api/v1/gift-packs/{pack.id}/approve")
     r = as_user(people["coordinator"], "post", f"/api/v1/gift-packs/{pack.id}/ship")
     assert r.status_code == 200
     lot = _fresh(Lot, donations["masks"].id)
+    assert (lot.quantity, lot.reserved, lot.shipped, lot.status) == (1000, 1000, 1000, "active")
+    r = as_user(people["buyer"], "post", f"/api/v1/gift-packs/{pack.id}/receive")
+    assert r.status_code == 200, r.json
+    lot = _fresh(Lot, donations["masks"].id)
     assert (lot.quantity, lot.reserved, lot.shipped, lot.status) == (0, 0, 1000, "exhausted")
+    entry = db.session.scalar(sa.select(AuditEntry).where(
+        AuditEntry.action == "lot.exhausted", AuditEntry.entity_id == lot.id))
+    assert entry is not None
+    assert reservation_drift() == []
 
 
 def test_short_delivery_is_disputed(people, donations, make_pack, as_user):
@@ -162,6 +181,10 @@ def test_short_delivery_is_disputed(people, donations, make_pack, as_user):
     assert r.status_code == 200
     assert (r.json["status"], r.json["received_quantity"], r.json["receipt_note"]) == (
         "disputed", 400, "one box wet")
+    # the full 500 packed left the donor's stock; the 100 missing are the coordinator's matter
+    masks = _fresh(Lot, donations["masks"].id)
+    assert (masks.quantity, masks.reserved, masks.shipped) == (500, 0, 500)
+    assert reservation_drift() == []
     notes = db.session.scalars(sa.select(Notification.user_id)).all()
     assert people["coordinator"].id in notes
 
@@ -189,7 +212,8 @@ def test_cannot_cancel_a_shipped_pack(people, donations, make_pack, as_user):
     as_user(people["supplier_a"], "post", f"/api/v1/gift-packs/{pack.id}/ship")
     r = as_user(people["coordinator"], "post", f"/api/v1/gift-packs/{pack.id}/cancel")
     assert r.status_code == 409
-    assert _fresh(Lot, donations["masks"].id).shipped == 500
+    masks = _fresh(Lot, donations["masks"].id)
+    assert (masks.quantity, masks.reserved, masks.shipped) == (1000, 500, 500)
 
 
 def test_pack_list_visibility(people, donations, make_pack, as_user):

@@ -66,6 +66,9 @@ def test_pack_journey_through_the_page(people, donations, make_pack, page_as):
     html = page_as(people["supplier_a"], "get", "/gift-packs/").get_data(as_text=True)
     assert f'id="ship-pack-{pack.id}"' in html
     page_as(people["supplier_a"], "post", f"/gift-packs/{pack.id}/ship")
+    db.session.expire_all()
+    lot = db.session.get(Lot, donations["masks"].id)
+    assert (lot.quantity, lot.reserved, lot.shipped) == (1000, 300, 300)  # on its way
     html = page_as(people["buyer"], "get", "/gift-packs/").get_data(as_text=True)
     assert f'id="pack-components-{pack.id}"' in html
     assert f'id="receive-pack-{pack.id}"' in html

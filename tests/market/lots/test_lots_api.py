@@ -303,16 +303,42 @@ def test_withdraw(client, people, make_lot, as_user):
     assert db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "lot.withdraw"))
 
 
-def test_withdraw_with_reservation_is_a_conflict(client, people, make_lot, as_user):
-    lot = make_lot(people["supplier_a_org"], quantity=100, reserved=1)
+@pytest.mark.parametrize("pack", [False, True], ids=["allocation", "gift pack"])
+def test_withdraw_with_unshipped_reservation_is_a_conflict(
+    client, people, make_lot, as_user, hold, pack
+):
+    lot = make_lot(people["supplier_a_org"], quantity=100)
+    hold(lot, 40, "shipped", pack=pack)  # on its way: does not block on its own
+    hold(lot, 1, "approved", pack=pack)
     response = client.delete(f"/api/v1/lots/{lot.id}", headers=as_user(people["supplier_a"]))
     assert response.status_code == 409
-    assert "reserved" in response.json["message"]
+    assert "1 units reserved" in response.json["message"]
+    assert "not shipped" in response.json["message"]
     db.session.expire_all()
     assert db.session.get(Lot, lot.id).status == "active"
 
 
-def test_shipped_stock_no_longer_blocks_withdrawal(client, people, make_lot, as_user):
+@pytest.mark.parametrize("pack", [False, True], ids=["allocation", "gift pack"])
+def test_shipped_but_unreceived_units_do_not_block_withdrawal(
+    client, people, make_lot, as_user, hold, pack
+):
+    lot = make_lot(people["supplier_a_org"], quantity=100)
+    hold(lot, 40, "shipped", pack=pack)
+    hold(lot, 10, "received", pack=pack)  # delivered lines reserve nothing
+    lot.reserved -= 10
+    db.session.commit()
+    headers = as_user(people["supplier_a"])
+    # the 40 on their way are still reserved: the quantity cannot drop below them
+    response = client.patch(f"/api/v1/lots/{lot.id}", json={"quantity": 39}, headers=headers)
+    assert response.status_code == 409
+    response = client.delete(f"/api/v1/lots/{lot.id}", headers=headers)
+    assert response.status_code == 200
+    db.session.expire_all()
+    lot = db.session.get(Lot, lot.id)
+    assert (lot.status, lot.quantity, lot.reserved) == ("withdrawn", 100, 40)
+
+
+def test_stock_shipped_long_ago_does_not_block_withdrawal(client, people, make_lot, as_user):
     lot = make_lot(people["supplier_a_org"], quantity=60, reserved=0, shipped=40)
     response = client.delete(f"/api/v1/lots/{lot.id}", headers=as_user(people["supplier_a"]))
     assert response.status_code == 200

@@ -152,8 +152,11 @@ def test_pause_resume_and_withdraw_buttons(client, people, make_lot, login):
     assert lot.status == "withdrawn"
 
 
-def test_withdraw_with_reservation_is_refused_with_a_message(client, people, make_lot, login):
-    lot = make_lot(people["supplier_a_org"], reserved=10)
+def test_withdraw_with_reservation_is_refused_with_a_message(
+    client, people, make_lot, login, hold
+):
+    lot = make_lot(people["supplier_a_org"])
+    hold(lot, 10)
     login(people["supplier_a"])
     response = client.post(f"/lots/{lot.id}/withdraw", follow_redirects=True)
     assert "reserved" in text(response)
