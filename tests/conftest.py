@@ -190,6 +190,30 @@ def make_need(app, catalog) -> Callable[..., Any]:
 
 
 @pytest.fixture
+def make_run(app) -> Callable[..., Any]:
+    """Factory: a completed matching run with the given stats."""
+    from market.common.types import utcnow
+    from market.matching.models import MatchRun
+
+    def make(stats: dict | None = None, **kw: Any) -> MatchRun:
+        fields: dict[str, Any] = {
+            "trigger": "manual",
+            "status": "completed",
+            "dry_run": False,
+            "started_at": utcnow(),
+            "finished_at": utcnow(),
+            "stats": stats or {},
+        }
+        fields.update(kw)
+        run = MatchRun(**fields)
+        db.session.add(run)
+        db.session.commit()
+        return run
+
+    return make
+
+
+@pytest.fixture
 def login(client) -> Callable[[Any], None]:
     """Log a user into the test client's cookie session (None logs out)."""
 

@@ -12,23 +12,6 @@ from market.extensions import db
 
 
 @pytest.fixture
-def make_run(app) -> Callable[..., Any]:
-    """Factory: a completed matching run."""
-    from market.common.types import utcnow
-    from market.matching.models import MatchRun
-
-    def make(**kw: Any) -> MatchRun:
-        fields: dict[str, Any] = {"status": "completed", "finished_at": utcnow()}
-        fields.update(kw)
-        run = MatchRun(**fields)
-        db.session.add(run)
-        db.session.commit()
-        return run
-
-    return make
-
-
-@pytest.fixture
 def make_allocation(app, make_run) -> Callable[..., Any]:
     """Factory: an allocation line from a lot to a need (proposed unless told)."""
     from market.matching.models import Allocation

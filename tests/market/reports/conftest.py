@@ -14,24 +14,6 @@ from market.extensions import db
 
 
 @pytest.fixture
-def make_run(app) -> Callable[..., Any]:
-    """Factory: a completed matching run with the given stats."""
-    from market.matching.models import MatchRun
-
-    def make(stats: dict | None = None, **kw: Any) -> MatchRun:
-        fields: dict[str, Any] = {"trigger": "manual", "status": "completed", "dry_run": False,
-                                  "started_at": utcnow(), "finished_at": utcnow(),
-                                  "stats": stats or {}}
-        fields.update(kw)
-        run = MatchRun(**fields)
-        db.session.add(run)
-        db.session.commit()
-        return run
-
-    return make
-
-
-@pytest.fixture
 def make_allocation(app, make_run) -> Callable[..., Any]:
     """Factory: an allocation from a lot to a need (approved now unless told otherwise)."""
     from market.matching.models import Allocation
