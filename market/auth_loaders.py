@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import sqlalchemy as sa
-from flask import Flask, Request, g, jsonify, redirect, request, url_for
+from flask import Flask, Request, jsonify, redirect, request, url_for
 
 from market.common.types import utcnow
 from market.extensions import db, login_manager
@@ -29,12 +29,6 @@ def init_app(app: Flask) -> None:
 
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "warning"
-
-    @app.before_request
-    def forget_cached_user():
-        # Flask-Login caches the user on `g`, which lives on the app context; a test that
-        # holds one app context across requests would otherwise keep the first caller.
-        g.pop("_login_user", None)
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:

@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
 
 from market import create_app
 from market.config import TestConfig
@@ -55,9 +57,23 @@ def app(app_config):
         db.engine.dispose()
 
 
+class FreshUserClient(FlaskClient):
+    """A test client whose every request finds its own user.
+
+    The `app` fixture keeps one app context open for the whole test, and Flask reuses it
+    for the client's requests; Flask-Login caches the user on its `g`, so without this a
+    later request would act as whoever called first.
+    """
+
+    def open(self, *args: Any, **kwargs: Any):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
     """A test client of the app."""
+    app.test_client_class = FreshUserClient
     return app.test_client()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from market.accounts.models import Organization, User
-from market.common.errors import Forbidden, NotAuthenticated, NotFound
+from market.common.errors import Forbidden, Invalid, NotAuthenticated, NotFound
 from market.extensions import db
 
 
@@ -52,8 +52,6 @@ def acting_organization(
     actor = require_user(actor)
     if actor.is_coordinator:
         if organization_id is None:
-            from market.common.errors import Invalid
-
             raise Invalid.field("organization_id", "required when a coordinator enters a record")
         org = db.session.get(Organization, organization_id)
         if org is None:

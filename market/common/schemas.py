@@ -42,7 +42,13 @@ class Money(ma.fields.Decimal):
                 error="must be 0 or more, got {input}",
             ),
         )
-        kwargs.setdefault("error_messages", {"invalid": "must be a decimal amount, got {input!r}"})
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": "must be a decimal amount, got {input!r}",
+                "cents": "must have at most two decimal places, got {input}",
+            },
+        )
         super().__init__(places=2, as_string=True, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -51,6 +57,8 @@ class Money(ma.fields.Decimal):
                 raise ValueError(value)
         except (ValueError, ArithmeticError):
             raise self.make_error("invalid", input=value) from None
+        if Decimal(str(value)).normalize().as_tuple().exponent < -2:
+            raise self.make_error("cents", input=value)  # never round a price silently
         return super()._deserialize(value, attr, data, **kwargs)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import g, has_app_context
 
 from market.accounts.models import Organization, User
@@ -39,10 +40,18 @@ def deliver_pending(limit: int = 200) -> int:
     pending = db.session.scalars(
         sa.select(Notification).where(Notification.status == "pending").limit(limit)
     ).all()
+    users = {
+        u.id: u
+        for u in db.session.scalars(
+            sa.select(User)
+            .options(so.selectinload(User.organization))
+            .where(User.id.in_({n.user_id for n in pending}))
+        )
+    }
     sent = 0
     for note in pending:
-        user = db.session.get(User, note.user_id)
-        to = user.email if note.channel == "email" else _phone_of(user)
+        user = users.get(note.user_id)
+        to = (user.email if user else "unknown") if note.channel == "email" else _phone_of(user)
         sender = email_sender() if note.channel == "email" else sms_sender()
         try:
             sender.send(to, note.subject, note.body)

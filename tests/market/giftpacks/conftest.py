@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from flask import g
 
 from market.extensions import db
 
@@ -16,8 +15,6 @@ def as_user(client, token_for) -> Callable[..., Any]:
     """Call the API as a user (None = anonymous): as_user(user, "post", path, json=...)."""
 
     def call(user, method: str, path: str, **kw: Any):
-        # The app fixture's app context is shared by requests; drop Flask-Login's cached user.
-        g.pop("_login_user", None)
         headers = token_for(user) if user is not None else {}
         return getattr(client, method)(path, headers=headers, **kw)
 

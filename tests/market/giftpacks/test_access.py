@@ -6,7 +6,6 @@ Supplier A donated the lots of every pack here; the buyer receives it.
 from __future__ import annotations
 
 import pytest
-from flask import g
 
 from market.extensions import db
 
@@ -95,7 +94,6 @@ def test_page_access(people, donations, make_pack, ids, client, login, method, p
                      role):
     ids["pack"] = _pack(make_pack, people, donations, "proposed")
     login(None if role == 0 else people[ROLES[role]])
-    g.pop("_login_user", None)
     r = getattr(client, method)(_fill(path, ids))
     assert r.status_code == expected[role]
     if method == "post":

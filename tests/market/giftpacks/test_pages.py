@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackApplication, GiftPackTemplate
@@ -17,7 +16,6 @@ def page_as(client, login):
 
     def call(user, method, path, **kw):
         login(user)
-        g.pop("_login_user", None)
         return getattr(client, method)(path, **kw)
 
     return call

@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from market.extensions import db
 from market.needs.models import Need
@@ -28,9 +27,6 @@ def as_user(client, token_for) -> Callable[..., Any]:
     """Call the API as a user (None = anonymous): as_user(user, "get", path, json=...)."""
 
     def call(user, method: str, path: str, **kw: Any):
-        # The app fixture's app context is reused by every request, so Flask-Login's
-        # cached user in `g` would otherwise leak from one request to the next.
-        g.pop("_login_user", None)
         headers = token_for(user) if user is not None else {}
         return getattr(client, method)(path, headers=headers, **kw)
 

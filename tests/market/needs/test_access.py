@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from flask import g
 
 ROLES = ("anonymous", "supplier_a", "supplier_b", "buyer", "coordinator")
 FUTURE = (date.today() + timedelta(days=5)).isoformat()
@@ -64,6 +63,5 @@ def test_api_access(people, ids, as_user, method, path, body, expected, role):
 @pytest.mark.parametrize("role", range(len(ROLES)), ids=ROLES)
 def test_page_access(people, ids, client, login, method, path, expected, role):
     login(None if role == 0 else people[ROLES[role]])
-    g.pop("_login_user", None)
     r = getattr(client, method)(_fill(path, ids))
     assert r.status_code == expected[role]

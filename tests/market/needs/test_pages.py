@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from flask import g
 
 from market.extensions import db
 from market.needs.models import Need
@@ -18,7 +17,6 @@ def page_as(client, login):
 
     def call(user, method, path, **kw):
         login(user)
-        g.pop("_login_user", None)
         return getattr(client, method)(path, **kw)
 
     return call
