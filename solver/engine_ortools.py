@@ -18,7 +18,7 @@ class CostRangeError(Exception):
 def available() -> bool:
     """Tell whether OR-Tools can be imported."""
     try:
-        from ortools.graph.python import min_cost_flow  # noqa: F401
+        from ortools.graph.python import min_cost_flow  # noqa: F401 - imported to probe only
     except ImportError:
         return False
     return True
