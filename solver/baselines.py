@@ -4,73 +4,100 @@ Both obey the same hard rules as `allocate` (arcs, price caps, distance,
 nearest, exclusions, caps, pins) and return the same `AllocationResult`, so
 flows, unmet units, figures and explanations line up side by side. Within a
 need, lots are taken cheapest delivered first (price + transport), then nearest.
+
+Neither builds the full arc set (`solver.greedy`): the result is built on the
+arcs that carry stock only, so ``stats.arcs`` of a baseline counts the arcs it
+used, not every arc of the model. The full arc set is built only if a reason or
+an explanation is asked for (`DeferredArcs`), so those read as they always did.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
+from functools import cached_property
 from time import perf_counter
 
 import numpy as np
 
-from solver.allocate import prepare
-from solver.arcs import Arcs
+from solver.arcs import Arcs, build_arcs
 from solver.compare import Comparison, comparison_figures
-from solver.instance import Instance, IntArray
+from solver.greedy import Greedy
+from solver.instance import Instance, IntArray, build_instance
 from solver.model import DEFAULT_POLICY, Lot, Need, Policy
 from solver.network import build_model
 from solver.outcome import build_outcome
-from solver.pins import Pins
+from solver.pins import Pins, build_pins
 from solver.result import AllocationResult, make_result
 from solver.stats import RunInfo
+from solver.validate import check_allocation_inputs
 from solver.verify import check_flows
 
 __all__ = ["Comparison", "compare_strategies", "comparison_figures",
            "first_come_first_served", "proportional_shares"]
 
 
-class Filler:
-    """Hands out stock along arcs, cheapest first, tracking lots and caps left."""
+class DeferredArcs:
+    """The arcs a baseline used; the model's full arc set is built on first need of it.
 
-    def __init__(self, inst: Instance, arcs: Arcs, pins: Pins) -> None:
-        self.inst, self.arcs = inst, arcs
-        self.x = np.zeros(arcs.size, dtype=np.int64)
-        self.lot_left = pins.lot_left.copy()
-        self.need_left = pins.need_left.copy()
-        self.group_left = pins.group_left.copy()
-        order = np.lexsort((arcs.dist_km, arcs.unit_cost, arcs.need))
-        self.order = order
-        self.starts = np.searchsorted(arcs.need[order], np.arange(inst.n_needs + 1))
+    `size` is the number of used arcs (``stats.arcs``); `lot`, `need` and the
+    other columns are those of every arc, as the reason codes need them.
+    """
 
-    def fill(self, n: int, units: int, own_item_only: bool | None = None) -> int:
-        """Give need n up to `units` along its arcs; return how many it got."""
-        group = int(self.inst.need_group[n])
-        want = min(units, int(self.need_left[n]))
-        if group >= 0:
-            want = min(want, int(self.group_left[group]))
-        got = 0
-        for a in self.order[self.starts[n] : self.starts[n + 1]]:
-            if got == want:
-                break
-            lot = int(self.arcs.lot[a])
-            own = self.inst.lot_item[lot] == self.inst.need_item[n]
-            if own_item_only is not None and own != own_item_only:
-                continue
-            take = min(want - got, int(self.lot_left[lot]))
-            self.x[a] += take
-            self.lot_left[lot] -= take
-            got += take
-        self.need_left[n] -= got
-        if group >= 0:
-            self.group_left[group] -= got
-        return got
+    def __init__(self, inst: Instance, used: Arcs) -> None:
+        self.inst, self.used = inst, used
+
+    @property
+    def size(self) -> int:
+        """Number of arcs that carry stock."""
+        return self.used.size
+
+    @cached_property
+    def full(self) -> Arcs:
+        """Every arc of the model (as `allocate` builds them)."""
+        return build_arcs(self.inst)
+
+    @property
+    def lot(self) -> IntArray:
+        """Lot of every arc."""
+        return self.full.lot
+
+    @property
+    def need(self) -> IntArray:
+        """Need of every arc."""
+        return self.full.need
+
+    @property
+    def dist_km(self) -> np.ndarray:
+        """Distance of every arc."""
+        return self.full.dist_km
+
+    @property
+    def unit_cost(self) -> np.ndarray:
+        """Unit cost of every arc."""
+        return self.full.unit_cost
+
+    @property
+    def cost_int(self) -> IntArray:
+        """Scaled unit cost of every arc."""
+        return self.full.cost_int
 
 
-def _finish(inst: Instance, arcs: Arcs, pins: Pins, filler: Filler, strategy: str,
+def _prepare(lots: Iterable[Lot], needs: Iterable[Need], policy: Policy) -> tuple[Instance, Pins]:
+    lots, needs = tuple(lots), tuple(needs)
+    check_allocation_inputs(lots, needs, policy)
+    inst = build_instance(lots, needs, policy)
+    return inst, build_pins(inst)
+
+
+def _finish(inst: Instance, pins: Pins, greedy: Greedy, strategy: str,
             started: float, solve_started: float) -> AllocationResult:
-    x = check_flows(build_model(inst, arcs, pins), filler.x)
+    arcs, x = greedy.used_arcs()
+    x = check_flows(build_model(inst, arcs, pins), x)
     info = RunInfo(strategy, solve_seconds=perf_counter() - solve_started)
-    return make_result(build_outcome(inst, arcs, x, pins, strategy), info, started)
+    outcome = build_outcome(inst, arcs, x, pins, strategy)
+    outcome = replace(outcome, arcs=DeferredArcs(inst, arcs))  # type: ignore[arg-type]
+    return make_result(outcome, info, started)
 
 
 def first_come_first_served(
@@ -78,12 +105,11 @@ def first_come_first_served(
 ) -> AllocationResult:
     """Serve needs in the order given (creation order), each taking all it can."""
     started = perf_counter()
-    inst, pins, arcs = prepare(lots, needs, policy)
+    inst, pins = _prepare(lots, needs, policy)
     solve_started = perf_counter()
-    filler = Filler(inst, arcs, pins)
-    for n in range(inst.n_needs):
-        filler.fill(n, int(filler.need_left[n]))
-    return _finish(inst, arcs, pins, filler, "fcfs", started, solve_started)
+    greedy = Greedy(inst, pins)
+    greedy.serve(pins.need_left.copy())
+    return _finish(inst, pins, greedy, "fcfs", started, solve_started)
 
 
 def share_targets(qty: list[int], supply: int) -> list[int]:
@@ -98,12 +124,12 @@ def share_targets(qty: list[int], supply: int) -> list[int]:
     return floors
 
 
-def _targets(inst: Instance, filler: Filler) -> IntArray:
+def _targets(inst: Instance, greedy: Greedy) -> IntArray:
     targets = np.zeros(inst.n_needs, dtype=np.int64)
     for item in range(len(inst.items)):
         members = np.flatnonzero(inst.need_item == item)
-        supply = int(filler.lot_left[inst.lot_item == item].sum())
-        shares = share_targets([int(q) for q in filler.need_left[members]], supply)
+        supply = int(greedy.lot_left[inst.lot_item == item].sum())
+        shares = share_targets([int(q) for q in greedy.need_left[members]], supply)
         targets[members] = shares
     return targets
 
@@ -117,15 +143,13 @@ def proportional_shares(
     from substitutes; shares a need cannot reach (arcs, caps) stay unused.
     """
     started = perf_counter()
-    inst, pins, arcs = prepare(lots, needs, policy)
+    inst, pins = _prepare(lots, needs, policy)
     solve_started = perf_counter()
-    filler = Filler(inst, arcs, pins)
-    targets = _targets(inst, filler)
+    greedy = Greedy(inst, pins)
+    targets = _targets(inst, greedy)
     for own in (True, False):
-        for n in range(inst.n_needs):
-            got = filler.fill(n, int(targets[n]), own_item_only=own)
-            targets[n] -= got
-    return _finish(inst, arcs, pins, filler, "proportional", started, solve_started)
+        targets -= greedy.serve(targets, own_item_only=own)
+    return _finish(inst, pins, greedy, "proportional", started, solve_started)
 
 
 def compare_strategies(

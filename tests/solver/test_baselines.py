@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
-from hypothesis import given, settings
+from dataclasses import replace
+from unittest import mock
 
-from solver import Flow, Policy, allocate
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from solver import Flow, Policy, allocate, greedy
+from solver.allocate import prepare
 from solver.baselines import (
     compare_strategies,
     comparison_figures,
@@ -13,7 +19,10 @@ from solver.baselines import (
     proportional_shares,
     share_targets,
 )
-from tests.solver.helpers import assert_feasible, lot, need, served_by_need
+from solver.outcome import build_outcome
+from solver.result import make_result
+from solver.stats import RunInfo
+from tests.solver.helpers import arc_allowed, assert_feasible, lot, need, served_by_need
 from tests.solver.test_properties import problems
 
 
@@ -90,3 +99,166 @@ def test_comparison_figures_side_by_side():
     one = comparison_figures(allocate(lots, needs))
     assert one.distance_per_unit > 0
     assert one.total_cost == pytest.approx(one.total_price + one.total_transport_cost)
+
+
+# --- The baselines equal the straightforward algorithm on the full arc set ----------------
+# Before the baselines learned to skip the full arc set (solver.greedy), they lexsorted every
+# arc of the model by (need, unit cost, distance) and walked each need's arcs in that order.
+# This is that algorithm, kept as the reference the fast one must match exactly.
+
+
+def reference_fill(inst, arcs, pins, units_of, passes):
+    """Walk each need's arcs cheapest first; `passes` are own-item filters (None: all)."""
+    x = np.zeros(arcs.size, dtype=np.int64)
+    lot_left, need_left = pins.lot_left.copy(), pins.need_left.copy()
+    group_left = pins.group_left.copy()
+    order = np.lexsort((arcs.dist_km, arcs.unit_cost, arcs.need))
+    starts = np.searchsorted(arcs.need[order], np.arange(inst.n_needs + 1))
+    units = units_of(need_left, lot_left)
+    for own_only in passes:
+        for n in range(inst.n_needs):
+            group = int(inst.need_group[n])
+            want = min(int(units[n]), int(need_left[n]))
+            if group >= 0:
+                want = min(want, int(group_left[group]))
+            got = 0
+            for a in order[starts[n] : starts[n + 1]]:
+                if got == want:
+                    break
+                lot = int(arcs.lot[a])
+                if own_only is not None and (inst.lot_item[lot] == inst.need_item[n]) != own_only:
+                    continue
+                take = min(want - got, int(lot_left[lot]))
+                x[a] += take
+                lot_left[lot] -= take
+                got += take
+            need_left[n] -= got
+            units[n] -= got
+            if group >= 0:
+                group_left[group] -= got
+    return x
+
+
+def reference(strategy, lots, needs, policy):
+    """Run the reference algorithm; return its flows as {(lot id, need id): units}."""
+    inst, pins, arcs = prepare(lots, needs, policy)
+    if strategy == "fcfs":
+        x = reference_fill(inst, arcs, pins, lambda need_left, _: need_left.copy(), (None,))
+    else:
+        def targets(need_left, lot_left):
+            out = np.zeros(inst.n_needs, dtype=np.int64)
+            for item in range(len(inst.items)):
+                members = np.flatnonzero(inst.need_item == item)
+                supply = int(lot_left[inst.lot_item == item].sum())
+                out[members] = share_targets([int(q) for q in need_left[members]], supply)
+            return out
+        x = reference_fill(inst, arcs, pins, targets, (True, False))
+    flows = {}
+    for a in np.flatnonzero(x):
+        key = (inst.lots[arcs.lot[a]].id, inst.needs[arcs.need[a]].id)
+        flows[key] = flows.get(key, 0) + int(x[a])
+    for lot_i, need_i, qty in zip(pins.lot, pins.need, pins.qty, strict=True):
+        key = (inst.lots[lot_i].id, inst.needs[need_i].id)
+        flows[key] = flows.get(key, 0) + int(qty)
+    return flows
+
+
+@st.composite
+def crowded(draw):
+    """Many lots on few places and prices (so ties are common), substitutes, every rule."""
+    n_lots, n_needs = draw(st.integers(0, 14)), draw(st.integers(0, 9))
+    lots = [lot(f"L{i}", item=draw(st.sampled_from("ABC")), qty=draw(st.integers(1, 25)),
+                price=draw(st.sampled_from([0.5, 1.0, 1.0, 2.0])),
+                km_north=draw(st.integers(0, 3)), km_east=draw(st.integers(0, 3)))
+            for i in range(n_lots)]
+    needs = []
+    for i in range(n_needs):
+        item = draw(st.sampled_from("ABC"))
+        needs.append(need(f"N{i}", qty=draw(st.integers(1, 40)), tier=draw(st.integers(1, 4)),
+                          item=item, company=draw(st.sampled_from(["c1", "c2"])),
+                          km_north=draw(st.integers(0, 3)), km_east=draw(st.integers(0, 3)),
+                          subs=draw(st.sets(st.sampled_from([x for x in "ABC" if x != item]))),
+                          cap=draw(st.sampled_from([None, None, 0.9, 1.0]))))
+    keys = sorted({(x.company, x.item) for x in needs})
+    caps = {key: draw(st.integers(0, 30)) for key in keys if draw(st.booleans())}
+    pairs = [(a.id, b.id) for a in lots for b in needs]
+    excluded = frozenset(draw(st.sets(st.sampled_from(pairs), max_size=4))) if pairs else None
+    policy = Policy(transport_cost_per_unit_km=draw(st.sampled_from([0.0, 0.01, 1.0])),
+                    max_distance_km=draw(st.sampled_from([None, None, 2.0, 3.5])),
+                    nearest=draw(st.sampled_from([None, None, 1, 3])), caps=caps,
+                    excluded=excluded or frozenset())
+    pins = draw(pins_for(lots, needs, policy))
+    return lots, needs, replace(policy, pinned=pins)
+
+
+@st.composite
+def pins_for(draw, lots, needs, policy):
+    """A few lawful pinned flows within stock, demand and caps."""
+    lot_left = {x.id: x.quantity for x in lots}
+    need_left = {x.id: x.quantity for x in needs}
+    cap_left = dict(policy.caps)
+    pins = []
+    for nd in needs:
+        for lt in lots:
+            if not arc_allowed(lt, nd, policy) or draw(st.integers(0, 5)) != 0:
+                continue
+            cap = cap_left.get((nd.company, nd.item), 10**9)
+            room = min(lot_left[lt.id], need_left[nd.id], cap)
+            if room <= 0:
+                continue
+            qty = draw(st.integers(1, room))
+            lot_left[lt.id] -= qty
+            need_left[nd.id] -= qty
+            if (nd.company, nd.item) in cap_left:
+                cap_left[(nd.company, nd.item)] -= qty
+            pins.append(Flow(lt.id, nd.id, qty))
+    return tuple(pins)
+
+
+def as_dict(result):
+    return {(f.lot_id, f.need_id): f.quantity for f in result.flows}
+
+
+@pytest.mark.parametrize(("chunk", "top"), [(512, 8), (2, 1), (3, 2)])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=crowded())
+def test_baselines_match_the_reference_algorithm(problem, chunk, top):
+    lots, needs, policy = problem
+    with mock.patch.object(greedy, "CHUNK", chunk), mock.patch.object(greedy, "TOP", top):
+        for name, strategy in (("fcfs", first_come_first_served),
+                               ("proportional", proportional_shares)):
+            result = strategy(lots, needs, policy)
+            assert as_dict(result) == reference(name, lots, needs, policy), name
+            pinned = {(p.lot_id, p.need_id): p.quantity for p in policy.pinned}
+            used = [f for f in result.flows if f.quantity > pinned.get((f.lot_id, f.need_id), 0)]
+            assert result.stats.arcs == len(used)  # a baseline counts the arcs it used
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=crowded())
+def test_baseline_figures_and_reasons_match_the_full_arc_set(problem):
+    lots, needs, policy = problem
+    for strategy in (first_come_first_served, proportional_shares):
+        result = strategy(lots, needs, policy)
+        inst, pins, arcs = prepare(lots, needs, policy)
+        x = np.array([as_dict(result).get((inst.lots[a].id, inst.needs[b].id), 0)
+                      for a, b in zip(arcs.lot, arcs.need, strict=True)], dtype=np.int64)
+        x -= pinned_on_arcs(inst, arcs, pins)
+        full = make_result(build_outcome(inst, arcs, x, pins, result.stats.engine),
+                           RunInfo(result.stats.engine), 0.0)
+        keep = ("solve_seconds", "total_seconds", "arcs")
+        assert {k: v for k, v in vars(result.stats).items() if k not in keep} == \
+            {k: v for k, v in vars(full.stats).items() if k not in keep}
+        for nd in needs:
+            assert result.unmet_reason(nd.id) == full.unmet_reason(nd.id)
+            assert result.explain(nd.id) == full.explain(nd.id)
+
+
+def pinned_on_arcs(inst, arcs, pins):
+    """Units pinned on each arc (pins are kept out of the solver's flows)."""
+    out = np.zeros(arcs.size, dtype=np.int64)
+    index = {(int(a), int(b)): i for i, (a, b) in enumerate(zip(arcs.lot, arcs.need, strict=True))}
+    for a, b, q in zip(pins.lot, pins.need, pins.qty, strict=True):
+        if (int(a), int(b)) in index:
+            out[index[(int(a), int(b))]] += int(q)
+    return out
