@@ -43,6 +43,9 @@ class Config:
     MATCH_NEAREST = _optional_int("MATCH_NEAREST")
     MATCH_LOCK_STALE_SECONDS = int(_env("MATCH_LOCK_STALE_SECONDS", "1800") or 1800)
     LOTS_IMPORT_MAX_ROWS = int(_env("LOTS_IMPORT_MAX_ROWS", "5000") or 5000)
+    # What-if studies run in a background thread; inline (in the request) for tests.
+    WHATIF_INLINE = _env("WHATIF_INLINE", "0") == "1"
+    WHATIF_STALE_SECONDS = int(_env("WHATIF_STALE_SECONDS", "1800") or 1800)
 
     # Notifications: log sender by default, SMTP when SMTP_HOST is set.
     SMTP_HOST = _env("SMTP_HOST")
@@ -95,6 +98,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_LOGIN = "1000 per minute"
     MATCH_SCHEDULE = "0 8,16 * * *"
+    WHATIF_INLINE = True
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}

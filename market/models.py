@@ -14,6 +14,7 @@ from market.lots.models import Lot
 from market.matching.models import Allocation, MatchConstraint, MatchRun, Quota, RunLock
 from market.needs.models import Need
 from market.notifications.models import Notification
+from market.reports.whatif_models import WhatIfStudy
 
 __all__ = [
     "Allocation",
@@ -34,5 +35,6 @@ __all__ = [
     "RunLock",
     "TemplateContent",
     "User",
+    "WhatIfStudy",
     "item_substitutes",
 ]

@@ -4,6 +4,8 @@ The snapshot is read once with the matching adapter (the same rows a run reads);
 first-come-first-served, proportional shares and the optimiser with the current
 policy then run on it, plus the optimiser with the knobs a coordinator edited.
 No proposal, run or audit row is written: this page only informs the decision.
+At city scale that takes seconds, so the page and the API run it as a study in
+the background (`whatif_studies`); `compute` is the comparison itself.
 """
 
 from __future__ import annotations
@@ -48,6 +50,11 @@ class Knobs:
     fairness_steps: int
     nearest: int | None
     keep_caps: bool = True
+
+
+def configured_knobs() -> Knobs:
+    """Return the policy knobs of the app config (no access check: for background studies)."""
+    return _configured_knobs()
 
 
 def _configured_knobs() -> Knobs:
@@ -138,7 +145,6 @@ def _figures(key: str, result: solver.AllocationResult) -> dict[str, Any]:
     fill = {t: s.fill_rate_by_tier.get(t) for t in TIERS if s.demand_by_tier.get(t)}
     return {
         "strategy": key,
-        "label": str(STRATEGY_LABELS[key]),
         "units_by_tier": {t: int(s.units_by_tier.get(t, 0)) for t in TIERS},
         "fill_rate_by_tier": {t: round(v, 4) for t, v in fill.items()},
         "total_units": int(s.total_units),
@@ -168,10 +174,8 @@ def _solve_all(market: adapter.Market, knobs: Knobs, current: Knobs) -> dict[str
     return results
 
 
-def compare(actor: User | None, edits: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Run the four strategies on the current snapshot; return their figures side by side."""
-    current = current_knobs(actor)
-    knobs = check_knobs(current, edits or {})
+def compute(current: Knobs, knobs: Knobs) -> dict[str, Any]:
+    """Run the four strategies on the current snapshot; return their figures (no labels)."""
     market = adapter.load_market(local_today(), utcnow())
     answer: dict[str, Any] = {
         "needs": len(market.needs),
@@ -191,3 +195,17 @@ def compare(actor: User | None, edits: Mapping[str, Any] | None = None) -> dict[
     answer["demand_by_tier"] = {t: int(stats.demand_by_tier.get(t, 0)) for t in TIERS}
     answer["strategies"] = [_figures(key, results[key]) for key in STRATEGIES]
     return answer
+
+
+def labelled(answer: dict[str, Any]) -> dict[str, Any]:
+    """Return the answer with each strategy's label in the page language."""
+    rows = [{**row, "label": str(STRATEGY_LABELS[row["strategy"]])}
+            for row in answer["strategies"]]
+    return {**answer, "strategies": rows}
+
+
+def compare(actor: User | None, edits: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Run the four strategies now, in this request; return their figures side by side."""
+    current = current_knobs(actor)
+    knobs = check_knobs(current, edits or {})
+    return labelled(compute(current, knobs))

@@ -83,3 +83,19 @@ class WhatIfSchema(ma.Schema):
     edited_knobs = ma.fields.Nested(KnobsSchema)
     demand_by_tier = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
     strategies = ma.fields.List(ma.fields.Nested(StrategySchema))
+
+
+class WhatIfStudySchema(WhatIfSchema):
+    """A what-if study: its state; the figures above once it is done."""
+
+    study_id = ma.fields.Integer()
+    status = ma.fields.String(metadata={
+        "description": "queued, running (HTTP 202: poll `url`), done or failed (HTTP 200)"})
+    url = ma.fields.String(metadata={"description": "where to poll this study"})
+    snapshot_needs = ma.fields.Integer(metadata={"description": "open needs being compared"})
+    snapshot_lots = ma.fields.Integer(metadata={"description": "lots with stock being compared"})
+    error = ma.fields.String(allow_none=True, metadata={"description": "why a study failed"})
+    created_at = ma.fields.AwareDateTime()
+    started_at = ma.fields.AwareDateTime(allow_none=True)
+    finished_at = ma.fields.AwareDateTime(allow_none=True)
+    waited_seconds = ma.fields.Integer(metadata={"description": "seconds since it started"})

@@ -1,21 +1,28 @@
-"""The what-if page: strategies side by side on today's market (routes on the reports `bp`)."""
+"""The what-if page: strategies side by side on today's market (routes on the reports `bp`).
+
+The page answers at once with the form and the study's state; while the study runs,
+htmx polls its fragment (`whatif_study`) until the figures and the chart are there.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
 from market.common.errors import Invalid
 from market.common.web import current_actor
 from market.reports import whatif
+from market.reports import whatif_studies as studies
 from market.reports.views import bp
 from market.reports.whatif_forms import KNOB_FIELDS, WhatIfForm
 
 
-def chart_data(answer: dict[str, Any]) -> dict[str, Any]:
+def chart_data(answer: dict[str, Any] | None) -> dict[str, Any] | None:
     """The grouped bars: fill rate per tier and lowest fill rate, one dataset per strategy."""
+    if not answer or answer["empty"]:
+        return None
     tiers = [t for t, units in answer["demand_by_tier"].items() if units]
     labels = [_("Tier %(n)s", n=t) for t in tiers] + [_("Lowest fill rate")]
     datasets = [
@@ -38,22 +45,41 @@ def _attach(form: WhatIfForm, exc: Invalid) -> None:
             field.errors = list(field.errors) + list(messages)
 
 
+def page_url(knobs: dict[str, Any]) -> str:
+    """Return the address of the what-if page showing these edited knobs."""
+    args = {name: "" if knobs.get(name) is None else knobs[name]
+            for name in ("transport_cost_per_unit_km", "max_distance_km", "fairness_steps",
+                         "nearest")}
+    return url_for("reports.whatif", **args, caps="kept" if knobs.get("keep_caps") else "ignored")
+
+
 @bp.get("/what-if", endpoint="whatif")
 def whatif_page():
-    """Compare FCFS, proportional shares and the optimiser (current and edited knobs)."""
+    """Start (or find) the comparison of FCFS, proportional shares and the optimiser."""
     actor = current_actor()
     current = whatif.current_knobs(actor)  # coordinators only, before looking at the input
     submitted = any(name in request.args for name in KNOB_FIELDS)
     form = WhatIfForm.for_knobs(current, request.args if submitted else None)
-    answer, status = None, 200
+    study, status = None, 200
     if not submitted or form.validate():
         try:
-            answer = whatif.compare(actor, form.edits() if submitted else None)
+            study = studies.study_view(
+                studies.open_study(actor, form.edits() if submitted else None))
         except Invalid as exc:
             _attach(form, exc)
     if form.errors:
-        answer, status = None, 422
+        study, status = None, 422
     return render_template(
-        "reports/whatif.html", form=form, answer=answer, current=current,
-        charts=chart_data(answer) if answer and not answer["empty"] else None,
+        "reports/whatif.html", form=form, study=study, current=current,
+        page_url=request.full_path, charts=chart_data(study and study["answer"]),
     ), status
+
+
+@bp.get("/what-if/studies/<int:study_id>", endpoint="whatif_study")
+def whatif_study(study_id: int):
+    """The study part of the what-if page: progress, failure, or the figures and chart."""
+    study = studies.study_view(studies.get_study(current_actor(), study_id))
+    return render_template(
+        "reports/whatif_study.html", study=study, page_url=page_url(study["knobs"]),
+        charts=chart_data(study["answer"]),
+    )

@@ -1,5 +1,6 @@
 // Draws the what-if page's grouped bars (fill rate per tier and lowest fill rate, one colour per
 // strategy) from the JSON the page embeds in #whatif-data; the table beside it holds the figures.
+// While the study runs, htmx swaps in its fragment until the figures come: draw then too.
 (function () {
   "use strict";
   var COLORS = { fcfs: "#b35c00", proportional: "#7a7a7a", optimal: "#0b6e4f", edited: "#3a6fb0" };
@@ -11,7 +12,7 @@
 
   function draw(data) {
     var canvas = document.getElementById("chart-whatif");
-    if (!canvas || typeof Chart === "undefined") { return; }
+    if (!canvas || typeof Chart === "undefined" || Chart.getChart(canvas)) { return; }
     new Chart(canvas, {
       type: "bar",
       data: {
@@ -31,8 +32,11 @@
     });
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
+  function drawIfReady() {
     var data = readJson("whatif-data");
     if (data) { draw(data); }
-  });
+  }
+
+  document.addEventListener("DOMContentLoaded", drawIfReady);
+  document.addEventListener("htmx:afterSettle", drawIfReady);
 })();

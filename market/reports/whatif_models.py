@@ -1,0 +1,41 @@
+"""A what-if study: one comparison of (market snapshot, knobs), computed once and reused."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from market.common.types import UTCDateTime, utcnow
+from market.extensions import db
+
+STUDY_STATUSES = ("queued", "running", "done", "failed")
+
+
+class WhatIfStudy(db.Model):
+    """The strategies compared on one snapshot with one set of knobs.
+
+    `key` names the snapshot (a fingerprint of the open needs, lots, caps and
+    constraints) and the knobs, so any worker process finds a study another one
+    started; a changed market gives a new key, hence a fresh study.
+    """
+
+    __tablename__ = "whatif_studies"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    key: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    snapshot: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
+    knobs: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="queued")
+    needs: so.Mapped[int] = so.mapped_column(sa.Integer)
+    lots: so.Mapped[int] = so.mapped_column(sa.Integer)
+    result: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)
+    error: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+
+    def __repr__(self) -> str:
+        return f"<WhatIfStudy {self.id} {self.status}>"

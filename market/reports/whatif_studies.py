@@ -1,0 +1,211 @@
+"""What-if studies: each (snapshot, knobs) is compared once, in the background, and reused.
+
+Opening the what-if page (or POSTing to the API) finds the study of the current
+market snapshot and knobs, or starts one, and answers at once; the page then
+polls until the figures are there. Studies live in the database, so every worker
+process finds the one another started. A study whose worker died (still queued
+or running after WHATIF_STALE_SECONDS) or that failed is started again on the
+next visit; a changed market has another fingerprint, hence another study.
+With WHATIF_INLINE (the tests) the comparison runs in the request instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import asdict
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy.exc import IntegrityError
+
+from market.accounts.access import require_coordinator
+from market.accounts.models import User
+from market.common.errors import NotFound
+from market.common.types import utcnow
+from market.extensions import db
+from market.reports import whatif
+from market.reports.whatif_models import WhatIfStudy
+from market.reports.whatif_snapshot import Snapshot, snapshot
+
+log = logging.getLogger(__name__)
+MONEY_FIELDS = ("total_price", "total_transport_cost", "total_cost")
+TIER_MAPS = ("units_by_tier", "fill_rate_by_tier")
+
+_executor: ThreadPoolExecutor | None = None
+_pending: set[Future] = set()
+_guard = threading.Lock()
+
+
+def study_key(digest: str, current: whatif.Knobs, knobs: whatif.Knobs) -> str:
+    """Return the key of a study: the snapshot's digest and both sets of knobs."""
+    text = json.dumps({"snapshot": digest, "current": asdict(current), "edited": asdict(knobs)},
+                      sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def open_study(actor: User | None, edits: dict[str, Any] | None = None) -> WhatIfStudy:
+    """Return the study of the current market with these knobs, starting it when needed."""
+    current = whatif.current_knobs(actor)  # coordinators only, before looking at the input
+    knobs = whatif.check_knobs(current, edits or {})
+    snap = snapshot()
+    key = study_key(snap.digest, current, knobs)
+    study = db.session.scalar(sa.select(WhatIfStudy).where(WhatIfStudy.key == key))
+    if study is None:
+        study, started = _create(key, snap, current, knobs)
+    else:
+        started = _restart(study) if _abandoned(study) else False
+    if started:
+        _launch(study.id, inline=not snap.needs or not snap.lots)
+        db.session.refresh(study)
+    return study
+
+
+def get_study(actor: User | None, study_id: int) -> WhatIfStudy:
+    """Return one study (coordinators only)."""
+    require_coordinator(actor)
+    study = db.session.get(WhatIfStudy, study_id)
+    if study is None:
+        raise NotFound(f"No what-if study {study_id}.")
+    return study
+
+
+def _create(key: str, snap: Snapshot, current: whatif.Knobs,
+            knobs: whatif.Knobs) -> tuple[WhatIfStudy, bool]:
+    # Studies of another snapshot can never be shown again: clear the finished ones.
+    db.session.execute(sa.delete(WhatIfStudy).where(
+        WhatIfStudy.snapshot != snap.digest, WhatIfStudy.status.in_(("done", "failed"))))
+    study = WhatIfStudy(key=key, snapshot=snap.digest, status="queued", needs=snap.needs,
+                        lots=snap.lots, knobs={"current": asdict(current),
+                                               "edited": asdict(knobs)})
+    db.session.add(study)
+    try:
+        db.session.commit()
+    except IntegrityError:  # another worker started the same study a moment ago
+        db.session.rollback()
+        return db.session.scalars(sa.select(WhatIfStudy).where(WhatIfStudy.key == key)).one(), \
+            False
+    return study, True
+
+
+def _abandoned(study: WhatIfStudy) -> bool:
+    if study.status == "failed":
+        return True
+    if study.status == "done":
+        return False
+    stale = timedelta(seconds=current_app.config["WHATIF_STALE_SECONDS"])
+    return utcnow() - (study.started_at or study.created_at) > stale
+
+
+def _restart(study: WhatIfStudy) -> bool:
+    """Queue a failed or abandoned study again, unless another worker just did."""
+    claimed = db.session.execute(
+        sa.update(WhatIfStudy)
+        .where(WhatIfStudy.id == study.id, WhatIfStudy.status == study.status,
+               WhatIfStudy.created_at == study.created_at)
+        .values(status="queued", error=None, result=None, created_at=utcnow(),
+                started_at=None, finished_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def _launch(study_id: int, inline: bool = False) -> None:
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if inline or app.config["WHATIF_INLINE"]:
+        run_study(study_id)
+        return
+    global _executor
+    with _guard:
+        if _executor is None:
+            # One comparison at a time per process: the optimiser at city scale is memory-hungry.
+            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whatif")
+        future = _executor.submit(_run_in_app, app, study_id)
+        _pending.add(future)
+    future.add_done_callback(_pending.discard)
+
+
+def _run_in_app(app: Flask, study_id: int) -> None:
+    with app.app_context():
+        try:
+            run_study(study_id)
+        finally:
+            db.session.remove()
+
+
+def wait_for_studies(timeout: float | None = None) -> bool:
+    """Wait until this process has no study left to compute; tell whether it got there."""
+    with _guard:
+        pending = list(_pending)
+    return not wait(pending, timeout=timeout).not_done
+
+
+def run_study(study_id: int) -> None:
+    """Compute a queued study and store its figures, or its error if it fails."""
+    claimed = db.session.execute(
+        sa.update(WhatIfStudy).where(WhatIfStudy.id == study_id, WhatIfStudy.status == "queued")
+        .values(status="running", started_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    if claimed != 1:
+        return
+    study = db.session.get(WhatIfStudy, study_id, populate_existing=True)
+    if study is None:
+        return
+    current, knobs = (whatif.Knobs(**study.knobs[k]) for k in ("current", "edited"))
+    try:
+        answer = whatif.compute(current, knobs)
+        values: dict[str, Any] = {"status": "done", "result": to_json(answer)}
+    except Exception as exc:  # a study must end, whatever went wrong; the page shows why
+        log.exception("what-if study %s failed", study_id)
+        db.session.rollback()
+        values = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"[:2000]}
+    db.session.execute(
+        sa.update(WhatIfStudy).where(WhatIfStudy.id == study_id)
+        .values(finished_at=utcnow(), **values).execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def to_json(answer: dict[str, Any]) -> dict[str, Any]:
+    """Return the answer with money as strings, storable as JSON."""
+    rows = [{**row, **{k: str(row[k]) for k in MONEY_FIELDS}} for row in answer["strategies"]]
+    return {**answer, "strategies": rows}
+
+
+def _int_keys(mapping: dict[str, Any]) -> dict[int, Any]:
+    return {int(k): v for k, v in mapping.items()}
+
+
+def revive(result: dict[str, Any]) -> dict[str, Any]:
+    """Return a stored answer as `whatif.compute` gave it: tier keys as ints, money as Decimal."""
+    rows = [{**row, **{k: Decimal(row[k]) for k in MONEY_FIELDS},
+             **{k: _int_keys(row[k]) for k in TIER_MAPS}} for row in result["strategies"]]
+    return {**result, "demand_by_tier": _int_keys(result["demand_by_tier"]), "strategies": rows}
+
+
+def study_view(study: WhatIfStudy) -> dict[str, Any]:
+    """Return what the page and the API show of a study: its state, then its figures."""
+    now = utcnow()
+    done = study.status == "done" and study.result is not None
+    return {
+        "study_id": study.id,
+        "status": study.status,
+        "snapshot_needs": study.needs,
+        "snapshot_lots": study.lots,
+        "error": study.error,
+        "created_at": study.created_at,
+        "started_at": study.started_at,
+        "finished_at": study.finished_at,
+        "knobs": study.knobs["edited"],
+        "waited_seconds": int((now - (study.started_at or study.created_at)).total_seconds()),
+        "answer": whatif.labelled(revive(study.result)) if done and study.result else None,
+    }

@@ -1,0 +1,256 @@
+"""What-if studies: started once per (snapshot, knobs), reused, polled, failed, recomputed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from market.common.types import utcnow
+from market.extensions import db
+from market.matching.models import Quota
+from market.reports import whatif, whatif_studies
+from market.reports.whatif_models import WhatIfStudy
+from market.reports.whatif_snapshot import snapshot
+
+# The hand-built market of the what-if tests and their helpers.
+from tests.market.reports.test_whatif import (
+    API,
+    PAGE,
+    by_key,
+    cell,
+    counts,
+    scarce,  # noqa: F401 - registers the fixture here
+)
+
+FRAGMENT = "/reports/what-if/studies/{}"
+
+
+@pytest.fixture
+def market(request):
+    """The what-if tests' scarce masks: two clinics asking 100 each of 100 (see `scarce`)."""
+    return request.getfixturevalue("scarce")
+
+
+@pytest.fixture
+def computes(monkeypatch):
+    """Count the comparisons actually computed."""
+    calls = []
+    real = whatif.compute
+
+    def counting(current, knobs):
+        calls.append(knobs)
+        return real(current, knobs)
+
+    monkeypatch.setattr(whatif, "compute", counting)
+    return calls
+
+
+@pytest.fixture
+def held(monkeypatch):
+    """Studies are queued but not computed until the test runs them (a busy background)."""
+    monkeypatch.setattr(whatif_studies, "_launch", lambda study_id, inline=False: None)
+
+
+def studies() -> list[WhatIfStudy]:
+    return list(db.session.scalars(sa.select(WhatIfStudy).order_by(WhatIfStudy.id)))
+
+
+def test_second_visit_reuses_the_study(client, login, people, market, computes):
+    login(people["coordinator"])
+    first = client.get(PAGE).get_data(as_text=True)
+    second = client.get(PAGE).get_data(as_text=True)
+    assert len(computes) == 1
+    assert len(studies()) == 1
+    assert studies()[0].status == "done"
+    for html in (first, second):
+        assert cell(html, "cell-fcfs-lowest") == "0.0 %"
+        assert cell(html, "cell-optimal-lowest") == "50.0 %"
+        assert 'data-status="done"' in html
+        assert "hx-get" not in html  # nothing left to poll
+
+
+def test_other_knobs_are_another_study(client, login, people, market, computes):
+    login(people["coordinator"])
+    client.get(PAGE)
+    client.get(PAGE, query_string={"max_distance_km": "0.1", "caps": "kept"})
+    client.get(PAGE, query_string={"max_distance_km": "0.1", "caps": "kept"})
+    assert len(computes) == 2
+    assert [s.knobs["edited"]["max_distance_km"] for s in studies()] == [None, 0.1]
+
+
+def test_a_changed_market_is_compared_again(client, login, people, market, computes, make_need):
+    login(people["coordinator"])
+    client.get(PAGE)
+    make_need(market["office"], quantity=50)
+    html = client.get(PAGE).get_data(as_text=True)
+    assert len(computes) == 2
+    assert cell(html, "cell-fcfs-units-1") == "100"
+    assert "4 open needs" in html
+    assert [s.needs for s in studies()] == [4]  # the stale, finished study is cleared
+
+
+@pytest.mark.parametrize("change", ["reserve", "quota", "price"])
+def test_snapshot_sees_what_a_comparison_reads(people, market, catalog, change):
+    from market.lots.models import Lot
+
+    before = snapshot()
+    lot = db.session.scalars(sa.select(Lot).order_by(Lot.id)).first()
+    if change == "reserve":
+        lot.reserved = 10
+    elif change == "quota":
+        db.session.add(Quota(organization_id=market["second"].id,
+                             item_id=catalog["MASK-SURGICAL"].id, max_units=10))
+    else:
+        lot.unit_price = lot.unit_price + 1
+    db.session.commit()
+    after = snapshot()
+    assert after.digest != before.digest
+    assert (before.needs, before.lots) == (3, 2)
+
+
+def test_page_shows_progress_then_the_fragment_brings_the_figures(client, login, people, market,
+                                                                   held):
+    login(people["coordinator"])
+    html = client.get(PAGE).get_data(as_text=True)
+    study = studies()[0]
+    assert study.status == "queued"
+    assert 'id="whatif-progress"' in html
+    assert "Comparing 4 strategies on 3 needs and 2 lots" in html
+    assert f'hx-get="{FRAGMENT.format(study.id)}"' in html
+    assert 'hx-trigger="every 1s"' in html
+    assert "htmx.min.js" in html
+    assert 'id="table-whatif"' not in html
+    polled = client.get(FRAGMENT.format(study.id)).get_data(as_text=True)
+    assert 'id="whatif-progress"' in polled
+    assert "waiting to start" in polled
+    whatif_studies.run_study(study.id)
+    done = client.get(FRAGMENT.format(study.id))
+    assert done.status_code == 200
+    fragment = done.get_data(as_text=True)
+    assert fragment.lstrip().startswith("<div id=\"whatif-study\"")
+    assert "hx-get" not in fragment
+    assert cell(fragment, "cell-fcfs-lowest") == "0.0 %"
+    assert cell(fragment, "cell-optimal-price") == "150.00"
+    assert 'id="whatif-data"' in fragment
+    assert 'id="chart-whatif"' in fragment
+
+
+def test_running_study_says_since_when(client, login, people, market, held):
+    login(people["coordinator"])
+    client.get(PAGE)
+    study = studies()[0]
+    study.status, study.started_at = "running", utcnow() - timedelta(seconds=3)
+    db.session.commit()
+    html = client.get(PAGE).get_data(as_text=True)
+    assert "started 3 s ago" in html
+    assert len(studies()) == 1
+
+
+def test_failed_study_is_shown_then_retried(client, login, people, market, monkeypatch):
+    def broken(current, knobs):
+        raise RuntimeError("solver ran out of memory")
+
+    monkeypatch.setattr(whatif, "compute", broken)
+    login(people["coordinator"])
+    html = client.get(PAGE).get_data(as_text=True)
+    assert 'id="whatif-failed"' in html
+    assert "The comparison failed: RuntimeError: solver ran out of memory" in html
+    assert 'id="whatif-retry"' in html
+    study = studies()[0]
+    assert study.status == "failed"
+    assert study.finished_at is not None
+    monkeypatch.undo()
+    html = client.get(PAGE).get_data(as_text=True)
+    assert cell(html, "cell-optimal-lowest") == "50.0 %"
+    assert [(s.id, s.status, s.error) for s in studies()] == [(study.id, "done", None)]
+
+
+def test_abandoned_study_is_started_again(client, login, people, market, held, monkeypatch):
+    login(people["coordinator"])
+    client.get(PAGE)
+    study = studies()[0]
+    study.status, study.started_at = "running", utcnow() - timedelta(hours=2)
+    db.session.commit()
+    launched = []
+    monkeypatch.setattr(whatif_studies, "_launch",
+                        lambda study_id, inline=False: launched.append(study_id))
+    client.get(PAGE)
+    assert launched == [study.id]
+    db.session.refresh(study)
+    assert study.status == "queued"
+    assert study.started_at is None
+
+
+def test_api_answers_202_while_running_then_200(client, token_for, people, market, held):
+    headers = token_for(people["coordinator"])
+    before = counts()
+    started = client.post(API, json={"keep_caps": False}, headers=headers)
+    assert started.status_code == 202
+    body = started.get_json()
+    assert body["status"] == "queued"
+    assert body["snapshot_needs"] == 3
+    assert body["snapshot_lots"] == 2
+    assert "strategies" not in body
+    url = f"{API}/studies/{body['study_id']}"
+    assert body["url"] == url
+    assert started.headers["Location"].endswith(url)
+    assert client.get(url, headers=headers).status_code == 202
+    again = client.post(API, json={"keep_caps": False}, headers=headers)
+    assert again.get_json()["study_id"] == body["study_id"]
+    whatif_studies.run_study(body["study_id"])
+    done = client.get(url, headers=headers)
+    assert done.status_code == 200
+    result = done.get_json()
+    assert result["status"] == "done"
+    assert result["edited_knobs"]["keep_caps"] is False
+    rows = by_key(result)
+    assert rows["optimal"]["min_fill_rate"] == 0.5
+    assert rows["fcfs"]["total_price"] == "150.00"
+    assert rows["edited"]["label"] == "Optimised, edited policy"
+    assert counts() == before
+
+
+def test_api_failed_study_says_why(client, token_for, people, market, monkeypatch):
+    monkeypatch.setattr(whatif, "compute", lambda current, knobs: 1 / 0)
+    response = client.post(API, json={}, headers=token_for(people["coordinator"]))
+    assert response.status_code == 200
+    assert response.get_json()["status"] == "failed"
+    assert "ZeroDivisionError" in response.get_json()["error"]
+
+
+def test_api_unknown_study_is_404(client, token_for, people):
+    response = client.get(f"{API}/studies/999", headers=token_for(people["coordinator"]))
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("role", "expected"), [("anonymous", 401), ("supplier_a", 403),
+                                                ("buyer", 403), ("coordinator", 200)])
+def test_api_study_access(client, token_for, people, market, role, expected):
+    client.post(API, json={}, headers=token_for(people["coordinator"]))
+    url = f"{API}/studies/{studies()[0].id}"
+    headers = {} if role == "anonymous" else token_for(people[role])
+    assert client.get(url, headers=headers).status_code == expected
+
+
+@pytest.mark.parametrize(("role", "expected"), [("anonymous", 302), ("supplier_a", 403),
+                                                ("buyer", 403), ("coordinator", 200)])
+def test_fragment_access(client, login, people, market, role, expected):
+    login(people["coordinator"])
+    client.get(PAGE)
+    login(None if role == "anonymous" else people[role])
+    assert client.get(FRAGMENT.format(studies()[0].id)).status_code == expected
+
+
+def test_fragment_of_unknown_study_is_404(client, login, people):
+    login(people["coordinator"])
+    assert client.get(FRAGMENT.format(12345)).status_code == 404
+
+
+def test_openapi_documents_the_study(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    post = spec["paths"]["/api/v1/reports/what-if"]["post"]
+    assert {"200", "202"} <= set(post["responses"])
+    poll = spec["paths"]["/api/v1/reports/what-if/studies/{study_id}"]["get"]
+    assert {"200", "202"} <= set(poll["responses"])
