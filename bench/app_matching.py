@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -28,33 +30,70 @@ from market.matching import runs
 from market.matching.adapter import load_market
 from market.matching.models import Allocation
 
+# Where each phase of a run lives: (module, attribute, phase, step). The steps are timed by
+# wrapping these attributes for one run; what no step covers (the run row, the audit entry,
+# the lock, the commit) is reported as "commit and the rest".
+STEPS = (
+    (runs, "_expire_stale_needs", "read rows", "expire stale needs"),
+    (runs, "load_market", "read rows", "load market"),
+    (solver, "allocate", "solver", "allocate"),
+    (runs, "_assign_packs", "solver", "gift packs"),
+    (runs, "proposal_lines", "build lines and figures", "proposal lines"),
+    (runs, "run_figures", "build lines and figures", "figures"),
+    (runs, "changes_since_previous", "write and commit", "changes since previous"),
+    (runs, "_supersede_proposals", "write and commit", "supersede proposals"),
+    (runs, "_insert_allocations", "write and commit", "insert allocations"),
+    (runs, "_insert_packs", "write and commit", "insert gift packs"),
+    (runs, "_consume_pins", "write and commit", "consume pins"),
+)
+
+
+def _timed(func: Callable[..., Any], spent: dict[str, float], step: str) -> Callable[..., Any]:
+    """Wrap func so that its wall time is added to spent[step]."""
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return func(*args, **kwargs)
+        finally:
+            spent[step] = spent.get(step, 0.0) + time.perf_counter() - t0
+    return wrapper
+
+
+def _run_with_timed_steps() -> tuple[Any, float, dict[str, float]]:
+    """Start one committed run with every step of STEPS timed; restore them afterwards."""
+    spent: dict[str, float] = {}
+    saved = [(module, name, getattr(module, name)) for module, name, _, _ in STEPS]
+    for (module, name, _, step), (_, _, func) in zip(STEPS, saved, strict=True):
+        setattr(module, name, _timed(func, spent, step))
+    try:
+        t0 = time.perf_counter()
+        run = runs.start_run(None, "manual", as_system=True)
+        total = time.perf_counter() - t0
+    finally:
+        for module, name, func in saved:
+            setattr(module, name, func)
+    return run, total, spent
+
 
 def time_run() -> None:
-    """One committed run, with its phases timed."""
-    phases: dict[str, float] = {}
-    real_compute = runs.compute
-
-    def timed_compute(overrides):
-        t0 = time.perf_counter()
-        out = real_compute(overrides)
-        phases["compute"] = time.perf_counter() - t0
-        return out
-
-    runs.compute = timed_compute
-    t0 = time.perf_counter()
-    run = runs.start_run(None, "manual", as_system=True)
-    total = time.perf_counter() - t0
-    runs.compute = real_compute
-    stats = run.stats
+    """One committed run, with its phases (and the steps inside them) timed."""
+    run, total, spent = _run_with_timed_steps()
     written = db.session.scalar(
         sa.select(sa.func.count()).select_from(Allocation).where(Allocation.run_id == run.id)
     )
-    solve = stats.get("solve_seconds", 0.0)
-    other = stats.get("db_seconds", 0.0)
+    stats = run.stats or {}
     print(f"run {run.id} {run.status}: {stats.get('lots')} lots, {stats.get('needs')} needs, "
           f"{written} proposals written")
-    print(f"  total {total:.2f} s = solver {solve:.2f} s + read rows and build lines "
-          f"{other:.2f} s + write and commit {total - phases['compute']:.2f} s")
+    phases: dict[str, list[tuple[str, float]]] = {}
+    for _, _, phase, step in STEPS:
+        phases.setdefault(phase, []).append((step, spent.get(step, 0.0)))
+    rest = total - sum(spent.values())
+    phases["write and commit"].append(("commit and the rest", rest))
+    print(f"  total {total:.2f} s, of which not the solver "
+          f"{total - sum(s for _, s in phases['solver']):.2f} s")
+    for phase, steps in phases.items():
+        print(f"  {phase:<24} {sum(s for _, s in steps):7.2f} s  " + ", ".join(
+            f"{step} {seconds:.2f}" for step, seconds in steps))
 
 
 def compare_sparse(nearest: int) -> None:

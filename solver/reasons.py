@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from scipy.sparse import coo_array
 
 from solver.geo import haversine_km
 from solver.instance import IntArray, int_bincount
@@ -33,6 +34,43 @@ from solver.outcome import Outcome
 
 REASONS = ("none", "no_stock", "price_cap", "distance", "excluded", "cap", "higher_tier",
            "shared", "pinned", "strategy")
+
+
+@dataclass(frozen=True)
+class NeedTotals:
+    """Per-need arrays: the units of the need's eligible lots by where they went.
+
+    ``higher``, ``same`` and ``lower`` are free (not pinned) units that went to needs of a
+    higher, the same and a lower tier (``same`` leaves out the need's own units);
+    ``pinned`` are pinned units to other needs; ``short_lots`` counts eligible lots with
+    stock left and ``lots`` all eligible lots (arcs) of the need.
+    """
+
+    higher: IntArray
+    same: IntArray
+    lower: IntArray
+    pinned: IntArray
+    short_lots: IntArray
+    lots: IntArray
+
+
+@dataclass(frozen=True)
+class PlainFlows:
+    """Flows (lot, qty, pinned, dist_km) and needs (served, wanted, tier) as Python lists.
+
+    Need n's flows are ``order[starts[n]:starts[n + 1]]``. Sentences read these values one
+    by one, and a Python list is much faster to read that way than a numpy array.
+    """
+
+    lot: list[int]
+    qty: list[int]
+    pinned: list[int]
+    dist_km: list[float]
+    order: list[int]
+    starts: list[int]
+    served: list[int]
+    wanted: list[int]
+    tier: list[int]
 
 
 @dataclass(frozen=True)
@@ -51,7 +89,7 @@ class Diagnostics:
     def __init__(self, outcome: Outcome) -> None:
         self.outcome = outcome
         self.inst = outcome.inst
-        self._codes: dict[int, str] = {}  # explain() and unmet_by_reason() both ask
+        self._codes: dict[int, str] = {}  # blocked needs' codes, worked out on demand
 
     @property
     def served(self) -> IntArray:
@@ -83,10 +121,69 @@ class Diagnostics:
         return table, int_bincount(out.lot, out.pinned, self.inst.n_lots)
 
     @cached_property
+    def _need_totals(self) -> NeedTotals:
+        """Return, for every need at once, what its eligible lots hold (see NeedTotals).
+
+        One sparse product (needs x lots, one entry per arc) by a table of figures per lot
+        sums each need's eligible lots in a single pass over the arcs, with no sorting.
+        (A baseline's `arcs.size` counts only the arcs it used; `lot` and `need` are all.)
+        """
+        out, inst, arcs = self.outcome, self.inst, self.outcome.arcs
+        table, pinned = self._lot_tier_units
+        short = self.lot_used < inst.lot_qty
+        per_lot = np.column_stack([table, pinned, short, np.ones(inst.n_lots, dtype=np.int64)])
+        arc_matrix = coo_array((np.ones(arcs.lot.size, dtype=np.int8), (arcs.need, arcs.lot)),
+                               shape=(inst.n_needs, inst.n_lots))
+        sums = np.asarray(arc_matrix @ per_lot, dtype=np.int64)
+        own = self._on_eligible_lot()
+        own_free = int_bincount(out.need[own], (out.qty - out.pinned)[own], inst.n_needs)
+        own_pinned = int_bincount(out.need[own], out.pinned[own], inst.n_needs)
+        below = np.cumsum(sums[:, :5], axis=1)  # below[n, t] = units to tiers 0..t
+        tier = inst.need_tier[:, None]
+        return NeedTotals(
+            higher=(np.take_along_axis(below, tier - 1, axis=1) - below[:, :1]).ravel(),
+            same=np.take_along_axis(sums, tier, axis=1).ravel() - own_free,
+            lower=below[:, 4] - np.take_along_axis(below, tier, axis=1).ravel(),
+            pinned=sums[:, 5] - own_pinned,
+            short_lots=sums[:, 6],
+            lots=sums[:, 7],
+        )
+
+    def _on_eligible_lot(self) -> np.ndarray:
+        """Return, per flow, whether its lot is eligible for its need (has an arc).
+
+        Units beyond a flow's pinned ones were shipped on an arc. A flow of pinned units
+        only may lie off the arcs (a pin outside the nearest lots), so those are looked up.
+        """
+        out, arcs, inst = self.outcome, self.outcome.arcs, self.inst
+        own = out.qty > out.pinned
+        doubt = np.flatnonzero(~own)
+        if doubt.size:
+            width = max(inst.n_lots, 1)
+            pinned_need = np.zeros(inst.n_needs, dtype=bool)
+            pinned_need[out.need[doubt]] = True
+            near = np.flatnonzero(pinned_need[arcs.need])
+            keys = arcs.need[near] * width + arcs.lot[near]
+            own[doubt] = np.isin(out.need[doubt] * width + out.lot[doubt], keys)
+        return own
+
+    @cached_property
     def _flow_order(self) -> tuple[IntArray, IntArray]:
         order = np.argsort(self.outcome.need, kind="stable")
         starts = np.searchsorted(self.outcome.need[order], np.arange(self.inst.n_needs + 1))
         return order, starts
+
+    @cached_property
+    def plain(self) -> PlainFlows:
+        """Return the flows and per-need figures as Python lists, converted once per result."""
+        out = self.outcome
+        order, starts = self._flow_order
+        return PlainFlows(
+            lot=out.lot.tolist(), qty=out.qty.tolist(), pinned=out.pinned.tolist(),
+            dist_km=out.dist_km.tolist(), order=order.tolist(), starts=starts.tolist(),
+            served=self.served.tolist(), wanted=self.inst.need_qty.tolist(),
+            tier=self.inst.need_tier.tolist(),
+        )
 
     def flows_of(self, n: int) -> IntArray:
         """Return the positions of need n's flows (an index, so each need costs its own flows)."""
@@ -105,6 +202,16 @@ class Diagnostics:
         """Return the lots with an arc to need n."""
         order, starts = self._arc_order
         return self.outcome.arcs.lot[order[starts[n] : starts[n + 1]]]
+
+    def eligible_count(self, n: int) -> int:
+        """Return how many lots have an arc to need n."""
+        return int(self._need_totals.lots[n])
+
+    def need_takers(self, n: int) -> Takers:
+        """Return where the units of need n's eligible lots went (takers() of those lots)."""
+        totals = self._need_totals
+        return Takers(higher=int(totals.higher[n]), same=int(totals.same[n]),
+                      lower=int(totals.lower[n]), pinned=int(totals.pinned[n]))
 
     def takers(self, n: int, lots: IntArray) -> Takers:
         """Return where these lots' units went, excluding need n itself."""
@@ -157,25 +264,34 @@ class Diagnostics:
 
     def code(self, n: int) -> str:
         """Return the reason code for need n (see the module docstring), computed once."""
-        if n not in self._codes:
-            self._codes[n] = self._code(n)
-        return self._codes[n]
+        code = self._batch_codes[n]
+        if code is None:  # no arc at all: which rule blocked it is worked out per need
+            if n not in self._codes:
+                self._codes[n] = self.blocked_by(n)
+            return self._codes[n]
+        return code
 
-    def _code(self, n: int) -> str:
-        inst = self.inst
-        if self.served[n] >= inst.need_qty[n]:
-            return "none"
-        lots = self.eligible_lots(n)
-        if lots.size == 0:
-            return self.blocked_by(n)
-        group = int(inst.need_group[n])
-        if group >= 0 and self.group_used[group] >= inst.group_cap[group]:
-            return "cap"
-        if np.any(self.lot_used[lots] < inst.lot_qty[lots]):
-            return "strategy"
-        takers = self.takers(n, lots)
-        if takers.lower > 0:
-            return "strategy"
-        if takers.higher == takers.same == 0:
-            return "pinned" if takers.pinned > 0 else "no_stock"
-        return "higher_tier" if takers.higher >= takers.same else "shared"
+    @cached_property
+    def _batch_codes(self) -> list[str | None]:
+        """Return every need's code, None where the need has no arc (blocked_by decides)."""
+        inst, totals = self.inst, self._need_totals
+        group = inst.need_group
+        capped = np.zeros(inst.n_needs, dtype=bool)
+        has_group = group >= 0
+        capped[has_group] = self.group_used[group[has_group]] >= inst.group_cap[group[has_group]]
+        higher, same = totals.higher, totals.same
+        rules = [  # the first rule that holds gives the code, in the order of _code
+            (self.served >= inst.need_qty, "none"),
+            (totals.lots == 0, None),
+            (capped, "cap"),
+            (totals.short_lots > 0, "strategy"),
+            (totals.lower > 0, "strategy"),
+            ((higher == 0) & (same == 0) & (totals.pinned > 0), "pinned"),
+            ((higher == 0) & (same == 0), "no_stock"),
+            (higher >= same, "higher_tier"),
+        ]
+        conditions = [cond for cond, _ in rules]
+        choices = np.arange(len(rules))
+        picked = np.select(conditions, choices, default=len(rules)).tolist()
+        names = [name for _, name in rules] + ["shared"]
+        return [names[i] for i in picked]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from time import perf_counter
 
-from solver.explain import explain_need
+from solver.explain import explain_need, explain_needs
 from solver.model import Flow
 from solver.outcome import Outcome
 from solver.reasons import REASONS, Diagnostics
@@ -31,6 +31,12 @@ class AllocationResult:
     def explain(self, need_id: Hashable) -> list[str]:
         """Return plain reasons for what the need got: lots used, fill rate, why short."""
         return explain_need(self.diagnostics, self._index(need_id))
+
+    def explain_many(self, need_ids: Iterable[Hashable]) -> dict[Hashable, list[str]]:
+        """Return explain() of each need, by need id; much faster than one call per need."""
+        ids = list(need_ids)
+        texts = explain_needs(self.diagnostics, [self._index(need_id) for need_id in ids])
+        return dict(zip(ids, texts, strict=True))
 
     def unmet_reason(self, need_id: Hashable) -> str:
         """Return the reason code for the need's unmet units (one of REASONS)."""

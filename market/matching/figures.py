@@ -20,8 +20,17 @@ def gini(values: Iterable[float]) -> float:
     return weighted / (n * total)
 
 
+ZERO_PRICE = Decimal("0.00")
+
+
 def _ratio(num: float, den: float) -> float:
     return round(num / den, 4) if den else 0.0
+
+
+def _as_lines(text: Any) -> list[str]:
+    if isinstance(text, str):
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    return [str(line) for line in text or ()]
 
 
 def explain_lines(result: Any, need_id: int) -> list[str]:
@@ -29,10 +38,15 @@ def explain_lines(result: Any, need_id: int) -> list[str]:
     explain = getattr(result, "explain", None)
     if explain is None:
         return []
-    text = explain(need_id)
-    if isinstance(text, str):
-        return [line.strip() for line in text.splitlines() if line.strip()]
-    return [str(line) for line in text or ()]
+    return _as_lines(explain(need_id))
+
+
+def explain_all(result: Any, need_ids: Iterable[Any]) -> dict[Any, list[str]]:
+    """explain_lines of each need, in one call to the solver when it can explain many."""
+    explain_many = getattr(result, "explain_many", None)
+    if explain_many is None:
+        return {need_id: explain_lines(result, need_id) for need_id in need_ids}
+    return {need_id: _as_lines(text) for need_id, text in explain_many(need_ids).items()}
 
 
 def served_per_need(flows: Iterable[Any]) -> dict[Any, int]:
@@ -46,24 +60,25 @@ def served_per_need(flows: Iterable[Any]) -> dict[Any, int]:
 def proposal_lines(market: Market, result: Any) -> list[dict[str, Any]]:
     """One dict per flow with everything an Allocation row carries (except run and status)."""
     served = served_per_need(result.flows)
-    reasons_of: dict[Any, list[str]] = {}
-    lines = []
-    for flow in result.flows:
-        lot, need = market.lots[flow.lot_id], market.needs[flow.need_id]
-        far = round(distance_km(lot.lat, lot.lon, need.lat, need.lon), 3)
-        reaches = _ratio(need.allocated + served[need.id], need.quantity)
-        if need.id not in reasons_of:
-            reasons_of[need.id] = explain_lines(result, need.id)
-        price = lot.unit_price if lot.unit_price is not None else Decimal("0.00")
-        line = (f"Lot {lot.id} ({lot.sku}) sends {flow.quantity} at {price} per unit, "
-                f"{far:.1f} km away; priority tier {need.tier}; fill rate reaches {reaches:.0%}")
-        lines.append({
-            "lot_id": lot.id, "need_id": need.id, "item_id": lot.item_id,
-            "supplier_id": lot.organization_id, "buyer_id": need.organization_id,
-            "quantity": int(flow.quantity), "unit_price": price, "distance_km": far,
-            "tier": need.tier, "fill_rate": reaches, "reasons": reasons_of[need.id] or [line],
-        })
-    return lines
+    reasons_of = explain_all(result, served)
+    return [_line(market, flow, served, reasons_of) for flow in result.flows]
+
+
+def _line(market: Market, flow: Any, served: dict[Any, int],
+          reasons_of: dict[Any, list[str]]) -> dict[str, Any]:
+    lot, need = market.lots[flow.lot_id], market.needs[flow.need_id]
+    far = round(distance_km(lot.lat, lot.lon, need.lat, need.lon), 3)
+    reaches = _ratio(need.allocated + served[need.id], need.quantity)
+    price = lot.unit_price if lot.unit_price is not None else ZERO_PRICE
+    reasons = reasons_of[need.id] or [
+        f"Lot {lot.id} ({lot.sku}) sends {flow.quantity} at {price} per unit, {far:.1f} km "
+        f"away; priority tier {need.tier}; fill rate reaches {reaches:.0%}"]
+    return {
+        "lot_id": lot.id, "need_id": need.id, "item_id": lot.item_id,
+        "supplier_id": lot.organization_id, "buyer_id": need.organization_id,
+        "quantity": int(flow.quantity), "unit_price": price, "distance_km": far,
+        "tier": need.tier, "fill_rate": reaches, "reasons": reasons,
+    }
 
 
 def _tier_figures(market: Market, served: dict[Any, int]) -> list[dict[str, Any]]:

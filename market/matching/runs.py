@@ -19,6 +19,7 @@ from market.accounts.models import User
 from market.audit.services import record
 from market.common.errors import NotFound, ServiceError
 from market.common.pagination import PageResult, paginate
+from market.common.transaction import is_postgres
 from market.common.types import utcnow
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
@@ -30,6 +31,9 @@ from market.matching.models import Allocation, MatchConstraint, MatchRun
 
 log = logging.getLogger("market.matching")
 INSERT_CHUNK = 5000
+# The columns of a proposal line that are written as they are (see figures.proposal_lines).
+LINE_COLUMNS = ("lot_id", "need_id", "item_id", "supplier_id", "buyer_id", "quantity",
+                "unit_price", "distance_km", "tier", "fill_rate")
 
 
 @dataclass
@@ -173,10 +177,38 @@ def _supersede_proposals() -> dict[str, int]:
 
 
 def _insert_allocations(run_id: int, lines: list[dict[str, Any]]) -> None:
-    now = utcnow()
+    """Write the run's proposal lines: COPY on PostgreSQL, bulk INSERTs elsewhere."""
+    if is_postgres():
+        copy_allocations(run_id, lines, utcnow())
+    else:
+        insert_allocations(run_id, lines, utcnow())
+
+
+def insert_allocations(run_id: int, lines: list[dict[str, Any]], now: datetime) -> None:
+    """Write proposal lines with bulk INSERTs (executemany), in the session's transaction."""
     rows = [{**line, "run_id": run_id, "status": "proposed", "created_at": now} for line in lines]
     for start in range(0, len(rows), INSERT_CHUNK):
         db.session.execute(sa.insert(Allocation), rows[start:start + INSERT_CHUNK])
+
+
+def copy_allocations(run_id: int, lines: list[dict[str, Any]], now: datetime) -> None:
+    """Write proposal lines with one PostgreSQL COPY, in the session's transaction.
+
+    The same rows as insert_allocations, several times faster: no statement per row. JSON
+    goes through psycopg's Json, as SQLAlchemy sends it, so the stored text is identical.
+    """
+    from psycopg import sql  # PostgreSQL only
+    from psycopg.types.json import Json
+
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(Allocation.__tablename__),
+        sql.SQL(", ").join(map(sql.Identifier, (*LINE_COLUMNS, "reasons", "run_id", "status",
+                                                "created_at"))))
+    driver = db.session.connection().connection.driver_connection
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for line in lines:
+            copy.write_row([*map(line.__getitem__, LINE_COLUMNS), Json(line["reasons"]),
+                            run_id, "proposed", now])
 
 
 def _insert_packs(run_id: int, packs: list[dict[str, Any]]) -> None:
