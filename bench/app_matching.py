@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -27,21 +28,25 @@ from market import create_app
 from market.common.types import utcnow
 from market.extensions import db
 from market.matching import runs
-from market.matching.adapter import load_market
+from market.matching.adapter import Market, load_market
 from market.matching.models import Allocation
 
 # Where each phase of a run lives: (module, attribute, phase, step). The steps are timed by
 # wrapping these attributes for one run; what no step covers (the run row, the audit entry,
-# the lock, the commit) is reported as "commit and the rest".
+# the lock, the commit) is reported as "commit and the rest". On PostgreSQL the old lines
+# are superseded while the new ones are built: that step counts only the wait after them.
 STEPS = (
     (runs, "_expire_stale_needs", "read rows", "expire stale needs"),
     (runs, "load_market", "read rows", "load market"),
+    (Market, "solver_lots", "read rows", "solver lots"),
+    (Market, "solver_needs", "read rows", "solver needs"),
     (solver, "allocate", "solver", "allocate"),
     (runs, "_assign_packs", "solver", "gift packs"),
     (runs, "proposal_lines", "build lines and figures", "proposal lines"),
     (runs, "run_figures", "build lines and figures", "figures"),
-    (runs, "changes_since_previous", "write and commit", "changes since previous"),
-    (runs, "_supersede_proposals", "write and commit", "supersede proposals"),
+    (runs, "previous_lines", "write and commit", "read previous lines"),
+    (runs, "changes_against", "write and commit", "compare lines"),
+    (runs, "superseding_proposals", "write and commit", "wait for superseding"),
     (runs, "_insert_allocations", "write and commit", "insert allocations"),
     (runs, "_insert_packs", "write and commit", "insert gift packs"),
     (runs, "_consume_pins", "write and commit", "consume pins"),
@@ -59,12 +64,27 @@ def _timed(func: Callable[..., Any], spent: dict[str, float], step: str) -> Call
     return wrapper
 
 
+def _timed_waiting(func: Callable[..., Any], spent: dict[str, float],
+                   step: str) -> Callable[..., Any]:
+    """Wrap a context manager so that its set-up and its exit (not its block) count in step."""
+    @contextmanager
+    def wrapper(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        t0 = time.perf_counter()
+        with func(*args, **kwargs) as value:
+            spent[step] = spent.get(step, 0.0) + time.perf_counter() - t0
+            yield value
+            t0 = time.perf_counter()
+        spent[step] += time.perf_counter() - t0
+    return wrapper
+
+
 def _run_with_timed_steps() -> tuple[Any, float, dict[str, float]]:
     """Start one committed run with every step of STEPS timed; restore them afterwards."""
     spent: dict[str, float] = {}
     saved = [(module, name, getattr(module, name)) for module, name, _, _ in STEPS]
     for (module, name, _, step), (_, _, func) in zip(STEPS, saved, strict=True):
-        setattr(module, name, _timed(func, spent, step))
+        wrap = _timed_waiting if name == "superseding_proposals" else _timed
+        setattr(module, name, wrap(func, spent, step))
     try:
         t0 = time.perf_counter()
         run = runs.start_run(None, "manual", as_system=True)

@@ -50,11 +50,19 @@ def _line(key: tuple[int, int], before: int | None, after: int | None) -> dict[s
     return {"lot_id": key[0], "need_id": key[1], "before": before, "after": after}
 
 
-def changes_since_previous(lines: list[dict[str, Any]]) -> dict[str, Any]:
-    """The changes of the new proposal lines against the previous completed run."""
+def previous_lines() -> tuple[int | None, dict[tuple[int, int], int]]:
+    """The previous completed run's id and its units per (lot, need); (None, {}) if none."""
     prev = previous_run_id()
+    return prev, (_lines_of_run(prev) if prev is not None else {})
+
+
+def changes_against(
+    previous: tuple[int | None, dict[tuple[int, int], int]], lines: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The changes of new proposal lines against previous_lines() read before."""
     current: dict[tuple[int, int], int] = defaultdict(int)
     for line in lines:
         current[(line["lot_id"], line["need_id"])] += line["quantity"]
-    previous = _lines_of_run(prev) if prev is not None else {}
-    return {"previous_run_id": prev, **compare(previous, dict(current))}
+    prev, before = previous
+    return {"previous_run_id": prev, **compare(before, dict(current))}
+

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -24,7 +26,7 @@ from market.common.types import utcnow
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
 from market.matching.adapter import KNOB_DEFAULTS, Market, load_market
-from market.matching.diff import changes_since_previous
+from market.matching.diff import changes_against, previous_lines
 from market.matching.figures import proposal_lines, run_figures
 from market.matching.lock import run_lock
 from market.matching.models import Allocation, MatchConstraint, MatchRun
@@ -99,20 +101,43 @@ def _expire_stale_needs() -> int:
     return expire_stale_needs(local_today(), commit=False)
 
 
-def compute(overrides: dict[str, Any]) -> Computation:
-    """Read the market and solve it: proposal lines, gift packs and figures."""
+@dataclass
+class Solution:
+    """The market a run read and the solver's answer, before any line is built."""
+
+    market: Market
+    result: Any
+    packs: list[dict[str, Any]]
+    read_seconds: float
+    solve_seconds: float
+
+
+def solve(overrides: dict[str, Any]) -> Solution:
+    """Read the market and solve it (allocations and gift packs)."""
     t0 = time.perf_counter()
     market = load_market(local_today(), utcnow(), overrides)
     t1 = time.perf_counter()
     result = solver.allocate(market.solver_lots(), market.solver_needs(), market.policy)
     packs = _assign_packs(market)
-    t2 = time.perf_counter()
+    return Solution(market=market, result=result, packs=packs, read_seconds=t1 - t0,
+                    solve_seconds=time.perf_counter() - t1)
+
+
+def build(solution: Solution) -> Computation:
+    """Turn a solution into proposal lines and the run's figures (no database access)."""
+    t0 = time.perf_counter()
+    market, result = solution.market, solution.result
     lines = proposal_lines(market, result)
     stats = run_figures(market, result, lines)
-    stats["gift_packs"] = len(packs)
-    stats["solve_seconds"] = round(t2 - t1, 3)
-    stats["db_seconds"] = round(time.perf_counter() - t2 + (t1 - t0), 3)
-    return Computation(market=market, lines=lines, packs=packs, stats=stats)
+    stats["gift_packs"] = len(solution.packs)
+    stats["solve_seconds"] = round(solution.solve_seconds, 3)
+    stats["db_seconds"] = round(time.perf_counter() - t0 + solution.read_seconds, 3)
+    return Computation(market=market, lines=lines, packs=solution.packs, stats=stats)
+
+
+def compute(overrides: dict[str, Any]) -> Computation:
+    """Read the market and solve it: proposal lines, gift packs and figures."""
+    return build(solve(overrides))
 
 
 def _assign_packs(market: Market) -> list[dict[str, Any]]:
@@ -145,13 +170,16 @@ def _policy_record(market: Market) -> dict[str, Any]:
 def _execute(actor: User | None, trigger: str, overrides: dict, started: datetime) -> MatchRun:
     t0 = time.perf_counter()
     expired = _expire_stale_needs()  # inside the run's transaction and lock
-    comp = compute(overrides)
+    solution = solve(overrides)
     run = MatchRun(trigger=trigger, status="running", dry_run=False, started_at=started,
-                   started_by_id=actor.id if actor else None, policy=_policy_record(comp.market))
+                   started_by_id=actor.id if actor else None,
+                   policy=_policy_record(solution.market))
     db.session.add(run)
     db.session.flush()
-    run.changes = changes_since_previous(comp.lines)
-    superseded = _supersede_proposals()
+    previous = previous_lines()
+    with superseding_proposals() as superseded:
+        comp = build(solution)  # on PostgreSQL, while the database supersedes the old lines
+    run.changes = changes_against(previous, comp.lines)
     _insert_allocations(run.id, comp.lines)
     _insert_packs(run.id, comp.packs)
     pins_used = _consume_pins()
@@ -166,14 +194,42 @@ def _execute(actor: User | None, trigger: str, overrides: dict, started: datetim
     return run
 
 
-def _supersede_proposals() -> dict[str, int]:
-    done = {}
-    for model, name in ((Allocation, "allocations"), (GiftPack, "gift_packs")):
-        done[name] = db.session.execute(
-            sa.update(model).where(model.status == "proposed").values(status="superseded")
-            .execution_options(synchronize_session=False)
-        ).rowcount
-    return done
+def _supersede_statements() -> list[tuple[str, sa.Update]]:
+    return [
+        (name, sa.update(model).where(model.status == "proposed").values(status="superseded")
+         .execution_options(synchronize_session=False))
+        for model, name in ((Allocation, "allocations"), (GiftPack, "gift_packs"))
+    ]
+
+
+@contextmanager
+def superseding_proposals() -> Iterator[dict[str, int]]:
+    """Mark every proposed allocation and gift pack superseded; yield the counts (set at exit).
+
+    On PostgreSQL the UPDATEs are sent in pipeline mode before the block and their results
+    read after it, so the database rewrites the old lines while Python runs the block,
+    which therefore must not use the database. Elsewhere they simply run before the block.
+    Either way they belong to the run's transaction.
+    """
+    done: dict[str, int] = {}
+    if not is_postgres():
+        for name, statement in _supersede_statements():
+            done[name] = db.session.execute(statement).rowcount
+        yield done
+        return
+    connection = db.session.connection()
+    driver = connection.connection.driver_connection
+    sent = [(name, statement.compile(dialect=connection.dialect), driver.cursor())
+            for name, statement in _supersede_statements()]
+    try:
+        with driver.pipeline():
+            for _name, compiled, cursor in sent:
+                cursor.execute(str(compiled), compiled.params)
+            yield done
+        done.update((name, cursor.rowcount) for name, _compiled, cursor in sent)
+    finally:
+        for _name, _compiled, cursor in sent:
+            cursor.close()
 
 
 def _insert_allocations(run_id: int, lines: list[dict[str, Any]]) -> None:
@@ -247,7 +303,7 @@ def _preview(actor: User | None, trigger: str, overrides: dict[str, Any]) -> Mat
     started = utcnow()
     try:
         comp = compute(overrides)
-        changes = changes_since_previous(comp.lines)
+        changes = changes_against(previous_lines(), comp.lines)
     finally:
         db.session.rollback()  # a dry run reads only
     run = MatchRun(trigger=trigger, status="completed", dry_run=True, started_at=started,
