@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from solver import REASONS, Policy, allocate
+from solver import REASONS, Flow, Policy, allocate
+from solver.baselines import first_come_first_served, proportional_shares
+from solver.explain import _blocked_text
+from tests.solver import reference_explain
 from tests.solver.helpers import lot, need
+from tests.solver.test_properties import FAST, problems
 
 
 def test_explain_lists_tier_lots_distance_price_and_fill_rate():
@@ -98,3 +105,60 @@ def test_importing_solver_loads_no_web_stack():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           check=True, timeout=60, cwd=root)
     assert done.stdout.strip() == ""
+
+
+def _pinned_policy(policy, flows, rnd):
+    """The policy with about half of these flows pinned, each for part of its units."""
+    pins = tuple(Flow(f.lot_id, f.need_id, rnd.randint(1, f.quantity))
+                 for f in flows if rnd.random() < 0.5)
+    return replace(policy, pinned=pins)
+
+
+def _assert_matches_reference(result, needs):
+    diag = result.diagnostics
+    ids = [x.id for x in needs]
+    batch = result.explain_many(ids)
+    assert list(batch) == ids
+    for need_id in ids:
+        n = diag.inst.need_pos[need_id]
+        expected = reference_explain.explain(diag, n, _blocked_text)
+        assert batch[need_id] == expected
+        assert result.explain(need_id) == expected
+        assert result.unmet_reason(need_id) == reference_explain.code(diag, n)
+        assert diag.eligible_count(n) == reference_explain.eligible_lots(diag, n).size
+        assert sorted(diag.eligible_lots(n).tolist()) == sorted(
+            reference_explain.eligible_lots(diag, n).tolist())
+
+
+@FAST
+@given(problems(rich=True), st.randoms(use_true_random=False))
+def test_batch_reasons_match_the_need_by_need_reference(problem, rnd):
+    lots, needs, policy = problem
+    first = allocate(lots, needs, replace(policy, nearest=None))
+    pinned = _pinned_policy(policy, first.flows, rnd)  # pins may lie outside the nearest lots
+    for result in (allocate(lots, needs, policy), allocate(lots, needs, pinned),
+                   first_come_first_served(lots, needs, pinned),
+                   proportional_shares(lots, needs, pinned)):
+        _assert_matches_reference(result, needs)
+
+
+def test_reference_covers_pins_on_and_off_the_arcs():
+    lots = [lot("L", qty=10), lot("M", qty=4, km_north=2), lot("P", item="GLOVE", qty=5)]
+    needs = [need("vip", qty=6, tier=1), need("a", qty=8, tier=2), need("b", qty=8, tier=2),
+             need("g1", item="GLOVE", qty=10), need("g2", item="GLOVE", qty=5)]
+    # With nearest=1 lot M is no need's arc, so the pin M -> a lies off the arcs.
+    policy = Policy(pinned=(Flow("M", "a", 4), Flow("P", "g2", 5)), nearest=1)
+    result = allocate(lots, needs, policy)
+    _assert_matches_reference(result, needs)
+    codes = {x.id: result.unmet_reason(x.id) for x in needs}
+    assert codes == {"vip": "none", "a": "higher_tier", "b": "higher_tier", "g1": "pinned",
+                     "g2": "none"}
+
+
+def test_explain_many_of_no_needs_and_of_an_empty_market():
+    result = allocate([lot("L")], [need("n")])
+    assert result.explain_many([]) == {}
+    empty = allocate([], [need("n", qty=3)])
+    assert empty.explain_many(["n"])["n"][-1].startswith("3 units unmet (no_stock)")
+    with pytest.raises(KeyError, match="unknown need"):
+        result.explain_many(["n", "nope"])
