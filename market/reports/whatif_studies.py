@@ -6,7 +6,11 @@ polls until the figures are there. Studies live in the database, so every worker
 process finds the one another started. A study whose worker died (still queued
 or running after WHATIF_STALE_SECONDS) or that failed is started again on the
 next visit; a changed market has another fingerprint, hence another study.
-With WHATIF_INLINE (the tests) the comparison runs in the request instead.
+The comparison runs in a child process (`flask --app wsgi what-if-study ID`), not a
+thread: the optimiser holds the GIL for its whole solve (30 s and more at city
+scale), and a thread would freeze every other request of the worker meanwhile.
+With WHATIF_INLINE (the tests), or an in-memory SQLite database that no other
+process can open, the comparison runs in the request instead.
 """
 
 from __future__ import annotations
@@ -14,15 +18,18 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import subprocess
+import sys
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+import time
 from dataclasses import asdict
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from market.accounts.access import require_coordinator
@@ -38,8 +45,8 @@ log = logging.getLogger(__name__)
 MONEY_FIELDS = ("total_price", "total_transport_cost", "total_cost")
 TIER_MAPS = ("units_by_tier", "fill_rate_by_tier")
 
-_executor: ThreadPoolExecutor | None = None
-_pending: set[Future] = set()
+PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_children: set[subprocess.Popen] = set()
 _guard = threading.Lock()
 
 
@@ -118,33 +125,43 @@ def _restart(study: WhatIfStudy) -> bool:
 
 
 def _launch(study_id: int, inline: bool = False) -> None:
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if inline or app.config["WHATIF_INLINE"]:
+    config = current_app.config
+    uri = str(config["SQLALCHEMY_DATABASE_URI"])
+    if inline or config["WHATIF_INLINE"] or _in_memory(uri):
         run_study(study_id)
         return
-    global _executor
+    env = {**os.environ, "DATABASE_URL": uri}  # the child opens this app's database
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "what-if-study", str(study_id)]
     with _guard:
-        if _executor is None:
-            # One comparison at a time per process: the optimiser at city scale is memory-hungry.
-            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="whatif")
-        future = _executor.submit(_run_in_app, app, study_id)
-        _pending.add(future)
-    future.add_done_callback(_pending.discard)
+        _reap()
+        _children.add(subprocess.Popen(command, cwd=PROJECT_DIR, env=env))  # noqa: S603
+    log.info("what-if study %s started in a child process", study_id)
 
 
-def _run_in_app(app: Flask, study_id: int) -> None:
-    with app.app_context():
-        try:
-            run_study(study_id)
-        finally:
-            db.session.remove()
+def _in_memory(uri: str) -> bool:
+    return uri.startswith("sqlite") and (uri in ("sqlite://", "sqlite:///") or ":memory:" in uri)
+
+
+def _reap() -> None:
+    """Forget the children that have ended (polling them also reaps the processes)."""
+    for child in [c for c in _children if c.poll() is not None]:
+        _children.discard(child)
 
 
 def wait_for_studies(timeout: float | None = None) -> bool:
-    """Wait until this process has no study left to compute; tell whether it got there."""
+    """Wait until this process's child studies have ended; tell whether they all did."""
+    deadline = None if timeout is None else time.monotonic() + timeout
     with _guard:
-        pending = list(_pending)
-    return not wait(pending, timeout=timeout).not_done
+        children = list(_children)
+    for child in children:
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        try:
+            child.wait(timeout=left)
+        except subprocess.TimeoutExpired:
+            return False
+    with _guard:
+        _reap()
+    return True
 
 
 def run_study(study_id: int) -> None:

@@ -1,4 +1,4 @@
-"""The what-if study in a background thread, as in production (a file SQLite or PostgreSQL)."""
+"""The what-if study in a child process, as in production (a file SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_page_answers_before_the_comparison_then_the_study_fills_in(client, logi
     assert 'id="whatif-form"' in page
     study_id = db.session.scalars(sa.select(WhatIfStudy.id)).one()
     assert whatif_studies.wait_for_studies(timeout=120)
-    db.session.rollback()  # end the read transaction: see what the thread committed
+    db.session.rollback()  # end the read transaction: see what the child committed
     study = db.session.get(WhatIfStudy, study_id)
     assert study.status == "done"
     assert study.started_at is not None
@@ -55,7 +55,7 @@ def test_api_polls_until_done(client, token_for, people, scarce):  # noqa: F811
     assert started.status_code in (200, 202)
     assert whatif_studies.wait_for_studies(timeout=120)
     # The test shares one app context (so one session) across requests: end its read
-    # transaction to see what the thread committed, as a fresh request would.
+    # transaction to see what the child committed, as a fresh request would.
     db.session.rollback()
     done = client.get(started.headers["Location"], headers=headers)
     assert done.status_code == 200
