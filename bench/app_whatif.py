@@ -5,11 +5,12 @@ Against a database filled by `flask --app wsgi seed-demo --scale city` (and `db 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_city \
         .venv/bin/python -m bench.app_whatif [--email coordinator@demo.local]
 
-The app is served on a local port by werkzeug (threaded) in this process, where the study's
-background thread runs too, as in one gunicorn worker. As the coordinator it:
+The app is served on a local port by werkzeug (threaded) in this process, as by one gunicorn
+worker; the study runs in the child process the page starts. As the coordinator it:
 
 1. clears the stored studies and opens the page: time to the first byte and to the whole
-   page (cold), then polls the study fragment as htmx does until the figures are there;
+   page (cold), then polls the study fragment as htmx does until the figures are there,
+   and reports the slowest poll (a page of the same worker while the study computes);
 2. opens the page again: the study is reused, so the figures come with the page (warm);
 3. times the two baselines alone on the same snapshot (solver only, no HTTP).
 """
@@ -51,14 +52,19 @@ def study_state(body: str) -> tuple[str | None, str | None]:
     return (status.group(1) if status else None), (poll.group(1) if poll else None)
 
 
-def wait_ready(port: int, cookie: str, path: str | None, started: float) -> tuple[str, float]:
-    """Poll the study fragment until it is done or failed; return the status and seconds."""
-    status = "running"
+def wait_ready(port: int, cookie: str, path: str | None,
+               started: float) -> tuple[str, float, float]:
+    """Poll the study fragment until it is done or failed.
+
+    Return the final status, the seconds until then and the slowest poll's seconds.
+    """
+    status, slowest = "running", 0.0
     while path and status in ("queued", "running"):
         time.sleep(POLL_SECONDS)
-        status, _ = study_state(fetch(port, path, cookie)["body"])
-        status = status or "missing"
-    return status, time.perf_counter() - started
+        poll = fetch(port, path, cookie)
+        slowest = max(slowest, poll["total"])
+        status = study_state(poll["body"])[0] or "missing"
+    return status, time.perf_counter() - started, slowest
 
 
 def open_page(port: int, cookie: str, label: str) -> None:
@@ -66,12 +72,13 @@ def open_page(port: int, cookie: str, label: str) -> None:
     started = time.perf_counter()
     page = fetch(port, PAGE, cookie)
     status, poll = study_state(page["body"])
-    final, ready = wait_ready(port, cookie, poll if status in ("queued", "running") else None,
-                              started)
+    final, ready, slowest = wait_ready(
+        port, cookie, poll if status in ("queued", "running") else None, started)
     final = final if poll and status in ("queued", "running") else status
     print(f"{label:<6} HTTP {page['status']}  first byte {page['first_byte'] * 1000:8.1f} ms  "
           f"page {page['total'] * 1000:8.1f} ms  study {status} -> {final}  "
-          f"figures ready after {ready:6.2f} s  ({len(page['body']) / 1024:.0f} KB)")
+          f"figures ready after {ready:6.2f} s  slowest poll {slowest * 1000:6.1f} ms  "
+          f"({len(page['body']) / 1024:.0f} KB)")
 
 
 def time_baselines(app) -> None:
