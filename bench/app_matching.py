@@ -5,11 +5,16 @@ Fill a database first, e.g. at city scale on PostgreSQL:
     export DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_city
     .venv/bin/flask --app wsgi db upgrade && .venv/bin/flask --app wsgi seed-catalog
     .venv/bin/flask --app wsgi seed-demo --scale city
-    .venv/bin/python -m bench.app_matching --nearest 20
+    .venv/bin/python -m bench.app_matching --nearest 20 --vacuum
 
-A run is split into reading the rows, solving, building the lines and figures, and writing
-(bulk inserts + commit). The sparsification part solves the same snapshot exactly and with
-each need's `nearest` lots per item, and reports the loss on each objective level.
+One committed run is timed phase by phase, each phase with the steps inside it: read rows
+(stale needs, the market, the solver's records), solver (allocate, gift packs), build
+lines and figures (proposal lines with their reasons, run figures), write and commit (the
+previous run's lines, the changes, superseding the old proposals, COPY or INSERT of the new
+lines, gift packs, pins, then the run row, audit entry and commit). `--vacuum` first
+vacuums the tables a run rewrites, as autovacuum would between runs. The sparsification
+part solves the same snapshot exactly and with each need's `nearest` lots per item, and
+reports the loss on each objective level.
 """
 
 from __future__ import annotations
@@ -116,6 +121,19 @@ def time_run() -> None:
             f"{step} {seconds:.2f}" for step, seconds in steps))
 
 
+def vacuum_allocations() -> None:
+    """VACUUM (ANALYZE) the tables a run rewrites (PostgreSQL), as autovacuum would.
+
+    Each run supersedes the previous run's lines, leaving as many dead row versions behind;
+    without autovacuum they pile up run after run and slow the next run's writes.
+    """
+    if db.engine.dialect.name != "postgresql":
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in ("allocations", "gift_packs", "gift_pack_components"):
+            connection.execute(sa.text(f"VACUUM (ANALYZE) {table}"))
+
+
 def compare_sparse(nearest: int) -> None:
     """Solve one snapshot exactly and with `nearest` lots per item; report time and loss."""
     market = load_market(runs.local_today(), utcnow())
@@ -144,13 +162,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nearest", type=int, default=20)
     parser.add_argument("--skip-run", action="store_true", help="only the sparsification")
+    parser.add_argument("--skip-sparse", action="store_true", help="only the timed run")
+    parser.add_argument("--vacuum", action="store_true",
+                        help="VACUUM (ANALYZE) the tables a run rewrites before the run")
     args = parser.parse_args()
     app = create_app()
     with app.app_context():
         print(f"database: {db.engine.url.render_as_string(hide_password=True)}")
         if not args.skip_run:
+            if args.vacuum:
+                vacuum_allocations()
             time_run()
-        compare_sparse(args.nearest)
+        if not args.skip_sparse:
+            compare_sparse(args.nearest)
 
 
 if __name__ == "__main__":

@@ -268,15 +268,20 @@ def copy_allocations(run_id: int, lines: list[dict[str, Any]], now: datetime) ->
 
 
 def _insert_packs(run_id: int, packs: list[dict[str, Any]]) -> None:
-    for pack in packs:
-        db.session.add(GiftPack(
-            run_id=run_id, template_id=pack["template_id"],
-            application_id=pack["application_id"], organization_id=pack["organization_id"],
-            status="proposed",
-            components=[GiftPackComponent(lot_id=c["lot_id"], item_id=c["item_id"],
-                                          quantity=c["quantity"]) for c in pack["components"]],
-        ))
-    db.session.flush()
+    """Write the proposed gift packs, then their components, each in one bulk INSERT."""
+    if not packs:
+        return
+    rows = [{"run_id": run_id, "template_id": p["template_id"], "status": "proposed",
+             "application_id": p["application_id"], "organization_id": p["organization_id"]}
+            for p in packs]
+    ids = db.session.scalars(
+        sa.insert(GiftPack).returning(GiftPack.id, sort_by_parameter_order=True), rows
+    ).all()
+    components = [{"pack_id": pack_id, "lot_id": c["lot_id"], "item_id": c["item_id"],
+                   "quantity": c["quantity"]}
+                  for pack_id, pack in zip(ids, packs, strict=True) for c in pack["components"]]
+    if components:
+        db.session.execute(sa.insert(GiftPackComponent), components)
 
 
 def _consume_pins() -> int:
