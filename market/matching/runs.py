@@ -194,6 +194,11 @@ def _execute(actor: User | None, trigger: str, overrides: dict, started: datetim
     return run
 
 
+def on_psycopg() -> bool:
+    """Tell whether the database is PostgreSQL through psycopg 3 (COPY and pipeline mode)."""
+    return is_postgres() and db.engine.dialect.driver == "psycopg"
+
+
 def _supersede_statements() -> list[tuple[str, sa.Update]]:
     return [
         (name, sa.update(model).where(model.status == "proposed").values(status="superseded")
@@ -212,7 +217,7 @@ def superseding_proposals() -> Iterator[dict[str, int]]:
     Either way they belong to the run's transaction.
     """
     done: dict[str, int] = {}
-    if not is_postgres():
+    if not on_psycopg():
         for name, statement in _supersede_statements():
             done[name] = db.session.execute(statement).rowcount
         yield done
@@ -233,8 +238,8 @@ def superseding_proposals() -> Iterator[dict[str, int]]:
 
 
 def _insert_allocations(run_id: int, lines: list[dict[str, Any]]) -> None:
-    """Write the run's proposal lines: COPY on PostgreSQL, bulk INSERTs elsewhere."""
-    if is_postgres():
+    """Write the run's proposal lines: COPY on PostgreSQL (psycopg 3), bulk INSERTs elsewhere."""
+    if on_psycopg():
         copy_allocations(run_id, lines, utcnow())
     else:
         insert_allocations(run_id, lines, utcnow())
