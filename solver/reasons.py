@@ -185,11 +185,6 @@ class Diagnostics:
             tier=self.inst.need_tier.tolist(),
         )
 
-    def flows_of(self, n: int) -> IntArray:
-        """Return the positions of need n's flows (an index, so each need costs its own flows)."""
-        order, starts = self._flow_order
-        return order[starts[n] : starts[n + 1]]
-
     @cached_property
     def tier_rate_range(self) -> dict[int, tuple[float, float]]:
         """Return the lowest and highest fill rate of each tier's needs."""
@@ -212,23 +207,6 @@ class Diagnostics:
         totals = self._need_totals
         return Takers(higher=int(totals.higher[n]), same=int(totals.same[n]),
                       lower=int(totals.lower[n]), pinned=int(totals.pinned[n]))
-
-    def takers(self, n: int, lots: IntArray) -> Takers:
-        """Return where these lots' units went, excluding need n itself."""
-        table, pinned = self._lot_tier_units
-        by_tier = table[lots].sum(axis=0)
-        out = self.outcome
-        mine = self.flows_of(n)
-        if mine.size:  # a need has few flows: a set test beats np.isin's set-up cost
-            allowed = set(lots.tolist())
-            own = mine[[int(lot) in allowed for lot in out.lot[mine]]]
-        else:
-            own = mine
-        own_free = int((out.qty[own] - out.pinned[own]).sum())
-        tier = int(self.inst.need_tier[n])
-        return Takers(higher=int(by_tier[1:tier].sum()), same=int(by_tier[tier]) - own_free,
-                      lower=int(by_tier[tier + 1 :].sum()),
-                      pinned=int(pinned[lots].sum() - out.pinned[own].sum()))
 
     def considered_lots(self, n: int) -> IntArray:
         """Return the lots of accepted items, limited to the nearest k per item if set."""
@@ -280,7 +258,7 @@ class Diagnostics:
         has_group = group >= 0
         capped[has_group] = self.group_used[group[has_group]] >= inst.group_cap[group[has_group]]
         higher, same = totals.higher, totals.same
-        rules = [  # the first rule that holds gives the code, in the order of _code
+        rules = [  # the first rule that holds, in this order, gives the code
             (self.served >= inst.need_qty, "none"),
             (totals.lots == 0, None),
             (capped, "cap"),
