@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help install run test lint bench translations db demo clean
+.PHONY: help install run test lint bench translations messages db demo clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -23,7 +23,11 @@ $(VENV)/.installed: requirements.txt | $(BIN)/activate
 install: $(VENV)/.installed ## Create .venv and install requirements.txt
 
 translations: $(VENV)/.installed ## Compile the Chinese message catalogue
-	$(BIN)/pybabel compile --use-fuzzy --statistics -d market/translations
+	$(BIN)/pybabel compile --statistics -d market/translations
+
+messages: $(VENV)/.installed ## Extract new UI strings (and the solver's reasons) into the catalogue
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o market/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i market/translations/messages.pot -d market/translations
 
 db: install translations ## Create or migrate the database, load the catalogue
 	mkdir -p instance

@@ -11,6 +11,7 @@ from market.accounts.forms import SECTOR_LABELS
 from market.auth_loaders import bearer_token
 from market.catalog.services import display_name
 from market.extensions import csrf
+from market.matching.reason_text import reason_text
 
 # (endpoint, label, who sees it): who is "anon", "user", "company", "supplier", "buyer",
 # "coordinator" or "admin". Links to pages that do not exist yet are left out.
@@ -90,3 +91,5 @@ def init_app(app: Flask) -> None:
     def item_name(item) -> str:
         """The item's name in the page's language."""
         return display_name(item)
+
+    app.add_template_filter(reason_text, "reason")

@@ -1,16 +1,25 @@
-"""Plain-language reasons for what one need got, for a coordinator to read."""
+"""Plain-language reasons for what one need got, for a coordinator to read.
+
+Each reason is a `solver.sentences.Sentence`: English text that keeps its template and
+arguments, so the application can show it in the reader's language.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from solver import sentences as s
 from solver.reasons import Diagnostics
+from solver.sentences import Sentence
 
 STRATEGY_NAMES = {
-    "optimal": "the optimised allocation",
+    "optimal": "optimised allocation",
     "fcfs": "first come, first served",
     "proportional": "proportional shares",
 }
+# A strategy without its own sentence (none today) still reads, in English only.
+GENERIC_RULE = ("%(unmet)s units unmet (%(code)s): the %(rule)s rule left it short although "
+                "eligible stock was unused or went to lower tiers (%(lower)s units).")
 
 
 def _pct(value: float) -> str:
@@ -25,101 +34,107 @@ class _Sentences:
         self.plain = diag.plain
         self.lots = diag.inst.lots
         self.transport = diag.inst.policy.transport_cost_per_unit_km
-        self.lot_head = [f"Lot {lot.id!r} (" for lot in self.lots]
+        self.lot_name = [repr(lot.id) for lot in self.lots]
         self.lot_price = [f"{float(lot.unit_price):.2f}" for lot in self.lots]
-        self.tier_range = {
-            tier: f"fill rates of tier {tier} needs range from {_pct(low)} to {_pct(high)}."
-            for tier, (low, high) in diag.tier_rate_range.items()
-        }
+        self.tier_range = {tier: (_pct(low), _pct(high))
+                           for tier, (low, high) in diag.tier_rate_range.items()}
 
-    def flow_line(self, need_item: str, i: int) -> str:
+    def flow_line(self, need_item: str, i: int) -> Sentence:
         """Return the sentence of flow i: lot, units, price, distance, transport, pin."""
         plain = self.plain
         index = plain.lot[i]
         item = self.lots[index].item
-        what = item if item == need_item else f"{item}, a substitute"
         pinned = plain.pinned[i]
-        note = f"; {pinned} of them pinned by a coordinator" if pinned else ""
+        if item == need_item:
+            template = s.FLOW_PINNED if pinned else s.FLOW
+        else:
+            template = s.FLOW_SUBSTITUTE_PINNED if pinned else s.FLOW_SUBSTITUTE
         km = plain.dist_km[i]
-        return (
-            f"{self.lot_head[index]}{what}): {plain.qty[i]} units at {self.lot_price[index]} "
-            f"per unit, {km:.1f} km away (transport {self.transport * km:.2f} per unit){note}."
-        )
+        args = {"lot": self.lot_name[index], "item": item, "units": plain.qty[i],
+                "price": self.lot_price[index], "km": f"{km:.1f}",
+                "transport": f"{self.transport * km:.2f}"}
+        return Sentence(template, **args, pinned=pinned) if pinned else Sentence(template, **args)
 
-    def need_lines(self, n: int) -> list[str]:
+    def need_lines(self, n: int) -> list[Sentence]:
         """Return the reasons for what need n got, one sentence per line."""
         plain, need = self.plain, self.diag.inst.needs[n]
-        lines = [f"Need {need.id!r}: {need.quantity} units of {need.item} for company "
-                 f"{need.company!r}, priority tier {need.tier}."]
+        lines = [Sentence(s.NEED, need=repr(need.id), quantity=need.quantity, item=need.item,
+                          company=repr(need.company), tier=need.tier)]
         lines += [self.flow_line(need.item, i)
                   for i in plain.order[plain.starts[n]:plain.starts[n + 1]]]
-        got, wanted = plain.served[n], plain.wanted[n]
-        lines.append(f"Filled {got} of {wanted} units ({_pct(got / wanted)}); "
-                     + self.tier_range[plain.tier[n]])
+        got, wanted, tier = plain.served[n], plain.wanted[n], plain.tier[n]
+        low, high = self.tier_range[tier]
+        lines.append(Sentence(s.FILLED, got=got, wanted=wanted, rate=_pct(got / wanted),
+                              tier=tier, low=low, high=high))
         if wanted - got:
             lines.append(_unmet_line(self.diag, n, wanted - got))
         return lines
 
 
-def _blocked_text(diag: Diagnostics, n: int, code: str) -> str:
+def _blocked_line(diag: Diagnostics, n: int, head: dict) -> Sentence:
     inst = diag.inst
     need = inst.needs[n]
     items = ", ".join(sorted({need.item, *need.substitutes}))
-    scope = "" if inst.policy.nearest is None else \
-        f" among the {inst.policy.nearest} nearest lots of each item"
+    nearest = inst.policy.nearest
+    scope = {} if nearest is None else {"nearest": nearest}
     lots = diag.considered_lots(n)
+    code = head["code"]
     if code == "no_stock":
-        return f"no lot offers {items}."
+        return Sentence(s.UNMET_NO_LOT, **head, items=items)
     if code == "price_cap":
-        cheapest = float(inst.lot_price[lots].min())
-        return (f"every lot of {items}{scope} costs more than the price cap of "
-                f"{float(inst.need_price_cap[n]):.2f} (cheapest {cheapest:.2f}).")
+        template = s.UNMET_PRICE_CAP if nearest is None else s.UNMET_PRICE_CAP_NEAREST
+        return Sentence(template, **head, **scope, items=items,
+                        cap=f"{float(inst.need_price_cap[n]):.2f}",
+                        cheapest=f"{float(inst.lot_price[lots].min()):.2f}")
     if code == "distance":
         within = lots[inst.lot_price[lots] <= inst.need_price_cap[n]]
-        nearest = float(diag.distances(n)[within].min())
-        return (f"every lot of {items} within the price cap{scope} is beyond the maximum "
-                f"distance of {inst.policy.max_distance_km} km (nearest {nearest:.1f} km).")
-    return f"every eligible lot of {items}{scope} was excluded from this run."
+        template = s.UNMET_DISTANCE if nearest is None else s.UNMET_DISTANCE_NEAREST
+        return Sentence(template, **head, **scope, items=items,
+                        limit=inst.policy.max_distance_km,
+                        closest=f"{float(diag.distances(n)[within].min()):.1f}")
+    template = s.UNMET_EXCLUDED if nearest is None else s.UNMET_EXCLUDED_NEAREST
+    return Sentence(template, **head, **scope, items=items)
 
 
-def _used_up_text(diag: Diagnostics, n: int, code: str) -> str:
+def _used_up_line(diag: Diagnostics, n: int, head: dict) -> Sentence:
     inst = diag.inst
     tier = int(inst.need_tier[n])
+    code = head["code"]
     if code == "cap":
         group = int(inst.need_group[n])
         _company, item = inst.group_keys[group]
-        cap = int(inst.group_cap[group])
-        return f"the cap of {cap} units of {item} for this company is reached."
+        return Sentence(s.UNMET_CAP, **head, cap=int(inst.group_cap[group]), item=item)
     taken = diag.need_takers(n)
-    head = f"its {diag.eligible_count(n)} eligible lots are used up"
+    lots = diag.eligible_count(n)
     if code == "higher_tier":
-        return f"{head}: {taken.higher} of their units went to higher-tier needs " \
-               f"and {taken.same} to other tier-{tier} needs."
+        return Sentence(s.UNMET_HIGHER_TIER, **head, lots=lots, higher=taken.higher,
+                        same=taken.same, tier=tier)
     if code == "shared":
-        return f"{head} and shared evenly within tier {tier}: {taken.same} of their units " \
-               f"went to other tier-{tier} needs, filled step by step to even fill rates."
+        return Sentence(s.UNMET_SHARED, **head, lots=lots, same=taken.same, tier=tier)
     if code == "no_stock":
-        return f"{head}, all by this need: there is no more eligible stock."
+        return Sentence(s.UNMET_OWN, **head, lots=lots)
     if code == "pinned":
-        return f"{head} by flows a coordinator pinned ({taken.pinned} units)."
-    rule = STRATEGY_NAMES.get(diag.outcome.strategy, diag.outcome.strategy)
-    return f"the {rule} rule left it short although eligible stock was unused or " \
-           f"went to lower tiers ({taken.lower} units)."
+        return Sentence(s.UNMET_PINNED, **head, lots=lots, pinned=taken.pinned)
+    strategy = diag.outcome.strategy
+    if strategy in s.UNMET_RULE:
+        return Sentence(s.UNMET_RULE[strategy], **head, lower=taken.lower)
+    return Sentence(GENERIC_RULE, **head, rule=STRATEGY_NAMES.get(strategy, strategy),
+                    lower=taken.lower)
 
 
-def _unmet_line(diag: Diagnostics, n: int, unmet: int) -> str:
-    code = diag.code(n)
-    blocked = diag.eligible_count(n) == 0
-    text = _blocked_text(diag, n, code) if blocked else _used_up_text(diag, n, code)
-    return f"{unmet} units unmet ({code}): {text}"
+def _unmet_line(diag: Diagnostics, n: int, unmet: int) -> Sentence:
+    head = {"unmet": unmet, "code": diag.code(n)}
+    if diag.eligible_count(n) == 0:
+        return _blocked_line(diag, n, head)
+    return _used_up_line(diag, n, head)
 
 
-def explain_need(diag: Diagnostics, n: int) -> list[str]:
+def explain_need(diag: Diagnostics, n: int) -> list[Sentence]:
     """Return the reasons for what need n got, one sentence per line."""
     return explain_needs(diag, [n])[0]
 
 
-def explain_needs(diag: Diagnostics, ns: Iterable[int]) -> list[list[str]]:
+def explain_needs(diag: Diagnostics, ns: Iterable[int]) -> list[list[Sentence]]:
     """Return explain_need for each need position in ns, sharing the set-up between them.
 
     A run explains tens of thousands of needs: the arrays are read as Python values once

@@ -10,6 +10,7 @@ from solver.explain import explain_need, explain_needs
 from solver.model import Flow
 from solver.outcome import Outcome
 from solver.reasons import REASONS, Diagnostics
+from solver.sentences import Sentence
 from solver.stats import AllocationStats, RunInfo, compute_stats
 
 
@@ -28,11 +29,15 @@ class AllocationResult:
         except KeyError:
             raise KeyError(f"unknown need {need_id!r}") from None
 
-    def explain(self, need_id: Hashable) -> list[str]:
-        """Return plain reasons for what the need got: lots used, fill rate, why short."""
+    def explain(self, need_id: Hashable) -> list[Sentence]:
+        """Return plain reasons for what the need got: lots used, fill rate, why short.
+
+        Each line is an English `str` that also keeps its template and arguments
+        (`solver.sentences.Sentence`), so that it can be shown translated.
+        """
         return explain_need(self.diagnostics, self._index(need_id))
 
-    def explain_many(self, need_ids: Iterable[Hashable]) -> dict[Hashable, list[str]]:
+    def explain_many(self, need_ids: Iterable[Hashable]) -> dict[Hashable, list[Sentence]]:
         """Return explain() of each need, by need id; much faster than one call per need."""
         ids = list(need_ids)
         texts = explain_needs(self.diagnostics, [self._index(need_id) for need_id in ids])

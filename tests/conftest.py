@@ -58,15 +58,17 @@ def app(app_config):
 
 
 class FreshUserClient(FlaskClient):
-    """A test client whose every request finds its own user.
+    """A test client whose every request finds its own user and its own language.
 
     The `app` fixture keeps one app context open for the whole test, and Flask reuses it
-    for the client's requests; Flask-Login caches the user on its `g`, so without this a
-    later request would act as whoever called first.
+    for the client's requests; Flask-Login caches the user and Flask-Babel the locale on
+    its `g`, so without this a later request would act as whoever called first, in their
+    language.
     """
 
     def open(self, *args: Any, **kwargs: Any):
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
         return super().open(*args, **kwargs)
 
 

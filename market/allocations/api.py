@@ -22,6 +22,7 @@ from market.allocations.schemas import (
 )
 from market.common.api import Blueprint
 from market.common.web import current_actor
+from market.matching.reason_text import reason_texts
 
 # The CSV export lives at /api/v1/allocations.csv, beside /api/v1/allocations, so the
 # blueprint has no prefix of its own and every path spells out "/allocations".
@@ -71,7 +72,7 @@ def _csv_lines(rows: Iterator) -> Iterator[str]:
             (a.id, a.run_id, a.lot_id, a.need_id, a.item.sku, a.supplier_id, a.supplier.name,
              a.buyer_id, a.buyer.name, a.quantity, a.received_quantity,
              "" if a.unit_price is None else f"{a.unit_price:.2f}", a.distance_km, a.tier,
-             a.fill_rate, a.status, "; ".join(a.reasons or ()))
+             a.fill_rate, a.status, "; ".join(reason_texts(a.reasons)))
         )
         if n % 200 == 0:
             yield buffer.getvalue()

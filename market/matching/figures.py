@@ -8,6 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from market.matching.adapter import Market, distance_km
+from market.matching.reason_text import FALLBACK, stored
+from solver.sentences import Sentence
 
 
 def gini(values: Iterable[float]) -> float:
@@ -27,13 +29,16 @@ def _ratio(num: float, den: float) -> float:
     return round(num / den, 4) if den else 0.0
 
 
-def _as_lines(text: Any) -> list[str]:
+def _as_lines(text: Any) -> list[Any]:
+    """The solver's lines (sentences keep their templates); a block of text split in lines."""
     if isinstance(text, str):
+        if hasattr(text, "template"):
+            return [text]
         return [line.strip() for line in text.splitlines() if line.strip()]
-    return [str(line) for line in text or ()]
+    return list(text or ())
 
 
-def explain_lines(result: Any, need_id: int) -> list[str]:
+def explain_lines(result: Any, need_id: int) -> list[Any]:
     """The solver's reasons for what a need got, as a list of lines."""
     explain = getattr(result, "explain", None)
     if explain is None:
@@ -41,7 +46,7 @@ def explain_lines(result: Any, need_id: int) -> list[str]:
     return _as_lines(explain(need_id))
 
 
-def explain_all(result: Any, need_ids: Iterable[Any]) -> dict[Any, list[str]]:
+def explain_all(result: Any, need_ids: Iterable[Any]) -> dict[Any, list[Any]]:
     """explain_lines of each need, in one call to the solver when it can explain many."""
     explain_many = getattr(result, "explain_many", None)
     if explain_many is None:
@@ -65,14 +70,14 @@ def proposal_lines(market: Market, result: Any) -> list[dict[str, Any]]:
 
 
 def _line(market: Market, flow: Any, served: dict[Any, int],
-          reasons_of: dict[Any, list[str]]) -> dict[str, Any]:
+          reasons_of: dict[Any, list[Any]]) -> dict[str, Any]:
     lot, need = market.lots[flow.lot_id], market.needs[flow.need_id]
     far = round(distance_km(lot.lat, lot.lon, need.lat, need.lon), 3)
     reaches = _ratio(need.allocated + served[need.id], need.quantity)
     price = lot.unit_price if lot.unit_price is not None else ZERO_PRICE
-    reasons = reasons_of[need.id] or [
-        f"Lot {lot.id} ({lot.sku}) sends {flow.quantity} at {price} per unit, {far:.1f} km "
-        f"away; priority tier {need.tier}; fill rate reaches {reaches:.0%}"]
+    reasons = [stored(line) for line in reasons_of[need.id]] or [stored(Sentence(
+        FALLBACK, lot=lot.id, sku=lot.sku, units=flow.quantity, price=price, km=f"{far:.1f}",
+        tier=need.tier, rate=f"{reaches:.0%}"))]
     return {
         "lot_id": lot.id, "need_id": need.id, "item_id": lot.item_id,
         "supplier_id": lot.organization_id, "buyer_id": need.organization_id,

@@ -75,7 +75,7 @@ class Allocation(db.Model):
     distance_km: so.Mapped[float] = so.mapped_column(default=0.0)
     tier: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
     fill_rate: so.Mapped[float] = so.mapped_column(default=0.0)
-    reasons: so.Mapped[list[str]] = so.mapped_column(sa.JSON, default=list)
+    reasons: so.Mapped[list[Any]] = so.mapped_column(sa.JSON, default=list)  # reason_text.py
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="proposed", index=True)
     decision_note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
     receipt_note: so.Mapped[str | None] = so.mapped_column(sa.String(500))

@@ -7,6 +7,7 @@ from decimal import Decimal
 import marshmallow as ma
 
 from market.common.schemas import Money, Quantity
+from market.matching.reason_text import Reasons
 
 # Run figures that are amounts of money: stored as numbers, answered as "1166.02".
 MONEY_STATS = ("cost", "price_total", "transport_cost")
@@ -58,7 +59,7 @@ class ProposalSchema(ma.Schema):
     distance_km = ma.fields.Float()
     tier = ma.fields.Integer()
     fill_rate = ma.fields.Float()
-    reasons = ma.fields.List(ma.fields.String())
+    reasons = Reasons()
 
 
 class MatchRunSchema(ma.Schema):

@@ -206,8 +206,9 @@ def run_matching_and_approve(page: Page, ui: Ui, supplier: Company, buyer: Compa
     expect(rows).to_have_count(1)
     row = rows.first
     allocation_id = row_id(row, "allocation-")
-    # the line explains itself: the need, its tier and the lot used
-    expect(page.locator(f"#reasons-{allocation_id}")).to_contain_text("tier 2")
+    # the line explains itself, in the reader's language: the need, its tier and the lot used
+    tier = "优先级 2" if ui.locale == "zh" else "priority tier 2"
+    expect(page.locator(f"#reasons-{allocation_id}")).to_contain_text(tier)
     expect(row).to_contain_text(supplier.name)
     expect(row).to_contain_text(buyer.name)
     expect(row.locator("td.num").nth(1)).to_contain_text(str(NEED_QUANTITY))

@@ -103,8 +103,29 @@ def _used_up_text(diag: Diagnostics, n: int, code_: str) -> str:
            f"went to lower tiers ({taken.lower} units)."
 
 
-def explain(diag: Diagnostics, n: int, blocked_text) -> list[str]:
-    """Return the reasons for what need n got (blocked_text: the solver's, unchanged)."""
+def _blocked_text(diag: Diagnostics, n: int, code_: str) -> str:
+    inst = diag.inst
+    need = inst.needs[n]
+    items = ", ".join(sorted({need.item, *need.substitutes}))
+    scope = "" if inst.policy.nearest is None else \
+        f" among the {inst.policy.nearest} nearest lots of each item"
+    lots = diag.considered_lots(n)
+    if code_ == "no_stock":
+        return f"no lot offers {items}."
+    if code_ == "price_cap":
+        cheapest = float(inst.lot_price[lots].min())
+        return (f"every lot of {items}{scope} costs more than the price cap of "
+                f"{float(inst.need_price_cap[n]):.2f} (cheapest {cheapest:.2f}).")
+    if code_ == "distance":
+        within = lots[inst.lot_price[lots] <= inst.need_price_cap[n]]
+        nearest = float(diag.distances(n)[within].min())
+        return (f"every lot of {items} within the price cap{scope} is beyond the maximum "
+                f"distance of {inst.policy.max_distance_km} km (nearest {nearest:.1f} km).")
+    return f"every eligible lot of {items}{scope} was excluded from this run."
+
+
+def explain(diag: Diagnostics, n: int) -> list[str]:
+    """Return the reasons for what need n got."""
     inst = diag.inst
     need = inst.needs[n]
     lines = [f"Need {need.id!r}: {need.quantity} units of {need.item} for company "
@@ -119,7 +140,7 @@ def explain(diag: Diagnostics, n: int, blocked_text) -> list[str]:
     if qty - served:
         code_ = code(diag, n)
         if eligible_lots(diag, n).size == 0:
-            text = blocked_text(diag, n, code_)
+            text = _blocked_text(diag, n, code_)
         else:
             text = _used_up_text(diag, n, code_)
         lines.append(f"{qty - served} units unmet ({code_}): {text}")

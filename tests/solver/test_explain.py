@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from solver import REASONS, Flow, Policy, allocate
 from solver.baselines import first_come_first_served, proportional_shares
-from solver.explain import _blocked_text
+from solver.sentences import TEMPLATES
 from tests.solver import reference_explain
 from tests.solver.helpers import lot, need
 from tests.solver.test_properties import FAST, problems
@@ -121,8 +121,11 @@ def _assert_matches_reference(result, needs):
     assert list(batch) == ids
     for need_id in ids:
         n = diag.inst.need_pos[need_id]
-        expected = reference_explain.explain(diag, n, _blocked_text)
+        expected = reference_explain.explain(diag, n)
         assert batch[need_id] == expected
+        for line in batch[need_id]:  # each keeps the template and arguments it was made from
+            assert line.template in TEMPLATES
+            assert line.template % line.args == line
         assert result.explain(need_id) == expected
         assert result.unmet_reason(need_id) == reference_explain.code(diag, n)
         assert diag.eligible_count(n) == reference_explain.eligible_lots(diag, n).size
