@@ -6,11 +6,10 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from time import perf_counter
 
-from solver.explain import explain_need, explain_needs
+from solver.explain import Part, explain_need, explain_needs, reason_parts
 from solver.model import Flow
 from solver.outcome import Outcome
 from solver.reasons import REASONS, Diagnostics
-from solver.sentences import Sentence
 from solver.stats import AllocationStats, RunInfo, compute_stats
 
 
@@ -29,19 +28,25 @@ class AllocationResult:
         except KeyError:
             raise KeyError(f"unknown need {need_id!r}") from None
 
-    def explain(self, need_id: Hashable) -> list[Sentence]:
-        """Return plain reasons for what the need got: lots used, fill rate, why short.
-
-        Each line is an English `str` that also keeps its template and arguments
-        (`solver.sentences.Sentence`), so that it can be shown translated.
-        """
+    def explain(self, need_id: Hashable) -> list[str]:
+        """Return plain reasons for what the need got: lots used, fill rate, why short."""
         return explain_need(self.diagnostics, self._index(need_id))
 
-    def explain_many(self, need_ids: Iterable[Hashable]) -> dict[Hashable, list[Sentence]]:
+    def explain_many(self, need_ids: Iterable[Hashable]) -> dict[Hashable, list[str]]:
         """Return explain() of each need, by need id; much faster than one call per need."""
         ids = list(need_ids)
         texts = explain_needs(self.diagnostics, [self._index(need_id) for need_id in ids])
         return dict(zip(ids, texts, strict=True))
+
+    def reason_parts(self, need_ids: Iterable[Hashable]) -> dict[Hashable, list[Part]]:
+        """Return explain_many()'s sentences as (template, arguments), for translation.
+
+        ``template % arguments`` is the English line; the templates are those of
+        `solver.sentences`, so an application can show each line in another language.
+        """
+        ids = list(need_ids)
+        parts = reason_parts(self.diagnostics, [self._index(need_id) for need_id in ids])
+        return dict(zip(ids, parts, strict=True))
 
     def unmet_reason(self, need_id: Hashable) -> str:
         """Return the reason code for the need's unmet units (one of REASONS)."""

@@ -1,18 +1,16 @@
 """The sentences of the reasons, as templates with named arguments.
 
-A reason is an English sentence (a `str`, so every caller can read it as text) that also
-keeps its template and arguments: the web application stores those and shows the sentence
-in the reader's language, with the same arguments in the translated template. The solver
-itself never translates (it imports no web code): `N_` only marks each template, so that
+`AllocationResult.explain` fills them in English; `AllocationResult.reason_parts` gives the
+templates and arguments themselves, which the web application stores and shows in the
+reader's language (the same arguments in the translated template). The solver itself never
+translates (it imports no web code): `N_` only marks each template, so that
 `pybabel extract -k N_` puts it in the application's message catalogue.
 
-Arguments are already formatted (numbers rounded, ids quoted) so that a translation only
-places them.
+Arguments are plain str, int or float (so they store as JSON), already formatted (numbers
+rounded, ids quoted) so that a translation only places them.
 """
 
 from __future__ import annotations
-
-from typing import Any
 
 
 def N_(template: str) -> str:  # noqa: N802 - the usual name of gettext_noop, which pybabel seeks
@@ -93,17 +91,3 @@ TEMPLATES: tuple[str, ...] = (
     UNMET_EXCLUDED, UNMET_EXCLUDED_NEAREST, UNMET_CAP, UNMET_HIGHER_TIER, UNMET_SHARED,
     UNMET_OWN, UNMET_PINNED, *UNMET_RULE.values(),
 )
-
-
-class Sentence(str):
-    """An English sentence that remembers the template and arguments it was made from."""
-
-    template: str
-    args: dict[str, str]
-
-    def __new__(cls, template: str, **args: Any) -> Sentence:
-        """Fill `template` with `args` (each shown with str())."""
-        words = {name: str(value) for name, value in args.items()}
-        sentence = super().__new__(cls, template % words)
-        sentence.template, sentence.args = template, words
-        return sentence

@@ -8,8 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from market.matching.adapter import Market, distance_km
-from market.matching.reason_text import FALLBACK, stored
-from solver.sentences import Sentence
+from market.matching.reason_text import FALLBACK, Reason
 
 
 def gini(values: Iterable[float]) -> float:
@@ -29,16 +28,13 @@ def _ratio(num: float, den: float) -> float:
     return round(num / den, 4) if den else 0.0
 
 
-def _as_lines(text: Any) -> list[Any]:
-    """The solver's lines (sentences keep their templates); a block of text split in lines."""
+def _as_lines(text: Any) -> list[str]:
     if isinstance(text, str):
-        if hasattr(text, "template"):
-            return [text]
         return [line.strip() for line in text.splitlines() if line.strip()]
-    return list(text or ())
+    return [str(line) for line in text or ()]
 
 
-def explain_lines(result: Any, need_id: int) -> list[Any]:
+def explain_lines(result: Any, need_id: int) -> list[str]:
     """The solver's reasons for what a need got, as a list of lines."""
     explain = getattr(result, "explain", None)
     if explain is None:
@@ -46,12 +42,17 @@ def explain_lines(result: Any, need_id: int) -> list[Any]:
     return _as_lines(explain(need_id))
 
 
-def explain_all(result: Any, need_ids: Iterable[Any]) -> dict[Any, list[Any]]:
-    """explain_lines of each need, in one call to the solver when it can explain many."""
-    explain_many = getattr(result, "explain_many", None)
-    if explain_many is None:
-        return {need_id: explain_lines(result, need_id) for need_id in need_ids}
-    return {need_id: _as_lines(text) for need_id, text in explain_many(need_ids).items()}
+def explain_all(result: Any, need_ids: Iterable[Any]) -> dict[Any, list[Reason]]:
+    """Each need's reasons as stored: template and arguments when the solver gives them.
+
+    One call to the solver explains every need; a solver that can only explain one need
+    at a time, in text, gives stored text.
+    """
+    parts = getattr(result, "reason_parts", None)
+    if parts is not None:
+        return {need_id: [{"msg": template, "args": args} for template, args in lines]
+                for need_id, lines in parts(need_ids).items()}
+    return {need_id: explain_lines(result, need_id) for need_id in need_ids}
 
 
 def served_per_need(flows: Iterable[Any]) -> dict[Any, int]:
@@ -70,14 +71,14 @@ def proposal_lines(market: Market, result: Any) -> list[dict[str, Any]]:
 
 
 def _line(market: Market, flow: Any, served: dict[Any, int],
-          reasons_of: dict[Any, list[Any]]) -> dict[str, Any]:
+          reasons_of: dict[Any, list[Reason]]) -> dict[str, Any]:
     lot, need = market.lots[flow.lot_id], market.needs[flow.need_id]
     far = round(distance_km(lot.lat, lot.lon, need.lat, need.lon), 3)
     reaches = _ratio(need.allocated + served[need.id], need.quantity)
     price = lot.unit_price if lot.unit_price is not None else ZERO_PRICE
-    reasons = [stored(line) for line in reasons_of[need.id]] or [stored(Sentence(
-        FALLBACK, lot=lot.id, sku=lot.sku, units=flow.quantity, price=price, km=f"{far:.1f}",
-        tier=need.tier, rate=f"{reaches:.0%}"))]
+    reasons = reasons_of[need.id] or [{"msg": FALLBACK, "args": {
+        "lot": lot.id, "sku": lot.sku, "units": int(flow.quantity), "price": str(price),
+        "km": f"{far:.1f}", "tier": need.tier, "rate": f"{reaches:.0%}"}}]
     return {
         "lot_id": lot.id, "need_id": need.id, "item_id": lot.item_id,
         "supplier_id": lot.organization_id, "buyer_id": need.organization_id,

@@ -1,10 +1,10 @@
 """Reasons of proposal lines: stored as template and arguments, shown in the reader's language.
 
-The solver writes each reason as an English sentence that keeps its template and arguments
-(`solver.sentences.Sentence`). A run stores ``{"msg": template, "args": {...}}``, and pages,
-the API and the CSV export show it through the message catalogue, so a coordinator reading
-Chinese reads the reasons in Chinese. Lines stored before reasons kept their templates are
-plain strings and are shown as they are.
+The solver gives each reason as a template of `solver.sentences` and its arguments
+(`AllocationResult.reason_parts`). A run stores ``{"msg": template, "args": {...}}``, and
+pages, the API and the CSV export show it through the message catalogue, so a coordinator
+reading Chinese reads the reasons in Chinese. Lines stored before reasons kept their
+templates are plain strings and are shown as they are.
 """
 
 from __future__ import annotations
@@ -22,14 +22,6 @@ FALLBACK = N_("Lot %(lot)s (%(sku)s) sends %(units)s at %(price)s per unit, %(km
               "priority tier %(tier)s; fill rate reaches %(rate)s")
 
 Reason = str | dict[str, Any]
-
-
-def stored(line: Any) -> Reason:
-    """Return a reason as a run stores it: template and arguments when it has them."""
-    template = getattr(line, "template", None)
-    if template is None:
-        return str(line)
-    return {"msg": template, "args": dict(line.args)}
 
 
 def reason_text(reason: Reason) -> str:

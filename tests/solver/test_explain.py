@@ -123,9 +123,10 @@ def _assert_matches_reference(result, needs):
         n = diag.inst.need_pos[need_id]
         expected = reference_explain.explain(diag, n)
         assert batch[need_id] == expected
-        for line in batch[need_id]:  # each keeps the template and arguments it was made from
-            assert line.template in TEMPLATES
-            assert line.template % line.args == line
+        parts = result.reason_parts([need_id])[need_id]  # the same lines, before filling in
+        assert [template % args for template, args in parts] == expected
+        assert all(template in TEMPLATES for template, _ in parts)
+        assert all(type(v) in (str, int, float) for _, args in parts for v in args.values())
         assert result.explain(need_id) == expected
         assert result.unmet_reason(need_id) == reference_explain.code(diag, n)
         assert diag.eligible_count(n) == reference_explain.eligible_lots(diag, n).size
