@@ -157,9 +157,7 @@ def _load_lots(now: datetime) -> tuple[dict[int, LotRow], dict[int, LotRow]]:
                   Lot.latitude, Lot.longitude, Lot.kind)
         .join(Item, Item.id == Lot.item_id)
         .join(Organization, Organization.id == Lot.organization_id)
-        .where(Lot.status == "active", Lot.quantity - Lot.reserved > 0,
-               Organization.status == "verified",
-               sa.or_(Lot.available_until.is_(None), Lot.available_until > now))
+        .where(Organization.status == "verified", *matchable_lots_filter(now))
         .order_by(Lot.id)
     )
     sale: dict[int, LotRow] = {}
@@ -179,6 +177,15 @@ def _substitute_skus() -> dict[int, frozenset[str]]:
     for item_id, sku in db.session.execute(stmt):
         subs[item_id].add(sku)
     return {k: frozenset(v) for k, v in subs.items()}
+
+
+def matchable_lots_filter(now: datetime) -> list[sa.ColumnElement[bool]]:
+    """The conditions that make a lot matchable: active, unexpired, some stock unreserved."""
+    return [
+        Lot.status == "active",
+        Lot.quantity - Lot.reserved > 0,
+        sa.or_(Lot.available_until.is_(None), Lot.available_until > now),
+    ]
 
 
 def matchable_needs_filter(today: date) -> list[sa.ColumnElement[bool]]:

@@ -19,7 +19,7 @@ from market.catalog.models import item_substitutes
 from market.common.types import utcnow
 from market.extensions import db
 from market.lots.models import Lot
-from market.matching.adapter import matchable_needs_filter
+from market.matching.adapter import matchable_lots_filter, matchable_needs_filter
 from market.matching.models import MatchConstraint, Quota
 from market.matching.runs import local_today
 from market.needs.models import Need
@@ -46,15 +46,13 @@ def _needs_part() -> sa.Subquery:
 
 
 def _lots_part() -> sa.Subquery:
-    now = utcnow()
     return (
         sa.select(sa.func.count().label("n"), sa.func.coalesce(sa.func.sum(Lot.id), 0),
                   sa.func.coalesce(sa.func.sum(Lot.quantity - Lot.reserved), 0),
                   sa.func.max(Lot.updated_at), sa.func.max(Organization.updated_at))
         .join(Organization, Organization.id == Lot.organization_id)
-        .where(Lot.status == "active", Lot.kind != "donation", Lot.quantity - Lot.reserved > 0,
-               Organization.status == "verified",
-               sa.or_(Lot.available_until.is_(None), Lot.available_until > now))
+        .where(Lot.kind != "donation", Organization.status == "verified",
+               *matchable_lots_filter(utcnow()))
         .subquery()
     )
 
