@@ -169,13 +169,18 @@ def _solve_all(market: adapter.Market, knobs: Knobs, current: Knobs) -> dict[str
     }
     # Unchanged knobs give the same answer: spare the second solve.
     results["edited"] = results["optimal"] if knobs == current else solver.allocate(
-        lots, needs, _edited_policy(market, knobs)
-    )
+        lots, needs, _edited_policy(market, knobs))
     return results
 
 
-def compute(current: Knobs, knobs: Knobs) -> dict[str, Any]:
-    """Run the four strategies on the current snapshot; return their figures (no labels)."""
+def compute(current: Knobs, knobs: Knobs,
+            known: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Run the four strategies on the current snapshot; return their figures (no labels).
+
+    `known` is the answer of a finished comparison of the same snapshot with the same
+    current knobs: its first three strategies do not depend on the edited knobs, so they
+    are taken as they are and only the edited policy is solved (a city-scale solve saved).
+    """
     market = adapter.load_market(local_today(), utcnow())
     answer: dict[str, Any] = {
         "needs": len(market.needs),
@@ -189,6 +194,14 @@ def compute(current: Knobs, knobs: Knobs) -> dict[str, Any]:
         "strategies": [],
     }
     if answer["empty"]:
+        return answer
+    if known is not None:
+        rows = {row["strategy"]: row for row in known["strategies"] if row["strategy"] != "edited"}
+        rows["edited"] = {**rows["optimal"], "strategy": "edited"} if knobs == current else \
+            _figures("edited", solver.allocate(market.solver_lots(), market.solver_needs(),
+                                               _edited_policy(market, knobs)))
+        answer["demand_by_tier"] = dict(known["demand_by_tier"])
+        answer["strategies"] = [rows[key] for key in STRATEGIES]
         return answer
     results = _solve_all(market, knobs, current)
     stats = results["optimal"].stats

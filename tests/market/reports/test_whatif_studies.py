@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -39,9 +40,9 @@ def computes(monkeypatch):
     calls = []
     real = whatif.compute
 
-    def counting(current, knobs):
+    def counting(current, knobs, known=None):
         calls.append(knobs)
-        return real(current, knobs)
+        return real(current, knobs, known)
 
     monkeypatch.setattr(whatif, "compute", counting)
     return calls
@@ -78,6 +79,31 @@ def test_other_knobs_are_another_study(client, login, people, market, computes):
     client.get(PAGE, query_string={"max_distance_km": "0.1", "caps": "kept"})
     assert len(computes) == 2
     assert [s.knobs["edited"]["max_distance_km"] for s in studies()] == [None, 0.1]
+
+
+def test_other_knobs_on_the_same_market_solve_only_the_edited_policy(
+        client, login, people, market, monkeypatch):
+    solves = []
+    real_allocate, real_fcfs = whatif.solver.allocate, whatif.first_come_first_served
+    monkeypatch.setattr(whatif.solver, "allocate",
+                        lambda *a, **k: solves.append("optimiser") or real_allocate(*a, **k))
+    monkeypatch.setattr(whatif, "first_come_first_served",
+                        lambda *a, **k: solves.append("fcfs") or real_fcfs(*a, **k))
+    login(people["coordinator"])
+    client.get(PAGE)
+    assert solves == ["fcfs", "optimiser"]  # unchanged knobs: the edited column is the same
+    edited = {"fairness_steps": "1", "max_distance_km": "", "caps": "kept"}
+    html = client.get(PAGE, query_string=edited).get_data(as_text=True)
+    assert solves == ["fcfs", "optimiser", "optimiser"]  # only the edited policy again
+    first, second = (s.result["strategies"] for s in studies())
+    assert first[:3] == second[:3]
+    # The same figures as a comparison from scratch.
+    fresh = whatif.compute(whatif.Knobs(**studies()[1].knobs["current"]),
+                           whatif.Knobs(**studies()[1].knobs["edited"]))
+    stored = json.loads(json.dumps(whatif_studies.to_json(fresh)["strategies"]))  # as stored
+    assert stored == second
+    assert cell(html, "cell-optimal-lowest") == "50.0 %"
+    assert cell(html, "cell-edited-lowest") == "0.0 %"  # one fairness step: cheapest first
 
 
 def test_a_changed_market_is_compared_again(client, login, people, market, computes, make_need):
@@ -149,7 +175,7 @@ def test_running_study_says_since_when(client, login, people, market, held):
 
 
 def test_failed_study_is_shown_then_retried(client, login, people, market, monkeypatch):
-    def broken(current, knobs):
+    def broken(current, knobs, known=None):
         raise RuntimeError("solver ran out of memory")
 
     monkeypatch.setattr(whatif, "compute", broken)
@@ -213,7 +239,7 @@ def test_api_answers_202_while_running_then_200(client, token_for, people, marke
 
 
 def test_api_failed_study_says_why(client, token_for, people, market, monkeypatch):
-    monkeypatch.setattr(whatif, "compute", lambda current, knobs: 1 / 0)
+    monkeypatch.setattr(whatif, "compute", lambda current, knobs, known=None: 1 / 0)
     response = client.post(API, json={}, headers=token_for(people["coordinator"]))
     assert response.status_code == 200
     assert response.get_json()["status"] == "failed"
