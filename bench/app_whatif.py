@@ -12,7 +12,10 @@ worker; the study runs in the child process the page starts. As the coordinator 
    page (cold), then polls the study fragment as htmx does until the figures are there,
    and reports the slowest poll (a page of the same worker while the study computes);
 2. opens the page again: the study is reused, so the figures come with the page (warm);
-3. times the two baselines alone on the same snapshot (solver only, no HTTP).
+3. opens it with edited knobs (5 fairness steps): another study of the same snapshot, which
+   reuses the first one's baselines and current-policy optimum and solves only the edited
+   policy (edited);
+4. times the two baselines alone on the same snapshot (solver only, no HTTP).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 PAGE = "/reports/what-if"
+EDITED = (f"{PAGE}?transport_cost_per_unit_km=0.01&max_distance_km=&fairness_steps=5&nearest="
+          "&caps=kept")
 POLL_SECONDS = 0.5
 
 
@@ -67,10 +72,10 @@ def wait_ready(port: int, cookie: str, path: str | None,
     return status, time.perf_counter() - started, slowest
 
 
-def open_page(port: int, cookie: str, label: str) -> None:
+def open_page(port: int, cookie: str, label: str, path: str = PAGE) -> None:
     """Open the page, wait for the figures, print one line."""
     started = time.perf_counter()
-    page = fetch(port, PAGE, cookie)
+    page = fetch(port, path, cookie)
     status, poll = study_state(page["body"])
     final, ready, slowest = wait_ready(
         port, cookie, poll if status in ("queued", "running") else None, started)
@@ -131,6 +136,7 @@ def main() -> None:
     try:
         open_page(server.server_port, cookie, "cold")
         open_page(server.server_port, cookie, "warm")
+        open_page(server.server_port, cookie, "edited", EDITED)
     finally:
         server.shutdown()
     time_baselines(app)
