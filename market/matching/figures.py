@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from market.matching.adapter import Market, distance_km
-from market.matching.reason_text import FALLBACK, Reason
+from market.matching.reason_text import Reason
 
 
 def gini(values: Iterable[float]) -> float:
@@ -28,31 +28,13 @@ def _ratio(num: float, den: float) -> float:
     return round(num / den, 4) if den else 0.0
 
 
-def _as_lines(text: Any) -> list[str]:
-    if isinstance(text, str):
-        return [line.strip() for line in text.splitlines() if line.strip()]
-    return [str(line) for line in text or ()]
-
-
-def explain_lines(result: Any, need_id: int) -> list[str]:
-    """The solver's reasons for what a need got, as a list of lines."""
-    explain = getattr(result, "explain", None)
-    if explain is None:
-        return []
-    return _as_lines(explain(need_id))
-
-
 def explain_all(result: Any, need_ids: Iterable[Any]) -> dict[Any, list[Reason]]:
-    """Each need's reasons as stored: template and arguments when the solver gives them.
+    """Each need's reasons as a run stores them: the solver's templates with their arguments.
 
-    One call to the solver explains every need; a solver that can only explain one need
-    at a time, in text, gives stored text.
+    One call to the solver explains every need (`AllocationResult.reason_parts`).
     """
-    parts = getattr(result, "reason_parts", None)
-    if parts is not None:
-        return {need_id: [{"msg": template, "args": args} for template, args in lines]
-                for need_id, lines in parts(need_ids).items()}
-    return {need_id: explain_lines(result, need_id) for need_id in need_ids}
+    return {need_id: [{"msg": template, "args": args} for template, args in lines]
+            for need_id, lines in result.reason_parts(need_ids).items()}
 
 
 def served_per_need(flows: Iterable[Any]) -> dict[Any, int]:
@@ -76,14 +58,11 @@ def _line(market: Market, flow: Any, served: dict[Any, int],
     far = round(distance_km(lot.lat, lot.lon, need.lat, need.lon), 3)
     reaches = _ratio(need.allocated + served[need.id], need.quantity)
     price = lot.unit_price if lot.unit_price is not None else ZERO_PRICE
-    reasons = reasons_of[need.id] or [{"msg": FALLBACK, "args": {
-        "lot": lot.id, "sku": lot.sku, "units": int(flow.quantity), "price": str(price),
-        "km": f"{far:.1f}", "tier": need.tier, "rate": f"{reaches:.0%}"}}]
     return {
         "lot_id": lot.id, "need_id": need.id, "item_id": lot.item_id,
         "supplier_id": lot.organization_id, "buyer_id": need.organization_id,
         "quantity": int(flow.quantity), "unit_price": price, "distance_km": far,
-        "tier": need.tier, "fill_rate": reaches, "reasons": reasons,
+        "tier": need.tier, "fill_rate": reaches, "reasons": reasons_of[need.id],
     }
 
 

@@ -15,12 +15,6 @@ from typing import Any
 import marshmallow as ma
 from flask_babel import gettext
 
-from solver.sentences import N_
-
-# The line of a flow the solver gave no reasons for (a solver without explanations).
-FALLBACK = N_("Lot %(lot)s (%(sku)s) sends %(units)s at %(price)s per unit, %(km)s km away; "
-              "priority tier %(tier)s; fill rate reaches %(rate)s")
-
 Reason = str | dict[str, Any]
 
 

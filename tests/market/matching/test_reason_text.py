@@ -13,9 +13,9 @@ from market.common.types import utcnow
 from market.extensions import db
 from market.matching.adapter import load_market
 from market.matching.models import Allocation
-from market.matching.reason_text import FALLBACK, reason_text, reason_texts
+from market.matching.reason_text import reason_text, reason_texts
 from market.matching.runs import local_today, start_run
-from solver.sentences import TEMPLATES
+from solver.sentences import NEED, TEMPLATES
 
 CATALOGUE = Path(__file__).resolve().parents[3] / "market/translations/zh/LC_MESSAGES/messages.po"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
@@ -24,7 +24,7 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 def test_every_reason_template_has_a_chinese_translation_with_its_own_arguments():
     with CATALOGUE.open("rb") as po:
         catalogue = {m.id: m for m in read_po(po) if m.id}
-    for template in (*TEMPLATES, FALLBACK):
+    for template in TEMPLATES:
         message = catalogue.get(template)
         assert message is not None, f"not in the catalogue: {template}"
         assert message.string, template
@@ -66,9 +66,9 @@ def test_api_and_proposals_page_speak_chinese(client, login, token_for, small_ma
     assert "已满足 200 件中的 200 件（100.0 %）" in page
 
 
-def test_reasons_stored_as_plain_text_are_shown_as_they_are(app):
+def test_stored_reasons_show_translated_and_plain_text_as_it_is(app):
     with app.test_request_context(headers={"Accept-Language": "zh"}):
         assert reason_text("Lot 4 sends 10 units") == "Lot 4 sends 10 units"
-        assert reason_text({"msg": FALLBACK, "args": {
-            "lot": 4, "sku": "GLOVE-NITRILE", "units": 10, "price": "2.00", "km": "3.5",
-            "tier": 2, "rate": "50%"}}).startswith("批次 4（GLOVE-NITRILE）发送 10 件")
+        assert reason_text({"msg": NEED, "args": {
+            "need": 7, "quantity": 10, "item": "GLOVE-NITRILE", "company": "'Clinic'",
+            "tier": 2}}) == "需求 7：企业 'Clinic' 需要 GLOVE-NITRILE 10 件，优先级 2。"
