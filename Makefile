@@ -27,7 +27,7 @@ translations: $(VENV)/.installed ## Compile the Chinese message catalogue
 
 messages: $(VENV)/.installed ## Extract new UI strings (and the solver's reasons) into the catalogue
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o market/translations/messages.pot .
-	$(BIN)/pybabel update --no-fuzzy-matching -i market/translations/messages.pot -d market/translations
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i market/translations/messages.pot -d market/translations
 
 db: install translations ## Create or migrate the database, load the catalogue
 	mkdir -p instance
