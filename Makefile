@@ -40,7 +40,7 @@ demo: db ## Load the demo district when the database has no companies yet
 run: demo ## Install, prepare the SQLite database with demo data, start the web app and the scheduler
 	@echo "Starting the scheduler (matching on MATCH_SCHEDULE) and the web app on http://$(HOST):$(PORT)"
 	@$(FLASK) demo-logins
-	@trap 'kill 0' EXIT INT TERM; \
+	@trap 'trap - EXIT INT TERM; kill 0' EXIT INT TERM; \
 	  $(FLASK) scheduler & \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
