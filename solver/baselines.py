@@ -38,19 +38,15 @@ __all__ = ["Comparison", "compare_strategies", "comparison_figures",
 
 
 class DeferredArcs:
-    """The arcs a baseline used; the model's full arc set is built on first need of it.
+    """Every arc of the model, built the first time a column is read (reasons only)."""
 
-    `size` is the number of used arcs (``stats.arcs``); `lot`, `need` and the
-    other columns are those of every arc, as the reason codes need them.
-    """
-
-    def __init__(self, inst: Instance, used: Arcs) -> None:
-        self.inst, self.used = inst, used
+    def __init__(self, inst: Instance) -> None:
+        self.inst = inst
 
     @property
     def size(self) -> int:
-        """Number of arcs that carry stock."""
-        return self.used.size
+        """Number of arcs."""
+        return self.full.size
 
     @cached_property
     def full(self) -> Arcs:
@@ -96,7 +92,7 @@ def _finish(inst: Instance, pins: Pins, greedy: Greedy, strategy: str,
     x = check_flows(build_model(inst, arcs, pins), x)
     info = RunInfo(strategy, solve_seconds=perf_counter() - solve_started)
     outcome = build_outcome(inst, arcs, x, pins, strategy)
-    outcome = replace(outcome, arcs=DeferredArcs(inst, arcs))  # type: ignore[arg-type]
+    outcome = replace(outcome, arcs=DeferredArcs(inst))  # type: ignore[arg-type]
     return make_result(outcome, info, started)
 
 

@@ -16,10 +16,15 @@ from solver.pins import Pins
 
 @dataclass(frozen=True)
 class Outcome:
-    """Flows sorted by need then lot, with distance, cost and pinned share of each."""
+    """Flows sorted by need then lot, with distance, cost and pinned share of each.
+
+    `arcs` are every arc of the model (the reasons read them); `arc_count` is the number
+    the figures report: all of them for the optimiser, the ones used for a baseline.
+    """
 
     inst: Instance
     arcs: Arcs
+    arc_count: int
     strategy: str
     lot: IntArray
     need: IntArray
@@ -73,7 +78,7 @@ def build_outcome(
     keys, first, inverse = np.unique(need * max(inst.n_lots, 1) + lot, return_index=True,
                                      return_inverse=True)
     return Outcome(
-        inst=inst, arcs=arcs, strategy=strategy,
+        inst=inst, arcs=arcs, arc_count=arcs.size, strategy=strategy,
         lot=lot[first], need=need[first],
         qty=int_bincount(inverse, qty, keys.size),
         pinned=int_bincount(inverse, pinned, keys.size),

@@ -126,7 +126,6 @@ class Diagnostics:
 
         One sparse product (needs x lots, one entry per arc) by a table of figures per lot
         sums each need's eligible lots in a single pass over the arcs, with no sorting.
-        (A baseline's `arcs.size` counts only the arcs it used; `lot` and `need` are all.)
         """
         out, inst, arcs = self.outcome, self.inst, self.outcome.arcs
         table, pinned = self._lot_tier_units

@@ -118,7 +118,7 @@ def compute_stats(outcome: Outcome, info: RunInfo) -> AllocationStats:
         shipments=int(outcome.qty.size),
         fairness_worth=_exact_sum(worth, np.ones_like(worth)),
         cost_scaled=_exact_sum(outcome.qty, outcome.cost_int),
-        arcs=outcome.arcs.size,
+        arcs=outcome.arc_count,
         engine=info.engine,
         staged=info.staged,
         note=info.note,
