@@ -15,4 +15,9 @@ def init_app(app: Flask) -> None:
         """Compute one queued what-if study and store its figures (the page starts this)."""
         from market.reports.whatif_studies import run_study
 
-        run_study(study_id)
+        status = run_study(study_id)
+        if status is None:
+            raise click.ClickException(f"No queued what-if study {study_id}: nothing to do.")
+        click.echo(f"What-if study {study_id}: {status}.")
+        if status == "failed":
+            raise SystemExit(1)

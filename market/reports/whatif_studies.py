@@ -164,8 +164,12 @@ def wait_for_studies(timeout: float | None = None) -> bool:
     return True
 
 
-def run_study(study_id: int) -> None:
-    """Compute a queued study and store its figures, or its error if it fails."""
+def run_study(study_id: int) -> str | None:
+    """Compute a queued study and store its figures, or its error if it fails.
+
+    Return the study's final status ("done" or "failed"), or None when no study of that
+    id was queued (another process took it, or there is no such study).
+    """
     claimed = db.session.execute(
         sa.update(WhatIfStudy).where(WhatIfStudy.id == study_id, WhatIfStudy.status == "queued")
         .values(status="running", started_at=utcnow())
@@ -173,10 +177,10 @@ def run_study(study_id: int) -> None:
     ).rowcount
     db.session.commit()
     if claimed != 1:
-        return
+        return None
     study = db.session.get(WhatIfStudy, study_id, populate_existing=True)
     if study is None:
-        return
+        return None
     current, knobs = (whatif.Knobs(**study.knobs[k]) for k in ("current", "edited"))
     try:
         answer = whatif.compute(current, knobs, _known_answer(study))
@@ -190,6 +194,7 @@ def run_study(study_id: int) -> None:
         .values(finished_at=utcnow(), **values).execution_options(synchronize_session=False)
     )
     db.session.commit()
+    return values["status"]
 
 
 def _known_answer(study: WhatIfStudy) -> dict[str, Any] | None:

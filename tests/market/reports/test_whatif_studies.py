@@ -280,3 +280,32 @@ def test_openapi_documents_the_study(client):
     assert {"200", "202"} <= set(post["responses"])
     poll = spec["paths"]["/api/v1/reports/what-if/studies/{study_id}"]["get"]
     assert {"200", "202"} <= set(poll["responses"])
+
+
+def test_command_computes_a_queued_study_and_says_so(app, client, login, people, market, held):
+    login(people["coordinator"])
+    client.get(PAGE)
+    study_id = studies()[0].id
+    runner = app.test_cli_runner()
+    done = runner.invoke(args=["what-if-study", str(study_id)])
+    assert done.exit_code == 0, done.output
+    assert f"What-if study {study_id}: done." in done.output
+    db.session.rollback()  # see what the command committed
+    assert studies()[0].status == "done"
+    again = runner.invoke(args=["what-if-study", str(study_id)])  # nothing queued any more
+    assert again.exit_code == 1
+    assert f"No queued what-if study {study_id}: nothing to do." in again.output
+    unknown = runner.invoke(args=["what-if-study", "999999"])
+    assert unknown.exit_code == 1
+    assert "No queued what-if study 999999" in unknown.output
+
+
+def test_command_exits_1_when_the_study_fails(app, client, login, people, market, held,
+                                              monkeypatch):
+    login(people["coordinator"])
+    client.get(PAGE)
+    study_id = studies()[0].id
+    monkeypatch.setattr(whatif, "compute", lambda current, knobs, known=None: 1 / 0)
+    failed = app.test_cli_runner().invoke(args=["what-if-study", str(study_id)])
+    assert failed.exit_code == 1
+    assert f"What-if study {study_id}: failed." in failed.output
