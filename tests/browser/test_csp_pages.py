@@ -81,7 +81,8 @@ def test_public_home_and_api_docs(new_page, people, csp_violations):
     page.goto("/")
     wait_for_chart(page, "chart-home")
     page.goto("/api/v1/docs")
-    expect(page.locator(".swagger-ui .info .title")).to_contain_text("PPE supply-demand marketplace")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text(
+        "PPE supply-demand marketplace")
     expect(page.locator(".opblock").first).to_be_visible()
     page.locator(".opblock-summary").first.click()  # the React UI responds
     expect(page.locator(".opblock.is-open").first).to_be_visible()
@@ -145,9 +146,9 @@ def test_a_violation_would_be_seen(new_page, people, csp_violations):
     """The check itself: an inline script the policy blocks is reported."""
     page = new_page()
     page.goto("/login")
-    page.evaluate("() => { const s = document.createElement('script');"
-                  " s.textContent = 'window.ran = true'; document.body.appendChild(s); }")
-    page.wait_for_timeout(300)
+    with page.expect_console_message(lambda m: "CSP violation" in m.text):
+        page.evaluate("() => { const s = document.createElement('script');"
+                      " s.textContent = 'window.ran = true'; document.body.appendChild(s); }")
     assert page.evaluate("window.ran === undefined")
     assert any("script-src" in v for v in csp_violations), csp_violations
     csp_violations.clear()  # expected here: the fixture must not fail this test
