@@ -75,6 +75,34 @@ class Config:
     WTF_CSRF_CHECK_DEFAULT = False
     WTF_CSRF_TIME_LIMIT = None
 
+    # Cookies and security headers (Flask-Talisman, market/security_headers.py). Development
+    # and tests serve plain HTTP: no Secure cookie, no HTTPS redirect, no HSTS.
+    SESSION_COOKIE_SECURE = False
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    FORCE_HTTPS = False
+    HSTS_ENABLED = False
+    HSTS_MAX_AGE = 31536000
+    REFERRER_POLICY = "strict-origin-when-cross-origin"
+    # No inline script or style anywhere: every script and stylesheet is a file under static/.
+    CONTENT_SECURITY_POLICY = {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": "'self' data:",
+        "font-src": "'self'",
+        "connect-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+    # The API docs page: no third-party validator badge (CSP allows no other host anyway).
+    OPENAPI_SWAGGER_UI_CONFIG = {"validatorUrl": None}
+
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("en", "zh")
@@ -83,10 +111,16 @@ class Config:
 
 
 class ProductionConfig(Config):
-    """Production: a real SECRET_KEY is required."""
+    """Production: a real SECRET_KEY is required; HTTPS only (Secure cookies, redirect, HSTS)."""
 
     ENV_NAME = "production"
     SECRET_KEY = _env("SECRET_KEY")
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    # Behind a TLS-terminating proxy that sends X-Forwarded-Proto: https. FORCE_HTTPS=0 only
+    # if that proxy already redirects plain HTTP itself.
+    FORCE_HTTPS = _env("FORCE_HTTPS", "1") == "1"
+    HSTS_ENABLED = True
 
 
 class TestConfig(Config):

@@ -23,3 +23,5 @@ csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 api = Api()
+# Flask-Talisman (security headers) is bound per app in market/security_headers.py: a Talisman
+# object is not safe to share between apps.

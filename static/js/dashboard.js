@@ -47,17 +47,10 @@
     ] }, options: { scales: { y: { type: "logarithmic" } } } });
   }
 
-  function printButtons() {
-    document.querySelectorAll("[data-print]").forEach(function (button) {
-      button.addEventListener("click", function () { window.print(); });
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", function () {
     var data = readJson("dashboard-data");
     if (data) { dashboard(data); }
     var homeData = readJson("home-data");
     if (homeData) { home(homeData); }
-    printButtons();
   });
 })();

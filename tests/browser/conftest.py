@@ -71,14 +71,38 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+# Runs in every document before its own scripts: reports each Content-Security-Policy
+# violation to the console, where the page's console listener collects it.
+REPORT_CSP = """document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+                + " at " + e.sourceFile + ":" + e.lineNumber);
+});"""
+
+
 @pytest.fixture
-def new_page(browser, request, live_server):
-    """Open browser pages (one context each, so each is its own logged-in person)."""
+def csp_violations() -> list[str]:
+    """The Content-Security-Policy violations of every page this test opened."""
+    return []
+
+
+@pytest.fixture
+def new_page(browser, request, live_server, csp_violations):
+    """Open browser pages (one context each, so each is its own logged-in person).
+
+    Every page reports its Content-Security-Policy violations: the test fails on any.
+    """
     contexts = []
+
+    def collect(message) -> None:
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            csp_violations.append(f"{message.page.url if message.page else ''}: {text}")
 
     def make(locale: str = "en-GB"):
         context = browser.new_context(base_url=live_server, locale=locale)
         context.set_default_timeout(15_000)
+        context.add_init_script(REPORT_CSP)
+        context.on("console", collect)
         contexts.append(context)
         return context.new_page()
 
@@ -94,3 +118,4 @@ def new_page(browser, request, live_server):
                 (ARTIFACTS / f"{stem}.html").write_text(page.content(), encoding="utf-8")
     for context in contexts:
         context.close()
+    assert csp_violations == [], "Content-Security-Policy violations"
