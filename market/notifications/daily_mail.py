@@ -53,20 +53,22 @@ def mail_daily_report(now: datetime | None = None) -> int:
     done = set(db.session.scalars(
         sa.select(Notification.dedupe_key).where(Notification.dedupe_key.in_(keys.values()))
     ))
-    recipients = [u for u in coordinators if keys[u.id] not in done]
-    if not recipients:
+    targets = [(user_id, key) for user_id, key in keys.items() if key not in done]
+    if not targets:
         return 0
     subject, body = compose(day)
-    for user in recipients:
-        db.session.add(Notification(user_id=user.id, channel="email", subject=subject,
-                                    body=body, dedupe_key=keys[user.id]))
     try:
+        db.session.add_all([
+            Notification(user_id=user_id, channel="email", subject=subject, body=body,
+                         dedupe_key=key)
+            for user_id, key in targets
+        ])
         db.session.commit()
     except sa.exc.IntegrityError:
         db.session.rollback()  # another worker wrote the day's report first
         log.info("daily report of %s already written by another worker", day)
         return 0
-    return len(recipients)
+    return len(targets)
 
 
 def compose(day: date) -> tuple[str, str]:

@@ -40,7 +40,8 @@ def test_a_request_that_notifies_delivers_through_the_task(client, people, login
     assert response.status_code == 200, response.json
     assert sender.sent, "the company's users were told"
     statuses = db.session.scalars(sa.select(Notification.status)).all()
-    assert statuses and set(statuses) == {"sent"}
+    assert statuses
+    assert set(statuses) == {"sent"}
 
 
 def test_rolled_back_notification_is_never_sent(people, use_sender):
