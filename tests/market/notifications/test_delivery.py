@@ -74,8 +74,9 @@ def test_sender_always_failing_ends_failed_after_five_attempts(people, use_sende
     note = _note(note.id)
     assert (note.status, note.attempts, note.last_error) == ("failed", 5, "mail server down (5)")
     assert note.sent_at is None
-    assert tasks.deliver_notification.call_local(note.id) == "skipped"
+    tasks.deliver_notification(note.id)  # a stray task (e.g. the sweep's) leaves it alone
     assert sender.calls == 5
+    assert _note(note.id).attempts == 5
 
 
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": False}])
@@ -116,7 +117,7 @@ def test_sweep_queues_messages_whose_enqueue_was_missed(people, use_sender):
     just_written = insert_pending(people["buyer"], "Just written")
     last_try = insert_pending(people["buyer"], "Died on the last try", status="sending",
                               attempts=5, claim_token="z" * 32, claimed_at=old - timedelta(hours=1))
-    assert tasks.sweep_outbox.call_local() == 1
+    tasks.sweep_outbox()
     assert [s for _, s, _ in sender.sent] == ["Missed"]
     assert _note(missed).status == "sent"
     assert _note(just_written).status == "pending"  # its own task is on the way
