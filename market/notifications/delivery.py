@@ -84,23 +84,28 @@ def deliver(note_id: int) -> Outcome:
     token = claim(note_id)
     if token is None:
         return Outcome("skipped")
-    note = db.session.get(Notification, note_id)
+    channel, to, subject, body, attempts = _message(note_id)
+    db.session.commit()  # no transaction stays open while the mail server answers
+    sender = sms_sender() if channel == "sms" else email_sender()
     try:
-        _send(note)
+        sender.send(to, subject, body)
     except Exception as exc:  # noqa: BLE001 - any sender failure is recorded and retried
-        log.warning("notification %s attempt %s failed: %s", note_id, note.attempts, exc)
-        return _record_failure(note_id, token, note.attempts, str(exc) or type(exc).__name__)
+        log.warning("notification %s attempt %s failed: %s", note_id, attempts, exc)
+        return _record_failure(note_id, token, attempts, str(exc) or type(exc).__name__)
     _finish(note_id, token, status="sent", sent_at=utcnow())
     return Outcome("sent")
 
 
-def _send(note: Notification) -> None:
+def _message(note_id: int) -> tuple[str, str, str, str, int]:
+    """Channel, address (e-mail, or the company's phone for SMS), subject, body, attempts."""
+    note = db.session.get(Notification, note_id)
     user = db.session.get(User, note.user_id)
     if note.channel == "sms":
         org = user.organization if user else None
-        sms_sender().send(org.phone if org else "unknown", note.subject, note.body)
+        to = org.phone if org else "unknown"
     else:
-        email_sender().send(user.email if user else "unknown", note.subject, note.body)
+        to = user.email if user else "unknown"
+    return note.channel, to, note.subject, note.body, note.attempts
 
 
 def _record_failure(note_id: int, token: str, attempts: int, error: str) -> Outcome:
