@@ -16,8 +16,9 @@ from tests.market.accounts.conftest import fast_password_hashing  # noqa: F401 -
 
 
 @pytest.fixture(autouse=True)
-def immediate_queue() -> Iterator[None]:
-    """Tasks run at once in the caller (Huey's immediate mode, with in-memory storage)."""
+def immediate_queue(app) -> Iterator[None]:
+    """Tasks run at once in the caller (Huey's immediate mode, with in-memory storage); set
+    after the app is built, whatever its QUEUE_IMMEDIATE says."""
     before = huey.immediate
     huey.immediate = True
     yield
