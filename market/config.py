@@ -55,6 +55,14 @@ class Config:
     SMTP_STARTTLS = _env("SMTP_STARTTLS", "1") == "1"
     MAIL_FROM = _env("MAIL_FROM", "noreply@ppe-market.local")
     SMS_SENDER = _env("SMS_SENDER", "log")
+    # Delivery by queue tasks: attempts per message, the first retry's delay (doubled after
+    # each failure), and the age at which a claim left by a dead worker may be taken again.
+    NOTIFY_MAX_ATTEMPTS = int(_env("NOTIFY_MAX_ATTEMPTS", "5") or 5)
+    NOTIFY_RETRY_DELAY_SECONDS = float(_env("NOTIFY_RETRY_DELAY_SECONDS", "30") or 30)
+    NOTIFY_CLAIM_STALE_SECONDS = int(_env("NOTIFY_CLAIM_STALE_SECONDS", "600") or 600)
+    # The daily report is mailed to coordinators at this time of day (HH:MM, TIMEZONE) when
+    # SMTP_HOST is set.
+    DAILY_REPORT_AT = _env("DAILY_REPORT_AT", "18:00")
 
     API_TOKEN_DAYS = int(_env("API_TOKEN_DAYS", "30") or 30)
     PASSWORD_MIN_LENGTH = 8

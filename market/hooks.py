@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, current_app, request, session
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -27,6 +27,7 @@ NAV = (
     ("giftpacks.index", _l("Gift packs"), "user"),
     ("catalog.index", _l("Catalogue"), "user"),
     ("audit.index", _l("Audit log"), "coordinator"),
+    ("notifications.failed", _l("Failed deliveries"), "coordinator"),
     ("notifications.index", _l("Notifications"), "user"),
     ("accounts.company", _l("My company"), "company"),
 )
@@ -62,17 +63,6 @@ def init_app(app: Flask) -> None:
         if request.path.startswith("/api/") and "_user_id" not in session:
             return
         csrf.protect()
-
-    @app.after_request
-    def deliver_outbox(response):
-        if g.pop("outbox_dirty", False) and response.status_code < 400:
-            from market.notifications.services import deliver_pending
-
-            try:
-                deliver_pending()
-            except Exception:  # delivery must never break the request that queued it
-                current_app.logger.exception("outbox delivery failed")
-        return response
 
     @app.context_processor
     def template_helpers():

@@ -27,7 +27,8 @@ class NotificationSchema(ma.Schema):
     channel = ma.fields.String()
     subject = ma.fields.String()
     body = ma.fields.String()
-    status = ma.fields.String(metadata={"description": "delivery: pending, sent or failed"})
+    status = ma.fields.String(
+        metadata={"description": "delivery: pending, sending, sent or failed"})
     created_at = ma.fields.AwareDateTime()
     read_at = ma.fields.AwareDateTime(allow_none=True)
 

@@ -1,4 +1,4 @@
-"""The notification outbox: written in the same transaction, delivered afterwards."""
+"""The notification outbox: written in the same transaction, delivered afterwards by a task."""
 
 from __future__ import annotations
 
@@ -9,6 +9,10 @@ import sqlalchemy.orm as so
 
 from market.common.types import UTCDateTime, utcnow
 from market.extensions import db
+
+# Delivery states: pending → sending (claimed by one worker) → sent, or back to pending for a
+# retry, or failed after the last attempt.
+STATUSES = ("pending", "sending", "sent", "failed")
 
 
 class Notification(db.Model):
@@ -22,7 +26,17 @@ class Notification(db.Model):
     subject: so.Mapped[str] = so.mapped_column(sa.String(200))
     body: so.Mapped[str] = so.mapped_column(sa.Text)
     status: so.Mapped[str] = so.mapped_column(sa.String(10), default="pending", index=True)
-    error: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    # Delivery attempts made so far, and the error of the last failed one.
+    attempts: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    last_error: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    # The worker holding the message (a random token, while sending) and when the last attempt
+    # began; a claim left by a worker that died is re-taken once stale.
+    claim_token: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    claimed_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # A failed attempt is retried no earlier than this (back-off).
+    next_attempt_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Set for messages that must be written at most once (e.g. a day's report per coordinator).
+    dedupe_key: so.Mapped[str | None] = so.mapped_column(sa.String(100), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     sent_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     read_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

@@ -1,4 +1,4 @@
-"""The notifications page: the user's messages, newest first."""
+"""The notifications pages: the user's messages, and the failed deliveries for coordinators."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 
 from market.common.web import current_actor
+from market.notifications import failed as failed_deliveries
 from market.notifications import inbox
+from market.reports.views import local_time
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -34,3 +36,34 @@ def read_all():
     marked = inbox.mark_all_read(current_actor())
     flash(_("%(n)s notifications marked read.", n=marked), "success")
     return redirect(url_for("notifications.index"))
+
+
+@bp.get("/failed")
+@login_required
+def failed():
+    """Coordinators: messages whose every delivery attempt failed, with retry buttons."""
+    actor = current_actor()
+    page = failed_deliveries.list_failed(
+        actor, page=max(request.args.get("page", 1, type=int) or 1, 1),
+        per_page=current_app.config["PER_PAGE"],
+    )
+    return render_template("notifications/failed.html", page=page, form=FlaskForm(),
+                           local_time=local_time)
+
+
+@bp.post("/failed/<int:note_id>/retry")
+@login_required
+def retry(note_id: int):
+    """Queue one failed message again."""
+    failed_deliveries.retry(current_actor(), note_id)
+    flash(_("Notification %(id)s queued again.", id=note_id), "success")
+    return redirect(url_for("notifications.failed"))
+
+
+@bp.post("/failed/retry")
+@login_required
+def retry_all():
+    """Queue every failed message again."""
+    count = failed_deliveries.retry_all(current_actor())
+    flash(_("%(n)s notifications queued again.", n=count), "success")
+    return redirect(url_for("notifications.failed"))

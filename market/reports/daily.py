@@ -122,9 +122,14 @@ def daily_report(actor: User | None, first_text: str | None = None,
     days = []
     day = first
     while day <= last:
-        start, end = day_window(day)
-        lines, total = _day_shipments(start, end)
-        days.append({"date": day, "totals": _day_totals(start, end), "lines": lines,
-                     "line_count": total})
+        days.append(day_section(day))
         day += timedelta(days=1)
     return days
+
+
+def day_section(day: date) -> dict[str, Any]:
+    """One local day's totals per item and the shipments approved on it (no access check:
+    the page checks the reader, the mailed report goes to coordinators only)."""
+    start, end = day_window(day)
+    lines, total = _day_shipments(start, end)
+    return {"date": day, "totals": _day_totals(start, end), "lines": lines, "line_count": total}

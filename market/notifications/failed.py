@@ -1,0 +1,66 @@
+"""Failed deliveries for coordinators: list them and queue them again."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from market.accounts.access import require_coordinator
+from market.accounts.models import User
+from market.audit import services as audit
+from market.common.errors import Conflict, NotFound
+from market.common.pagination import PageResult, paginate
+from market.common.transaction import unit_of_work
+from market.extensions import db
+from market.notifications import outbox
+from market.notifications.models import Notification
+
+# What a retry writes: a pending message with all its attempts ahead of it.
+RETRY_RESET = {"status": "pending", "attempts": 0, "next_attempt_at": None}
+
+
+def list_failed(actor: User | None, page: int = 1, per_page: int = 50) -> PageResult:
+    """Messages whose every attempt failed, newest first, with the recipient's e-mail."""
+    require_coordinator(actor)
+    stmt = (
+        sa.select(Notification, User.email)
+        .join(User, User.id == Notification.user_id)
+        .where(Notification.status == "failed")
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+    return paginate(stmt, page, per_page, scalars=False)
+
+
+def retry(actor: User | None, note_id: int) -> None:
+    """Queue one failed message again with a fresh set of attempts."""
+    actor = require_coordinator(actor)
+    note = db.session.get(Notification, note_id)
+    if note is None:
+        raise NotFound(f"Notification {note_id} not found.")
+    if note.status != "failed":
+        raise Conflict(f"Notification {note_id} is {note.status}, not failed.")
+    _requeue(actor, [note_id])
+
+
+def retry_all(actor: User | None) -> int:
+    """Queue every failed message again; returns how many."""
+    actor = require_coordinator(actor)
+    ids = list(db.session.scalars(
+        sa.select(Notification.id).where(Notification.status == "failed").order_by(Notification.id)
+    ))
+    if ids:
+        _requeue(actor, ids)
+    return len(ids)
+
+
+def _requeue(actor: User, ids: list[int]) -> None:
+    with unit_of_work():
+        db.session.execute(
+            sa.update(Notification)
+            .where(Notification.id.in_(ids), Notification.status == "failed")
+            .values(**RETRY_RESET),
+            execution_options={"synchronize_session": False},
+        )
+        for note_id in ids:
+            audit.record(actor, "notification.retry", "notification", note_id,
+                         {"status": "failed"}, {"status": "pending", "attempts": 0})
+    outbox.enqueue(ids)
