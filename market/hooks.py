@@ -10,6 +10,7 @@ from flask_login import current_user
 from market.accounts.forms import SECTOR_LABELS
 from market.auth_loaders import bearer_token
 from market.catalog.services import display_name
+from market.common import display
 from market.extensions import csrf
 from market.matching.reason_text import reason_text
 
@@ -83,3 +84,4 @@ def init_app(app: Flask) -> None:
         return display_name(item)
 
     app.add_template_filter(reason_text, "reason")
+    display.init_app(app)
