@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from market.accounts.forms import SECTOR_LABELS
-from market.auth_loaders import bearer_token
+from market.auth_loaders import authenticated_by_token, bearer_token
 from market.catalog.services import display_name
 from market.extensions import csrf
 from market.matching.reason_text import reason_text
@@ -52,10 +52,14 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def check_csrf():
-        # Cookie sessions must carry a CSRF token; bearer-token API calls need none.
+        # Cookie sessions must carry a CSRF token; API calls that a valid bearer token
+        # authenticated need none. A bearer header that does not authenticate (garbage,
+        # expired, revoked) skips nothing: the cookie would still act.
         if app.config.get("WTF_CSRF_ENABLED", True) is False:
             return
-        if request.method in ("GET", "HEAD", "OPTIONS") or bearer_token(request):
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return
+        if bearer_token(request) and authenticated_by_token():
             return
         # An API call without a logged-in cookie session (register, get a token) carries no
         # ambient credentials a forged request could borrow.
