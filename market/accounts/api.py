@@ -52,7 +52,7 @@ blp = AccountsBlueprint(
 
 
 @blp.route("/auth/register", methods=["POST"])
-@limiter.limit(register_limit, error_message=register_limit_message)
+@limiter.shared_limit(register_limit, scope="register", error_message=register_limit_message)
 @blp.arguments(RegisterSchema)
 @blp.response(201, RegistrationSchema)
 def register(data):
@@ -71,7 +71,8 @@ def list_tokens():
 
 
 @blp.route("/auth/tokens", methods=["POST"])
-@limiter.limit(login_limit, deduct_when=login_failed, error_message=login_limit_message)
+@limiter.shared_limit(login_limit, scope="login", deduct_when=login_failed,
+                      error_message=login_limit_message)
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
 def create_token(data):

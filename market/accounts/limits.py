@@ -1,7 +1,8 @@
 """Per-address limits (Flask-Limiter) on logging in and registering.
 
 Only failed log-ins count against an address, so the many colleagues behind one office
-address can all log in; registrations all count. The per-account lock is in `lockout`.
+address can all log in; registrations all count. The page and the API share one count
+each ("login", "register"). The per-account lock is in `lockout`.
 """
 
 from __future__ import annotations

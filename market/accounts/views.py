@@ -70,8 +70,8 @@ def _start_session(user) -> None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], deduct_when=login_failed,
-               error_message=login_limit_message)
+@limiter.shared_limit(login_limit, scope="login", methods=["POST"], deduct_when=login_failed,
+                      error_message=login_limit_message)
 def login():
     """Log in with e-mail and password, then go on to `next` or the user's start page."""
     actor = current_actor()
@@ -130,7 +130,8 @@ def password():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(register_limit, methods=["POST"], error_message=register_limit_message)
+@limiter.shared_limit(register_limit, scope="register", methods=["POST"],
+                      error_message=register_limit_message)
 def register():
     """Register a company and its first user; it waits for a coordinator's verification."""
     form = RegisterForm()
