@@ -1,4 +1,4 @@
-"""Redirects go only to this site's own paths: `next` and the referrer of other hosts are ignored."""
+"""Redirects go only to this site's own paths: `next` and foreign referrers are ignored."""
 
 from __future__ import annotations
 

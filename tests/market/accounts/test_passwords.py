@@ -1,4 +1,4 @@
-"""Common and trivially weak passwords are refused, with a clear message in the reader's language."""
+"""Common and trivially weak passwords are refused, with a clear message in the reader's tongue."""
 
 from __future__ import annotations
 

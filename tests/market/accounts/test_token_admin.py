@@ -29,7 +29,8 @@ def test_list_shows_own_tokens_without_the_secret(client, people):
     assert response.status_code == 200
     assert len(response.json) == 2
     assert set(response.json[0]) == {"id", "created_at", "last_used_at", "expires_at"}
-    assert first not in response.text and second not in response.text
+    assert first not in response.text
+    assert second not in response.text
     own = db.session.scalars(sa.select(ApiToken.id).where(ApiToken.user_id == buyer.id)).all()
     assert sorted(t["id"] for t in response.json) == sorted(own)
 
@@ -68,7 +69,8 @@ def test_another_users_token_is_404_and_survives(client, people):
                              headers={"Authorization": f"Bearer {mine}"})
 
     assert response.status_code == 404
-    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {victim}"}).status_code == 200
+    victim_headers = {"Authorization": f"Bearer {victim}"}
+    assert client.get("/api/v1/me", headers=victim_headers).status_code == 200
     assert client.delete("/api/v1/auth/tokens/999999",
                          headers={"Authorization": f"Bearer {mine}"}).status_code == 404
 
