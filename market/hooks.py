@@ -55,11 +55,12 @@ def init_app(app: Flask) -> None:
         # Cookie sessions must carry a CSRF token; API calls that a valid bearer token
         # authenticated need none. A bearer header that does not authenticate (garbage,
         # expired, revoked) skips nothing: the cookie would still act.
+        # Resolving a bearer user here, first, also keeps its last-use write out of any
+        # later transaction.
+        by_token = bool(bearer_token(request)) and authenticated_by_token()
         if app.config.get("WTF_CSRF_ENABLED", True) is False:
             return
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return
-        if bearer_token(request) and authenticated_by_token():
+        if request.method in ("GET", "HEAD", "OPTIONS") or by_token:
             return
         # An API call without a logged-in cookie session (register, get a token) carries no
         # ambient credentials a forged request could borrow.

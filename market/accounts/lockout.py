@@ -82,4 +82,5 @@ def record_success(user: User) -> None:
     """A successful log-in clears the count of failures (only when there is one)."""
     if user.failed_logins:
         with unit_of_work():
+            begin_write()
             user.failed_logins = 0

@@ -18,7 +18,7 @@ from market.accounts.rules import ORG_SNAPSHOT, email_error, org_field_errors, p
 from market.audit.services import record, snapshot
 from market.auth_loaders import hash_token
 from market.common.errors import Conflict, Invalid, NotAuthenticated
-from market.common.transaction import unit_of_work
+from market.common.transaction import begin_write, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
 
@@ -164,6 +164,7 @@ def change_password(actor: User | None, current: str, new: str) -> None:
     if message:
         raise Invalid.field("new_password", message)
     with unit_of_work():
+        begin_write()
         actor.password_hash = generate_password_hash(new)
         actor.failed_logins = 0
         sessions.end_all(actor)

@@ -17,7 +17,7 @@ from market.accounts.models import ApiToken, LoginSession, User
 from market.audit.services import record
 from market.auth_loaders import hash_token
 from market.common.errors import NotFound
-from market.common.transaction import unit_of_work
+from market.common.transaction import begin_write, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
 
@@ -29,6 +29,7 @@ def start_session(user: User) -> str:
     """Store a new log-in session for `user`; returns the secret the cookie carries."""
     secret = secrets.token_urlsafe(32)
     with unit_of_work():
+        begin_write()
         db.session.add(LoginSession(user_id=user.id, key_hash=hash_token(secret)))
     return secret
 
@@ -50,6 +51,7 @@ def end_session(secret: str | None) -> None:
     if not secret:
         return
     with unit_of_work():
+        begin_write()
         db.session.execute(
             sa.delete(LoginSession).where(LoginSession.key_hash == hash_token(secret))
         )
@@ -71,10 +73,15 @@ def token_user(secret: str) -> User | None:
     )
     if row is None or not row.user.is_active:
         return None
+    user = row.user
     if row.last_used_at is None or now - row.last_used_at >= LAST_USED_PRECISION:
         with unit_of_work():
-            row.last_used_at = now
-    return row.user
+            begin_write()
+            db.session.execute(
+                sa.update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now)
+                .execution_options(synchronize_session=False)
+            )
+    return user
 
 
 def list_tokens(actor: User | None) -> list[ApiToken]:
@@ -92,5 +99,6 @@ def revoke_token(actor: User | None, token_id: int) -> None:
     if row is None or row.user_id != actor.id:
         raise NotFound(f"token {token_id} not found.")
     with unit_of_work():
+        begin_write()
         record(actor, "token.revoked", "api_token", row.id, {"user_id": actor.id}, None)
         db.session.delete(row)
