@@ -38,12 +38,12 @@ def session_user(secret: str | None, user_id: str) -> User | None:
     """The active user whose live session has this secret (and this id), else None."""
     if not secret or not str(user_id).isdigit():
         return None
-    row = db.session.scalar(
-        sa.select(LoginSession).where(
-            LoginSession.key_hash == hash_token(secret), LoginSession.user_id == int(user_id)
-        )
+    return db.session.scalar(
+        sa.select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.key_hash == hash_token(secret), User.id == int(user_id),
+               User.active.is_(True))
     )
-    return row.user if row is not None and row.user.is_active else None
 
 
 def end_session(secret: str | None) -> None:
