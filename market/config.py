@@ -57,6 +57,8 @@ class Config:
     SMS_SENDER = _env("SMS_SENDER", "log")
 
     API_TOKEN_DAYS = int(_env("API_TOKEN_DAYS", "30") or 30)
+    # A browser log-in lasts at most this long (its server-side session row then lapses).
+    LOGIN_SESSION_DAYS = int(_env("LOGIN_SESSION_DAYS", "14") or 14)
     PASSWORD_MIN_LENGTH = 8
     # Passwords scoring below this (zxcvbn 0-4) are refused: 12345678, aaaaaaaa, the e-mail…
     PASSWORD_MIN_SCORE = int(_env("PASSWORD_MIN_SCORE", "2") or 2)

@@ -55,6 +55,7 @@ blp = AccountsBlueprint(
 @limiter.shared_limit(register_limit, scope="register", error_message=register_limit_message)
 @blp.arguments(RegisterSchema)
 @blp.response(201, RegistrationSchema)
+@blp.alt_response(429, description="Too many registrations from this address")
 def register(data):
     """Register a company and its first user; the company starts `pending`."""
     user, org = services.register(
@@ -75,6 +76,8 @@ def list_tokens():
                       error_message=login_limit_message)
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
+@blp.alt_response(401, description="Wrong e-mail or password")
+@blp.alt_response(429, description="Too many failed log-ins for the account or the address")
 def create_token(data):
     """Exchange e-mail and password for a bearer token (401 wrong, 429 too many failures)."""
     try:
@@ -87,6 +90,7 @@ def create_token(data):
 
 @blp.route("/auth/tokens/<int:token_id>", methods=["DELETE"])
 @blp.response(204)
+@blp.alt_response(404, description="No such token of the caller")
 def revoke_token(token_id):
     """Revoke one of the caller's tokens; it answers 401 from then on."""
     sessions.revoke_token(current_actor(), token_id)

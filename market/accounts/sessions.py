@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from market.accounts.access import require_user
 from market.accounts.models import ApiToken, LoginSession, User
@@ -25,24 +26,34 @@ from market.extensions import db
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
+def _oldest_live():
+    """Sessions started before this have lapsed (LOGIN_SESSION_DAYS)."""
+    return utcnow() - timedelta(days=current_app.config["LOGIN_SESSION_DAYS"])
+
+
 def start_session(user: User) -> str:
-    """Store a new log-in session for `user`; returns the secret the cookie carries."""
+    """Store a new log-in session for `user`; returns the secret the cookie carries.
+
+    The user's lapsed sessions are swept away at the same time, so rows do not pile up.
+    """
     secret = secrets.token_urlsafe(32)
     with unit_of_work():
         begin_write()
+        db.session.execute(sa.delete(LoginSession).where(
+            LoginSession.user_id == user.id, LoginSession.created_at < _oldest_live()))
         db.session.add(LoginSession(user_id=user.id, key_hash=hash_token(secret)))
     return secret
 
 
 def session_user(secret: str | None, user_id: str) -> User | None:
-    """The active user whose live session has this secret (and this id), else None."""
+    """The active user whose live (not lapsed) session has this secret and id, else None."""
     if not secret or not str(user_id).isdigit():
         return None
     return db.session.scalar(
         sa.select(User)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.key_hash == hash_token(secret), User.id == int(user_id),
-               User.active.is_(True))
+               User.active.is_(True), LoginSession.created_at >= _oldest_live())
     )
 
 

@@ -106,3 +106,18 @@ def test_password_page_is_linked_and_needs_a_login(client, people, login):
     login(people["buyer"])
     assert b'id="password-link"' in client.get("/company").data
     assert client.get("/account/password").status_code == 200
+
+
+def test_a_session_lapses_after_login_session_days(app, client, people, monkeypatch):
+    from datetime import timedelta
+
+    from market.accounts import sessions
+    from market.common.types import utcnow
+
+    _page_login(client, people["buyer"].email)
+    assert client.get("/api/v1/me").status_code == 200
+    later = utcnow() + timedelta(days=app.config["LOGIN_SESSION_DAYS"], minutes=1)
+    monkeypatch.setattr(sessions, "utcnow", lambda: later)
+    assert client.get("/api/v1/me").status_code == 401
+    _page_login(app.test_client(), people["buyer"].email)  # a new log-in sweeps the old row
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(LoginSession)) == 1
