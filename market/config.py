@@ -65,9 +65,20 @@ class Config:
     DAILY_REPORT_AT = _env("DAILY_REPORT_AT", "18:00")
 
     API_TOKEN_DAYS = int(_env("API_TOKEN_DAYS", "30") or 30)
+    # A browser log-in lasts at most this long (its server-side session row then lapses).
+    LOGIN_SESSION_DAYS = int(_env("LOGIN_SESSION_DAYS", "14") or 14)
     PASSWORD_MIN_LENGTH = 8
+    # Passwords scoring below this (zxcvbn 0-4) are refused: 12345678, aaaaaaaa, the e-mail…
+    PASSWORD_MIN_SCORE = int(_env("PASSWORD_MIN_SCORE", "2") or 2)
+    # Failed log-ins per account (counted in the database) before it is locked for a while.
+    LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", "10") or 10)
+    LOGIN_LOCK_MINUTES = int(_env("LOGIN_LOCK_MINUTES", "15") or 15)
+    # Per address (Flask-Limiter); only failed log-ins count, so a shared office is not limited.
     RATELIMIT_LOGIN = _env("RATELIMIT_LOGIN", "10 per minute")
+    RATELIMIT_REGISTER = _env("RATELIMIT_REGISTER", "10 per hour")
+    # memory:// counts per worker; redis://host:6379 shares the counts between every worker.
     RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "market")
     RATELIMIT_HEADERS_ENABLED = True
 
     # flask-smorest / OpenAPI
@@ -139,6 +150,8 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"  # noqa: S105 - fixed key for tests only
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     RATELIMIT_LOGIN = "1000 per minute"
+    RATELIMIT_REGISTER = "1000 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"
     MATCH_SCHEDULE = "0 8,16 * * *"
     WHATIF_INLINE = True
 

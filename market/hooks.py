@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from market.accounts.forms import SECTOR_LABELS
-from market.auth_loaders import bearer_token
+from market.auth_loaders import authenticated_by_token, bearer_token
 from market.catalog.services import display_name
 from market.common import display
 from market.extensions import csrf
@@ -54,10 +54,15 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def check_csrf():
-        # Cookie sessions must carry a CSRF token; bearer-token API calls need none.
+        # Cookie sessions must carry a CSRF token; API calls that a valid bearer token
+        # authenticated need none. A bearer header that does not authenticate (garbage,
+        # expired, revoked) skips nothing: the cookie would still act.
+        # Resolving a bearer user here, first, also keeps its last-use write out of any
+        # later transaction.
+        by_token = bool(bearer_token(request)) and authenticated_by_token()
         if app.config.get("WTF_CSRF_ENABLED", True) is False:
             return
-        if request.method in ("GET", "HEAD", "OPTIONS") or bearer_token(request):
+        if request.method in ("GET", "HEAD", "OPTIONS") or by_token:
             return
         # An API call without a logged-in cookie session (register, get a token) carries no
         # ambient credentials a forged request could borrow.

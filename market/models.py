@@ -1,6 +1,6 @@
 """Import every model so that Alembic and `create_all` see the whole schema."""
 
-from market.accounts.models import ApiToken, Organization, User
+from market.accounts.models import ApiToken, LoginSession, Organization, User
 from market.audit.models import AuditEntry
 from market.catalog.models import Item, item_substitutes
 from market.giftpacks.models import (
@@ -25,6 +25,7 @@ __all__ = [
     "GiftPackComponent",
     "GiftPackTemplate",
     "Item",
+    "LoginSession",
     "Lot",
     "MatchConstraint",
     "MatchRun",

@@ -235,12 +235,16 @@ def make_run(app) -> Callable[..., Any]:
 def login(client) -> Callable[[Any], None]:
     """Log a user into the test client's cookie session (None logs out)."""
 
+    from market.accounts.sessions import start_session
+    from market.auth_loaders import SESSION_ID_KEY
+
     def do(user) -> None:
         with client.session_transaction() as sess:
             sess.clear()
             if user is not None:
                 sess["_user_id"] = str(user.id)
                 sess["_fresh"] = True
+                sess[SESSION_ID_KEY] = start_session(user)  # the server-side session row
 
     return do
 

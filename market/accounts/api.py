@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
-from flask import current_app
 from flask.views import MethodView
 from webargs.flaskparser import FlaskParser, abort
 
-from market.accounts import organizations, services
+from market.accounts import organizations, services, sessions
+from market.accounts.limits import (
+    login_failed,
+    login_limit,
+    login_limit_message,
+    mark_login_failed,
+    register_limit,
+    register_limit_message,
+)
+from market.accounts.lockout import AccountLocked
 from market.accounts.schemas import (
     MeSchema,
     OrganizationListArgsSchema,
@@ -14,11 +22,13 @@ from market.accounts.schemas import (
     OrganizationSchema,
     RegisterSchema,
     RegistrationSchema,
+    TokenInfoSchema,
     TokenRequestSchema,
     TokenSchema,
     VerificationSchema,
 )
 from market.common.api import Blueprint
+from market.common.errors import NotAuthenticated
 from market.common.web import current_actor
 from market.extensions import limiter
 
@@ -41,13 +51,11 @@ blp = AccountsBlueprint(
 )
 
 
-def _login_limit() -> str:
-    return current_app.config["RATELIMIT_LOGIN"]
-
-
 @blp.route("/auth/register", methods=["POST"])
+@limiter.shared_limit(register_limit, scope="register", error_message=register_limit_message)
 @blp.arguments(RegisterSchema)
 @blp.response(201, RegistrationSchema)
+@blp.alt_response(429, description="Too many registrations from this address")
 def register(data):
     """Register a company and its first user; the company starts `pending`."""
     user, org = services.register(
@@ -56,14 +64,36 @@ def register(data):
     return {"user": user, "organization": org}
 
 
+@blp.route("/auth/tokens", methods=["GET"])
+@blp.response(200, TokenInfoSchema(many=True))
+def list_tokens():
+    """List the caller's tokens: id, created, last used, expiry (never the secret)."""
+    return sessions.list_tokens(current_actor())
+
+
 @blp.route("/auth/tokens", methods=["POST"])
-@limiter.limit(_login_limit)
+@limiter.shared_limit(login_limit, scope="login", deduct_when=login_failed,
+                      error_message=login_limit_message)
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
+@blp.alt_response(401, description="Wrong e-mail or password")
+@blp.alt_response(429, description="Too many failed log-ins for the account or the address")
 def create_token(data):
-    """Exchange e-mail and password for a bearer token (401 on wrong credentials)."""
-    token, expires_at = services.issue_token(data["email"], data["password"])
+    """Exchange e-mail and password for a bearer token (401 wrong, 429 too many failures)."""
+    try:
+        token, expires_at = services.issue_token(data["email"], data["password"])
+    except (NotAuthenticated, AccountLocked):
+        mark_login_failed()  # only failures count against the caller's address
+        raise
     return {"token": token, "expires_at": expires_at}
+
+
+@blp.route("/auth/tokens/<int:token_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.alt_response(404, description="No such token of the caller")
+def revoke_token(token_id):
+    """Revoke one of the caller's tokens; it answers 401 from then on."""
+    sessions.revoke_token(current_actor(), token_id)
 
 
 @blp.route("/me", methods=["GET"])

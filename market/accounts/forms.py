@@ -19,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
+    EqualTo,
     InputRequired,
     Length,
     NumberRange,
@@ -124,7 +125,27 @@ class RegisterForm(FilingForm):
     """A new company with its first user."""
 
     email = EmailField(_l("E-mail"), validators=[DataRequired(), _rule(email_error)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), _rule(password_error)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+    def validate_password(self, field) -> None:
+        """Refuse short, common and guessable passwords, and the e-mail itself."""
+        message = password_error(field.data, self.email.data)
+        if message:
+            raise ValidationError(message)
+
+
+class PasswordForm(FlaskForm):
+    """Change one's password: the current one, and the new one twice."""
+
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired()])
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The two new passwords differ.")),
+        ],
+    )
 
 
 class DecisionForm(FlaskForm):

@@ -82,6 +82,10 @@ class User(UserMixin, db.Model):
     )
     active: so.Mapped[bool] = so.mapped_column(default=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # Failed log-ins since the last success or lock, counted in the database so every
+    # worker sees the same number; `locked_until` refuses even the right password.
+    failed_logins: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
+    locked_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     organization: so.Mapped[Organization | None] = so.relationship(back_populates="users")
 
@@ -109,6 +113,24 @@ class ApiToken(db.Model):
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     token_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+
+    user: so.Mapped[User] = so.relationship()
+
+
+class LoginSession(db.Model):
+    """One browser log-in: the cookie carries its secret, logout deletes the row.
+
+    The cookie alone is not enough to stay logged in: a copy taken before logout, or
+    before a password change, finds no row and is anonymous.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    key_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
     user: so.Mapped[User] = so.relationship()

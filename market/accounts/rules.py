@@ -10,6 +10,7 @@ from flask import current_app
 
 from market.accounts.credit_code import credit_code_error
 from market.accounts.models import SECTOR_TIERS
+from market.accounts.passwords import weakness
 
 ROLES = ("supplier", "buyer")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-()]{4,38}$")
@@ -32,8 +33,8 @@ def email_error(email: Any) -> str | None:
     return None if len(email) <= 254 else "must be at most 254 characters"
 
 
-def password_error(password: Any) -> str | None:
-    """Why a password is unacceptable (too short or too long), or None."""
+def password_error(password: Any, email: str | None = None) -> str | None:
+    """Why a password is unacceptable (too short, too long, or easy to guess), or None."""
     if not isinstance(password, str):
         return "must be a string"
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
@@ -41,7 +42,7 @@ def password_error(password: Any) -> str | None:
         return f"must be at least {minimum} characters, got {len(password)}"
     if len(password) > MAX_PASSWORD_LENGTH:
         return f"must be at most {MAX_PASSWORD_LENGTH} characters, got {len(password)}"
-    return None
+    return weakness(password, email)
 
 
 def sector_error(sector: Any) -> str | None:

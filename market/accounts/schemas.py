@@ -113,6 +113,15 @@ class TokenSchema(ma.Schema):
     expires_at = ma.fields.AwareDateTime()
 
 
+class TokenInfoSchema(ma.Schema):
+    """One of the caller's tokens as `GET /auth/tokens` lists it (never the secret)."""
+
+    id = ma.fields.Integer()
+    created_at = ma.fields.AwareDateTime()
+    last_used_at = ma.fields.AwareDateTime(allow_none=True)
+    expires_at = ma.fields.AwareDateTime()
+
+
 class UserSchema(ma.Schema):
     """A user as the API shows it."""
 

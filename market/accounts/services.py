@@ -1,4 +1,4 @@
-"""Accounts: registering a company, logging in, API tokens, command-line users."""
+"""Accounts: registering a company, logging in, API tokens, passwords, command-line users."""
 
 from __future__ import annotations
 
@@ -7,16 +7,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import gettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from market.accounts import lockout, sessions
 from market.accounts.access import require_user
 from market.accounts.models import SECTOR_TIERS, USER_ROLES, ApiToken, Organization, User
 from market.accounts.rules import ORG_SNAPSHOT, email_error, org_field_errors, password_error
 from market.audit.services import record, snapshot
 from market.auth_loaders import hash_token
 from market.common.errors import Conflict, Invalid, NotAuthenticated
-from market.common.transaction import unit_of_work
+from market.common.transaction import begin_write, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
 
@@ -41,8 +43,12 @@ def _check_email(email: str) -> None:
         raise Conflict(f"email: {email} is already registered.", {"email": ["already registered"]})
 
 
-def _check_password(password: str) -> None:
-    message = password_error(password)
+def _translated(message: str) -> str:
+    return gettext(message) if has_request_context() else message
+
+
+def _check_password(password: str, email: str | None = None) -> None:
+    message = password_error(password, email)
     if message:
         raise Invalid.field("password", message)
 
@@ -90,7 +96,7 @@ def register(
     try:
         with unit_of_work():
             _check_email(email)
-            _check_password(password)
+            _check_password(password, email)
             _check_org(organization)
             org = _new_organization(organization)
             db.session.add(org)
@@ -113,13 +119,21 @@ def register(
 
 
 def authenticate(email: str, password: str) -> User:
-    """The active user with these credentials, or 401."""
+    """The active user with these credentials, or 401; 429 while the account is locked.
+
+    Each wrong password counts against the account in the database (see `lockout`), so
+    guessing is bounded across every worker; a success clears the count.
+    """
     user = db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
         raise NotAuthenticated("Wrong e-mail or password.")
+    lockout.refuse_if_locked(user)
     if not check_password_hash(user.password_hash, password or "") or not user.is_active:
+        lockout.record_failure(user)
+        lockout.refuse_if_locked(user)  # this failure was the one that locked it
         raise NotAuthenticated("Wrong e-mail or password.")
+    lockout.record_success(user)
     return user
 
 
@@ -135,6 +149,27 @@ def issue_token(email: str, password: str) -> tuple[str, datetime]:
         record(user, "token.issued", "api_token", row.id, None,
                {"user_id": user.id, "expires_at": expires_at.isoformat()})
     return token, expires_at
+
+
+def change_password(actor: User | None, current: str, new: str) -> None:
+    """Set a new password (the current one is required) and end every session and token.
+
+    Whoever had a copied cookie or a leaked token is out; the caller starts a fresh
+    session for the browser that made the change.
+    """
+    actor = require_user(actor)
+    if not check_password_hash(actor.password_hash, current or ""):
+        raise Invalid.field("current_password", _translated("is not your current password"))
+    message = password_error(new, actor.email)
+    if message:
+        raise Invalid.field("new_password", message)
+    with unit_of_work():
+        begin_write()
+        actor.password_hash = generate_password_hash(new)
+        actor.failed_logins = 0
+        sessions.end_all(actor)
+        record(actor, "user.password_changed", "user", actor.id, None,
+               {"sessions_and_tokens": "ended"})
 
 
 def me(actor: User | None) -> dict[str, Any]:
@@ -154,7 +189,7 @@ def create_user(
         raise Invalid.field("organization_id", "a company user needs a company")
     with unit_of_work():
         _check_email(email)
-        _check_password(password)
+        _check_password(password, email)
         if organization_id is not None and db.session.get(Organization, organization_id) is None:
             raise Invalid.field("organization_id", f"no company {organization_id}")
         user = User(

@@ -1,46 +1,50 @@
-"""Pages of the accounts area: log in and out, register, the company page, filings."""
+"""Pages of the accounts area: log in and out, password, register, the company page, filings."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
-from market.accounts import organizations, services
+from market.accounts import organizations, services, sessions
 from market.accounts.forms import (
     SECTOR_LABELS,
     DecisionForm,
     EmptyForm,
     FilingForm,
     LoginForm,
+    PasswordForm,
     RegisterForm,
     StatusForm,
     TierForm,
     apply_errors,
     company_changes,
 )
+from market.accounts.limits import (
+    login_failed,
+    login_limit,
+    login_limit_message,
+    mark_login_failed,
+    register_limit,
+    register_limit_message,
+)
+from market.accounts.lockout import AccountLocked
 from market.accounts.models import ORG_STATUSES, SECTOR_TIERS
+from market.auth_loaders import SESSION_ID_KEY
 from market.common.errors import Conflict, Invalid, NotAuthenticated
-from market.common.web import current_actor
+from market.common.web import current_actor, local_path, redirect_to_next
 from market.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
-
-
-def _login_limit() -> str:
-    return current_app.config["RATELIMIT_LOGIN"]
-
-
-def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site, else None (no open redirects)."""
-    target = (target or "").strip()
-    parts = urlsplit(target)
-    if (not target.startswith("/") or target.startswith("//") or "\\" in target
-            or parts.scheme or parts.netloc):
-        return None
-    return target
 
 
 def home_for(user) -> str:
@@ -58,35 +62,76 @@ def _page_args() -> tuple[int, int]:
     return max(page, 1), min(max(per_page, 1), current_app.config["MAX_PER_PAGE"])
 
 
+def _start_session(user) -> None:
+    """Log `user` in with a fresh server-side session whose secret the cookie carries."""
+    secret = sessions.start_session(user)
+    login_user(user)
+    session[SESSION_ID_KEY] = secret
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.shared_limit(login_limit, scope="login", methods=["POST"], deduct_when=login_failed,
+                      error_message=login_limit_message)
 def login():
     """Log in with e-mail and password, then go on to `next` or the user's start page."""
     actor = current_actor()
     if actor is not None and request.method == "GET":
         return redirect(home_for(actor))
     form = LoginForm(next=request.args.get("next", ""))
+    status = 200
     if form.validate_on_submit():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except NotAuthenticated:
+            mark_login_failed()
             flash(_("Wrong e-mail or password."), "error")
+        except AccountLocked as exc:
+            mark_login_failed()
+            flash(exc.message, "error")
+            status = 429
         else:
-            login_user(user)
+            _start_session(user)
             flash(_("Welcome, %(email)s.", email=user.email), "success")
-            return redirect(safe_next(form.next.data) or home_for(user))
-    return render_template("accounts/login.html", form=form)
+            return redirect_to_next(form.next.data, home_for(user))
+    return render_template("accounts/login.html", form=form), status
 
 
 @bp.post("/logout")
 def logout():
-    """Log out and return to the home page."""
+    """Log out: the server-side session ends, so a copy of the cookie is worthless."""
+    sessions.end_session(session.pop(SESSION_ID_KEY, None))
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("public.home"))
 
 
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's password; every other session and every API token ends."""
+    form = PasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        actor = current_actor()
+        try:
+            services.change_password(actor, form.current_password.data, form.new_password.data)
+        except Invalid as exc:
+            for message in apply_errors(form, exc.errors, exc.message):
+                flash(message, "error")
+            status = 422
+        else:
+            _start_session(actor)
+            flash(_("Password changed. Your other sessions and API tokens have ended."),
+                  "success")
+            return redirect(home_for(actor))
+    elif request.method == "POST":
+        status = 422
+    return render_template("accounts/password.html", form=form), status
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.shared_limit(register_limit, scope="register", methods=["POST"],
+                      error_message=register_limit_message)
 def register():
     """Register a company and its first user; it waits for a coordinator's verification."""
     form = RegisterForm()
@@ -102,7 +147,7 @@ def register():
                 flash(message, "error")
             status = 422 if isinstance(exc, Invalid) else 409
         else:
-            login_user(user)
+            _start_session(user)
             flash(_("Your company is filed. A coordinator will verify it soon."), "success")
             return redirect(url_for("accounts.company"))
     elif request.method == "POST":
@@ -169,7 +214,7 @@ def filings():
 def verify(org_id: int):
     """Approve or reject a filing, then go back to where the coordinator was."""
     form = DecisionForm()
-    back = safe_next(form.next.data) or url_for("accounts.filings")
+    back = local_path(form.next.data) or url_for("accounts.filings")
     if not form.validate_on_submit():
         flash(_("Choose approve or reject."), "error")
         return redirect(back)

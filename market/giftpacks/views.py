@@ -13,7 +13,7 @@ from market.accounts.pickers import company_choices, preselect_company
 from market.catalog.models import Item
 from market.common.errors import Conflict, Forbidden, Invalid
 from market.common.pagination import paginate
-from market.common.web import current_actor
+from market.common.web import current_actor, redirect_back
 from market.extensions import db
 from market.giftpacks import packs, services
 from market.giftpacks.forms import ApplyForm, ConfirmForm, ReceiveForm, RejectForm, TemplateForm
@@ -71,13 +71,13 @@ def _apply_form(actor) -> ApplyForm:
 
 def _done(message: str):
     flash(message, "success")
-    return redirect(request.referrer or url_for("giftpacks.index"))
+    return redirect_back(url_for("giftpacks.index"))
 
 
 def _failed(exc) -> object:
     detail = "; ".join(f"{k}: {', '.join(v)}" for k, v in (exc.errors or {}).items())
     flash(detail if isinstance(exc, Invalid) and detail else exc.message, "error")
-    return redirect(request.referrer or url_for("giftpacks.index"))
+    return redirect_back(url_for("giftpacks.index"))
 
 
 def _form_errors(form) -> str:

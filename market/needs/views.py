@@ -13,7 +13,7 @@ from market.accounts.pickers import company_choices, preselect_company
 from market.catalog.models import Item
 from market.common.errors import Conflict, Forbidden, Invalid
 from market.common.pagination import paginate
-from market.common.web import current_actor
+from market.common.web import current_actor, redirect_back
 from market.extensions import db
 from market.needs import services
 from market.needs.forms import ConfirmForm, NeedForm, RenewForm
@@ -101,7 +101,7 @@ def cancel(need_id: int):
         flash(exc.message, "error")
     else:
         flash(_("Need %(id)s cancelled.", id=need_id), "success")
-    return redirect(request.referrer or url_for("needs.index"))
+    return redirect_back(url_for("needs.index"))
 
 
 @bp.post("/<int:need_id>/renew")

@@ -69,3 +69,38 @@ def test_cookie_session_api_post_still_needs_the_token(client, people, login, ma
     assert response.status_code == 400
     db.session.refresh(pending)
     assert pending.status == "pending"
+
+
+@pytest.mark.parametrize("header", ["Bearer garbage", "Bearer ", "bearer x.y.z"])
+def test_invalid_bearer_next_to_a_cookie_does_not_skip_csrf(client, people, login, make_org,
+                                                            header):
+    pending = make_org(name="Waiting Co", status="pending")
+    login(people["coordinator"])
+    response = client.post(
+        f"/api/v1/organizations/{pending.id}/verification", json={"decision": "approve"},
+        headers={"Authorization": header},
+    )
+    assert response.status_code == 400
+    db.session.refresh(pending)
+    assert pending.status == "pending"
+
+
+def test_revoked_bearer_next_to_a_cookie_does_not_skip_csrf(client, people, login, token_for,
+                                                            catalog):
+    from market.accounts.models import ApiToken
+
+    headers = token_for(people["buyer"])
+    db.session.execute(sa.delete(ApiToken))
+    db.session.commit()
+    login(people["buyer"])
+    response = client.post(
+        "/api/v1/needs", json={"item": "MASK-SURGICAL", "quantity": 5,
+                               "accept_substitutes": False}, headers=headers,
+    )
+    assert response.status_code == 400
+
+
+def test_cookie_logout_needs_the_csrf_token(client, people, login):
+    login(people["buyer"])
+    assert client.post("/logout").status_code == 400
+    assert client.get("/api/v1/me").status_code == 200
