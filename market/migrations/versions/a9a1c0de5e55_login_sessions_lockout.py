@@ -1,7 +1,7 @@
 """login sessions, failed-login lockout, token last use
 
 Revision ID: a9a1c0de5e55
-Revises: b7d41c2e9a10
+Revises: a10n4d7e2c91
 Create Date: 2026-11-30 20:10:00.000000
 
 """
@@ -13,7 +13,7 @@ import market.common.types
 
 # revision identifiers, used by Alembic.
 revision = 'a9a1c0de5e55'
-down_revision = 'b7d41c2e9a10'
+down_revision = 'a10n4d7e2c91'
 branch_labels = None
 depends_on = None
 
