@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
-from market.accounts import organizations, services
+from market.accounts import change_requests, organizations, services
 from market.accounts.forms import (
     SECTOR_LABELS,
     DecisionForm,
@@ -145,6 +145,9 @@ def company():
                 flash(_("Your company is filed again and waits for a coordinator."), "success")
             else:
                 flash(_("Company data saved."), "success")
+            if org.pending_change:
+                flash(_("Your change of sector or headcount waits for a coordinator; until it "
+                        "is approved your current values and priority tier stay."), "success")
             return redirect(url_for("accounts.company"))
     elif request.method == "POST":
         status = 422
@@ -156,12 +159,39 @@ def company():
 @bp.get("/filings")
 @login_required
 def filings():
-    """The coordinators' queue of pending company filings, oldest first."""
+    """The coordinators' queue: pending company filings and change requests, oldest first."""
     page_no, per_page = _page_args()
+    actor = current_actor()
     page = organizations.list_organizations(
-        current_actor(), status="pending", page=page_no, per_page=per_page
+        actor, status="pending", page=page_no, per_page=per_page
     )
-    return render_template("accounts/filings.html", page=page, form=EmptyForm())
+    changes = change_requests.list_change_requests(actor, page=1, per_page=200)
+    return render_template(
+        "accounts/filings.html", page=page, changes=changes, form=EmptyForm()
+    )
+
+
+@bp.post("/organizations/<int:org_id>/change-request")
+@login_required
+def decide_change(org_id: int):
+    """Approve or reject a company's change of sector or headcount, then go back."""
+    form = DecisionForm()
+    back = safe_next(form.next.data) or url_for("accounts.filings")
+    if not form.validate_on_submit():
+        flash(_("Choose approve or reject."), "error")
+        return redirect(back)
+    try:
+        org = change_requests.decide_change(
+            current_actor(), org_id, form.decision.data, form.reason.data
+        )
+    except (Invalid, Conflict) as exc:
+        flash(exc.message, "error")
+        return redirect(back)
+    if form.decision.data == "approve":
+        flash(_("The change request of %(name)s is approved.", name=org.name), "success")
+    else:
+        flash(_("The change request of %(name)s is rejected.", name=org.name), "success")
+    return redirect(back)
 
 
 @bp.post("/organizations/<int:org_id>/verification")
