@@ -194,3 +194,23 @@ def test_the_company_page_requests_and_shows_the_change(client, people, login):
     db.session.refresh(org)
     assert (org.sector, org.tier, org.address) == ("elder_care", 2, "1 Road")
     assert org.pending_change["sector"] == "medical"
+
+
+def test_the_company_detail_page_decides_too(requested, client, people, login):
+    org, _ = requested
+    login(people["coordinator"])
+    html = client.get(f"/organizations/{org.id}").get_data(as_text=True)
+    assert 'id="org-change-request"' in html
+    assert f'id="approve-change-{org.id}"' in html
+    response = client.post(f"/organizations/{org.id}/change-request",
+                           data={"decision": "approve", "next": f"/organizations/{org.id}"})
+    assert response.headers["Location"].endswith(f"/organizations/{org.id}")
+    db.session.refresh(org)
+    assert (org.sector, org.tier, org.headcount) == ("medical", 1, 999999)
+
+
+def test_no_change_request_section_when_none_waits(client, people, login):
+    login(people["coordinator"])
+    html = client.get("/filings").get_data(as_text=True)
+    assert 'id="change-requests"' not in html
+    assert html.count('class="empty"') == 1
