@@ -39,23 +39,29 @@ def _locked(org_id: int) -> Organization:
 def request_change(actor: User, org: Organization, changes: dict[str, Any]) -> dict[str, Any]:
     """Move a verified company's new sector or headcount into its pending change request.
 
-    Values equal to the approved ones are dropped (the company page always sends both), a
-    new value replaces the same field of an earlier request, and the change is audited.
-    Returns the other changes, which apply at once.
+    A PATCH states the values the company wants: a value other than the approved one is
+    requested (replacing an earlier request for that field), the approved value withdraws
+    that field's request. A changed request is audited. Returns the other changes, which
+    apply at once.
     """
-    asked = {name: changes[name] for name in PRIORITY_FIELDS
-             if name in changes and changes[name] != getattr(org, name)}
+    old = {k: v for k, v in (org.pending_change or {}).items() if k in PRIORITY_FIELDS}
+    wanted = dict(old)
+    for name in PRIORITY_FIELDS:
+        if name in changes:
+            if changes[name] == getattr(org, name):
+                wanted.pop(name, None)
+            else:
+                wanted[name] = changes[name]
     rest = {name: value for name, value in changes.items() if name not in PRIORITY_FIELDS}
-    if not asked:
+    if wanted == old:
         return rest
     before = {"pending_change": org.pending_change}
-    merged = {k: v for k, v in (org.pending_change or {}).items() if k in PRIORITY_FIELDS}
-    merged.update(asked)
-    org.pending_change = {
-        **merged, "requested_at": utcnow().isoformat(), "requested_by": actor.label
-    }
-    record(actor, "organization.change_requested", "organization", org.id, before,
-           {"pending_change": org.pending_change})
+    org.pending_change = (
+        {**wanted, "requested_at": utcnow().isoformat(), "requested_by": actor.label}
+        if wanted else None
+    )
+    action = "organization.change_requested" if wanted else "organization.change_withdrawn"
+    record(actor, action, "organization", org.id, before, {"pending_change": org.pending_change})
     return rest
 
 

@@ -114,7 +114,10 @@ def _filing_data(org) -> dict:
     roles = "both" if len(org.roles) == 2 else (org.roles[0] if org.roles else "buyer")
     names = ("name", "sector", "headcount", "address", "latitude", "longitude", "phone",
              "credit_code")
-    return {**{n: getattr(org, n) for n in names}, "roles": roles}
+    data = {**{n: getattr(org, n) for n in names}, "roles": roles}
+    # A waiting change request shows as the form's values, so saving other fields keeps it.
+    data.update({k: v for k, v in (org.pending_change or {}).items() if k in data})
+    return data
 
 
 @bp.route("/company", methods=["GET", "POST"])

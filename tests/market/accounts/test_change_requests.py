@@ -80,6 +80,20 @@ def test_a_later_request_adds_to_the_waiting_one(requested, client, people, toke
     assert (change["sector"], change["headcount"]) == ("medical", 80)
 
 
+def test_sending_the_approved_value_withdraws_that_part(requested, client, people, token_for):
+    org, _ = requested
+    headers = token_for(people["buyer"])
+    url = f"/api/v1/organizations/{org.id}"
+    response = client.patch(url, json={"sector": "elder_care"}, headers=headers)
+    change = response.json["pending_change"]
+    assert "sector" not in change
+    assert change["headcount"] == 999999
+    response = client.patch(url, json={"headcount": 50}, headers=headers)
+    assert response.json["pending_change"] is None
+    assert response.json["tier"] == 2
+    assert len(_audit(org.id, "organization.change_withdrawn")) == 1
+
+
 def test_approve_applies_audits_and_notifies(requested, client, people, token_for):
     org, _ = requested
     response = client.post(f"/api/v1/organizations/{org.id}/change-request",
@@ -194,6 +208,8 @@ def test_the_company_page_requests_and_shows_the_change(client, people, login):
     db.session.refresh(org)
     assert (org.sector, org.tier, org.address) == ("elder_care", 2, "1 Road")
     assert org.pending_change["sector"] == "medical"
+    form_page = client.get("/company").get_data(as_text=True)
+    assert '<option selected value="medical">' in form_page  # the request stays on a resave
 
 
 def test_the_company_detail_page_decides_too(requested, client, people, login):
