@@ -30,6 +30,32 @@ def require_admin(actor: User | None) -> User:
     return actor
 
 
+# What a suspended company may still do, besides reading its own data: confirm receipt of
+# (or dispute) goods already shipped to it. Those services call `require_user`; every other
+# write by a company calls `require_writer` (directly or through `acting_organization`).
+SUSPENDED_MESSAGE = (
+    "Company '{name}' is suspended: it can read its own data and confirm receipt of goods "
+    "already shipped to it, but cannot change anything until a coordinator reinstates it."
+)
+
+
+def require_writer(actor: User | None) -> User:
+    """Refuse writes by the users of a suspended company (403 naming the status).
+
+    The one place of the rule "suspended companies cannot act": every service that lets a
+    company change something (lots, needs, CSV import, shipping, gift-pack applications,
+    company edits) calls it, whether the request came from a page or a token-bearing API
+    client. Coordinators are never refused here.
+    """
+    actor = require_user(actor)
+    if actor.is_coordinator:
+        return actor
+    org = actor.organization
+    if org is not None and org.status == "suspended":
+        raise Forbidden(SUSPENDED_MESSAGE.format(name=org.name))
+    return actor
+
+
 def can_see_org(actor: User, org_id: int) -> bool:
     """Coordinators see every company; company users only their own."""
     return actor.is_coordinator or actor.organization_id == org_id
@@ -49,7 +75,7 @@ def acting_organization(
     A company user acts for their own company; a coordinator must name a verified
     company with `organization_id` (hotline intake). `role` is "supplier" or "buyer".
     """
-    actor = require_user(actor)
+    actor = require_writer(actor)
     if actor.is_coordinator:
         if organization_id is None:
             raise Invalid.field("organization_id", "required when a coordinator enters a record")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 from webargs.flaskparser import FlaskParser, abort
 
-from market.accounts import organizations, services, sessions
+from market.accounts import change_requests, organizations, services, sessions
 from market.accounts.limits import (
     login_failed,
     login_limit,
@@ -16,6 +16,7 @@ from market.accounts.limits import (
 )
 from market.accounts.lockout import AccountLocked
 from market.accounts.schemas import (
+    ChangeDecisionSchema,
     MeSchema,
     OrganizationListArgsSchema,
     OrganizationPatchSchema,
@@ -134,5 +135,18 @@ class OrganizationResource(MethodView):
 def verify(data, org_id):
     """Approve or reject a pending filing (a rejection needs a `reason`)."""
     return organizations.decide_filing(
+        current_actor(), org_id, data["decision"], data.get("reason")
+    )
+
+
+@blp.route("/organizations/<int:org_id>/change-request", methods=["POST"])
+@blp.arguments(ChangeDecisionSchema)
+@blp.response(200, OrganizationSchema)
+def decide_change(data, org_id):
+    """Approve or reject a company's change of sector or headcount (coordinators).
+
+    A rejection needs a `reason`; 409 when no change request waits.
+    """
+    return change_requests.decide_change(
         current_actor(), org_id, data["decision"], data.get("reason")
     )

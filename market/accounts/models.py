@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -54,6 +55,11 @@ class Organization(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     verified_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # A company's own change of sector or headcount waiting for a coordinator:
+    # {"sector"?, "headcount"?, "requested_at": ISO 8601, "requested_by": e-mail}, or NULL.
+    pending_change: so.Mapped[dict[str, Any] | None] = so.mapped_column(
+        sa.JSON(none_as_null=True)
+    )
 
     users: so.Mapped[list[User]] = so.relationship(back_populates="organization")
 
@@ -61,6 +67,25 @@ class Organization(db.Model):
     def roles(self) -> list[str]:
         """The company's roles as API.md names them."""
         return [r for r, on in (("supplier", self.is_supplier), ("buyer", self.is_buyer)) if on]
+
+    @property
+    def change_request(self) -> dict[str, Any] | None:
+        """The pending change as the API shows it: old and new values, the tier it would give.
+
+        `requested_at` is a datetime; `tier` is the tier the new sector would give (the
+        current tier when the sector does not change or a coordinator fixed the tier).
+        """
+        change = self.pending_change
+        if not change:
+            return None
+        sector = change.get("sector", self.sector)
+        tier = self.tier if self.tier_overridden else SECTOR_TIERS.get(sector, self.tier)
+        shown: dict[str, Any] = {k: change[k] for k in ("sector", "headcount") if k in change}
+        shown["current"] = {"sector": self.sector, "headcount": self.headcount, "tier": self.tier}
+        shown["tier"] = tier
+        shown["requested_at"] = datetime.fromisoformat(change["requested_at"])
+        shown["requested_by"] = change.get("requested_by")
+        return shown
 
     @property
     def is_verified(self) -> bool:

@@ -6,7 +6,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from market.accounts.access import ensure_visible, require_coordinator, require_user
+from market.accounts.access import (
+    ensure_visible,
+    require_coordinator,
+    require_user,
+    require_writer,
+)
+from market.accounts.change_requests import request_change
 from market.accounts.models import ORG_STATUSES, SECTOR_TIERS, Organization, User
 from market.accounts.rules import CONTACT_FIELDS, FILING_FIELDS, ORG_SNAPSHOT, org_field_errors
 from market.audit.services import record, snapshot
@@ -39,8 +45,10 @@ def list_organizations(
     q: str | None = None,
     page: int = 1,
     per_page: int = 50,
+    pending_change: bool | None = None,
 ) -> PageResult:
-    """Companies for coordinators, oldest filing first, filtered by status, sector or name."""
+    """Companies for coordinators, oldest filing first, filtered by status, sector, name, or
+    whether a change request waits."""
     require_coordinator(actor)
     stmt = sa.select(Organization).order_by(Organization.created_at, Organization.id)
     if status:
@@ -52,6 +60,9 @@ def list_organizations(
         stmt = stmt.where(Organization.sector == sector)
     if q:
         stmt = stmt.where(Organization.name.ilike(f"%{q.strip()}%"))
+    if pending_change is not None:
+        column = Organization.pending_change
+        stmt = stmt.where(column.is_not(None) if pending_change else column.is_(None))
     return paginate(stmt, page, per_page)
 
 
@@ -103,8 +114,13 @@ def decide_filing(
 
 
 def update_organization(actor: User | None, org_id: int, changes: dict[str, Any]) -> Organization:
-    """Edit a company: coordinators set tier and status; its users edit contact data and re-file."""
-    actor = require_user(actor)
+    """Edit a company: coordinators set tier and status; its users edit contact data and re-file.
+
+    A verified company's own change of sector or headcount does not apply: it becomes the
+    company's `pending_change`, which a coordinator approves or rejects (`decide_change`),
+    so that no company can raise its own priority. Suspended companies cannot edit (403).
+    """
+    actor = require_writer(actor)
     ensure_visible(actor, org_id, "Organization")
     if not actor.is_coordinator:
         refused = [name for name in COORDINATOR_FIELDS if name in changes]
@@ -116,6 +132,8 @@ def update_organization(actor: User | None, org_id: int, changes: dict[str, Any]
         raise Invalid(f"Invalid company data: {detail}", errors)
     with unit_of_work():
         org = _locked(org_id)
+        if not actor.is_coordinator and org.status not in ("pending", "rejected"):
+            changes = request_change(actor, org, changes)
         before = snapshot(org, ORG_SNAPSHOT)
         _apply_fields(org, changes)
         action = "organization.updated"

@@ -131,6 +131,25 @@ class UserSchema(ma.Schema):
     organization_id = ma.fields.Integer(allow_none=True)
 
 
+class CurrentValuesSchema(ma.Schema):
+    """The approved values a change request would replace."""
+
+    sector = ma.fields.String()
+    headcount = ma.fields.Integer()
+    tier = ma.fields.Integer()
+
+
+class PendingChangeSchema(ma.Schema):
+    """A company's change of sector or headcount waiting for a coordinator."""
+
+    sector = ma.fields.String(metadata={"description": "the requested sector, if it changes"})
+    headcount = ma.fields.Integer(metadata={"description": "the new headcount, if it changes"})
+    tier = ma.fields.Integer(metadata={"description": "the tier the request would give"})
+    current = ma.fields.Nested(CurrentValuesSchema)
+    requested_at = ma.fields.AwareDateTime()
+    requested_by = ma.fields.String(allow_none=True)
+
+
 class OrganizationSchema(ma.Schema):
     """A company as the API shows it."""
 
@@ -151,6 +170,11 @@ class OrganizationSchema(ma.Schema):
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
     verified_at = ma.fields.AwareDateTime(allow_none=True)
+    pending_change = ma.fields.Nested(
+        PendingChangeSchema, attribute="change_request", allow_none=True,
+        metadata={"description": "a change of sector or headcount waiting for a coordinator; "
+                                 "until approved the values above stay in force"},
+    )
 
 
 class RegistrationSchema(ma.Schema):
@@ -175,6 +199,9 @@ class OrganizationListArgsSchema(PageArgsSchema):
     )
     sector = Sector()
     q = ma.fields.String(metadata={"description": "part of the company name"})
+    pending_change = ma.fields.Boolean(
+        metadata={"description": "true: only companies with a change request waiting"}
+    )
 
 
 class VerificationSchema(ma.Schema):
@@ -189,6 +216,11 @@ class VerificationSchema(ma.Schema):
     reason = ma.fields.String(
         allow_none=True, validate=ma.validate.Length(max=500, error="at most {max} characters")
     )
+
+
+class ChangeDecisionSchema(VerificationSchema):
+    """`POST /organizations/{id}/change-request`: approve or reject a change of sector or
+    headcount (a rejection needs a `reason`)."""
 
 
 class OrganizationPatchSchema(ma.Schema):

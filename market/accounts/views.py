@@ -15,7 +15,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
-from market.accounts import organizations, services, sessions
+from market.accounts import change_requests, organizations, services, sessions
 from market.accounts.forms import (
     SECTOR_LABELS,
     DecisionForm,
@@ -159,7 +159,10 @@ def _filing_data(org) -> dict:
     roles = "both" if len(org.roles) == 2 else (org.roles[0] if org.roles else "buyer")
     names = ("name", "sector", "headcount", "address", "latitude", "longitude", "phone",
              "credit_code")
-    return {**{n: getattr(org, n) for n in names}, "roles": roles}
+    data = {**{n: getattr(org, n) for n in names}, "roles": roles}
+    # A waiting change request shows as the form's values, so saving other fields keeps it.
+    data.update({k: v for k, v in (org.pending_change or {}).items() if k in data})
+    return data
 
 
 @bp.route("/company", methods=["GET", "POST"])
@@ -190,6 +193,9 @@ def company():
                 flash(_("Your company is filed again and waits for a coordinator."), "success")
             else:
                 flash(_("Company data saved."), "success")
+            if org.pending_change:
+                flash(_("Your change of sector or headcount waits for a coordinator; until it "
+                        "is approved your current values and priority tier stay."), "success")
             return redirect(url_for("accounts.company"))
     elif request.method == "POST":
         status = 422
@@ -201,12 +207,39 @@ def company():
 @bp.get("/filings")
 @login_required
 def filings():
-    """The coordinators' queue of pending company filings, oldest first."""
+    """The coordinators' queue: pending company filings and change requests, oldest first."""
     page_no, per_page = _page_args()
+    actor = current_actor()
     page = organizations.list_organizations(
-        current_actor(), status="pending", page=page_no, per_page=per_page
+        actor, status="pending", page=page_no, per_page=per_page
     )
-    return render_template("accounts/filings.html", page=page, form=EmptyForm())
+    changes = change_requests.list_change_requests(actor, page=1, per_page=200)
+    return render_template(
+        "accounts/filings.html", page=page, changes=changes, form=EmptyForm()
+    )
+
+
+@bp.post("/organizations/<int:org_id>/change-request")
+@login_required
+def decide_change(org_id: int):
+    """Approve or reject a company's change of sector or headcount, then go back."""
+    form = DecisionForm()
+    back = local_path(form.next.data) or url_for("accounts.filings")
+    if not form.validate_on_submit():
+        flash(_("Choose approve or reject."), "error")
+        return redirect(back)
+    try:
+        org = change_requests.decide_change(
+            current_actor(), org_id, form.decision.data, form.reason.data
+        )
+    except (Invalid, Conflict) as exc:
+        flash(exc.message, "error")
+        return redirect(back)
+    if form.decision.data == "approve":
+        flash(_("The change request of %(name)s is approved.", name=org.name), "success")
+    else:
+        flash(_("The change request of %(name)s is rejected.", name=org.name), "success")
+    return redirect(back)
 
 
 @bp.post("/organizations/<int:org_id>/verification")

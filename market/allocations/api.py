@@ -22,7 +22,7 @@ from market.allocations.schemas import (
 )
 from market.common.api import Blueprint
 from market.common.web import current_actor
-from market.matching.reason_text import reason_texts
+from market.matching.reason_view import visible_reason_texts
 
 # The CSV export lives at /api/v1/allocations.csv, beside /api/v1/allocations, so the
 # blueprint has no prefix of its own and every path spells out "/allocations".
@@ -55,15 +55,16 @@ def list_allocations(args):
 @blp.response(200, content_type="text/csv")
 def export_csv(args):
     """Export the allocations the caller may see as CSV, with a header row."""
-    rows = services.iter_allocations(current_actor(), args)
+    actor = current_actor()
+    rows = services.iter_allocations(actor, args)
     return Response(
-        stream_with_context(_csv_lines(rows)),
+        stream_with_context(_csv_lines(rows, actor)),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=allocations.csv"},
     )
 
 
-def _csv_lines(rows: Iterator) -> Iterator[str]:
+def _csv_lines(rows: Iterator, actor) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
@@ -72,7 +73,7 @@ def _csv_lines(rows: Iterator) -> Iterator[str]:
             (a.id, a.run_id, a.lot_id, a.need_id, a.item.sku, a.supplier_id, a.supplier.name,
              a.buyer_id, a.buyer.name, a.quantity, a.received_quantity,
              "" if a.unit_price is None else f"{a.unit_price:.2f}", a.distance_km, a.tier,
-             a.fill_rate, a.status, "; ".join(reason_texts(a.reasons)))
+             a.fill_rate, a.status, "; ".join(visible_reason_texts(actor, a)))
         )
         if n % 200 == 0:
             yield buffer.getvalue()

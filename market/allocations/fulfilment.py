@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from market.accounts.access import require_coordinator, require_user
+from market.accounts.access import require_coordinator, require_user, require_writer
 from market.accounts.models import User
 from market.allocations.access import can_see
 from market.allocations.approval import AUDIT_FIELDS, MAX_NOTE
@@ -39,7 +39,7 @@ def _ensure_party(actor: User, allocation: Allocation, side: str) -> None:
 
 def ship(actor: User | None, allocation_id: int) -> Allocation:
     """Mark an approved allocation shipped: the units stay reserved on the lot until receipt."""
-    actor = require_user(actor)
+    actor = require_writer(actor)
     with unit_of_work():
         start_write()
         allocation = load_allocation(allocation_id)

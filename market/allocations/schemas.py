@@ -7,7 +7,7 @@ import marshmallow as ma
 from market.common.pagination import PageArgsSchema
 from market.common.schemas import Money, OrgRefSchema, Quantity
 from market.matching.models import ALLOCATION_STATUSES
-from market.matching.reason_text import Reasons
+from market.matching.reason_view import ViewerReasons
 
 NOTE_LENGTH = ma.validate.Length(max=500, error="must be at most {max} characters")
 
@@ -60,7 +60,10 @@ class AllocationSchema(ma.Schema):
     tier = ma.fields.Integer()
     fill_rate = ma.fields.Float()
     status = ma.fields.String()
-    reasons = Reasons()
+    reasons = ViewerReasons(
+        metadata={"description": "why: a company reads only its own lots and needs, others "
+                                 "as anonymous totals; coordinators read everything"}
+    )
     decision_note = ma.fields.String(allow_none=True)
     receipt_note = ma.fields.String(allow_none=True)
     decided_at = ma.fields.AwareDateTime(allow_none=True)

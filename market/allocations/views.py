@@ -21,6 +21,7 @@ from market.allocations.forms import (
 )
 from market.common.errors import Conflict, Invalid
 from market.common.web import current_actor
+from market.matching.reason_view import visible_reason_texts
 
 bp = Blueprint("allocations", __name__, url_prefix="/allocations")
 
@@ -48,7 +49,8 @@ def proposals():
 @bp.get("/mine")
 @login_required
 def mine():
-    """Show the company's approved allocations, with ship and receive actions."""
+    """Show the company's approved allocations, with ship and receive actions and the reasons
+    as the company may read them (its own lots and needs, others as anonymous totals)."""
     actor = current_actor()
     if actor.is_coordinator:
         return redirect(url_for("allocations.proposals"))
@@ -56,7 +58,7 @@ def mine():
     result = services.list_mine(actor, page, per_page, request.args.get("status") or None)
     return render_template(
         "allocations/mine.html", page=result, org_id=actor.organization_id,
-        receive_form=ReceiveForm(),
+        receive_form=ReceiveForm(), reasons_of=lambda line: visible_reason_texts(actor, line),
     )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from market.accounts.access import require_coordinator, require_user
+from market.accounts.access import require_coordinator, require_user, require_writer
 from market.accounts.models import Organization, User
 from market.audit.services import record
 from market.common.errors import Conflict, Forbidden, Invalid, NotFound
@@ -203,7 +203,7 @@ def reject_pack(actor: User | None, pack_id: int, reason: str) -> GiftPack:
 
 def ship_pack(actor: User | None, pack_id: int) -> GiftPack:
     """Mark an approved pack shipped (a donor or coordinator); units stay reserved until receipt."""
-    actor = require_user(actor)
+    actor = require_writer(actor)
     with unit_of_work():
         pack = _lock(pack_id)
         donors = supplier_ids(pack)

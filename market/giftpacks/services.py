@@ -16,6 +16,7 @@ from market.accounts.access import (
     ensure_visible,
     require_coordinator,
     require_user,
+    require_writer,
 )
 from market.accounts.models import User
 from market.audit.services import record, snapshot
@@ -169,7 +170,7 @@ def get_application(actor: User | None, application_id: int) -> GiftPackApplicat
 
 def withdraw_application(actor: User | None, application_id: int) -> GiftPackApplication:
     """Withdraw a waiting application (its company or a coordinator); 409 once assigned."""
-    application = get_application(actor, application_id)
+    application = get_application(require_writer(actor), application_id)
     if application.status != "waiting":
         raise Conflict(
             f"Gift-pack application {application_id} is {application.status}; "

@@ -8,7 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from market.accounts.access import acting_organization, ensure_visible, require_user
+from market.accounts.access import (
+    acting_organization,
+    ensure_visible,
+    require_user,
+    require_writer,
+)
 from market.accounts.models import Organization, User
 from market.audit.services import record, snapshot
 from market.catalog.models import Item
@@ -152,7 +157,7 @@ def _lock_lot(actor: User, lot_id: int) -> Lot:
 
 def update_lot(actor: User | None, lot_id: int, changes: dict[str, Any]) -> Lot:
     """Change a lot's quantity, price or status (active/paused); never below what is reserved."""
-    actor = require_user(actor)
+    actor = require_writer(actor)
     with unit_of_work():
         lot = _lock_lot(actor, lot_id)
         if lot.status not in OPEN_STATUSES:
@@ -198,7 +203,7 @@ def _set_status(lot: Lot, status: str) -> None:
 
 def withdraw_lot(actor: User | None, lot_id: int) -> Lot:
     """Withdraw a lot for good; refused while approved allocations or packs wait to be shipped."""
-    actor = require_user(actor)
+    actor = require_writer(actor)
     with unit_of_work():
         lot = _lock_lot(actor, lot_id)
         if lot.status == "withdrawn":

@@ -19,7 +19,12 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 
-from market.accounts.access import acting_organization, ensure_visible, require_user
+from market.accounts.access import (
+    acting_organization,
+    ensure_visible,
+    require_user,
+    require_writer,
+)
 from market.accounts.models import Organization, User
 from market.audit.services import record, snapshot
 from market.catalog.models import Item
@@ -166,7 +171,7 @@ def with_details(stmt: sa.Select) -> sa.Select:
 
 def update_need(actor: User | None, need_id: int, data: dict[str, Any]) -> Need:
     """Edit a need that is still open, partly allocated or expired; never below `allocated`."""
-    need = get_need(actor, need_id)
+    need = get_need(require_writer(actor), need_id)
     if need.status not in EDITABLE_STATUSES:
         raise Conflict(f"Need {need_id} is {need.status} and can no longer be edited.")
     if "quantity" in data and data["quantity"] < need.allocated:
@@ -191,7 +196,7 @@ def update_need(actor: User | None, need_id: int, data: dict[str, Any]) -> Need:
 
 def cancel_need(actor: User | None, need_id: int) -> Need:
     """Cancel a need; refused (409) while any units are allocated to it."""
-    need = get_need(actor, need_id)
+    need = get_need(require_writer(actor), need_id)
     if need.status in ("cancelled", "fulfilled"):
         raise Conflict(f"Need {need_id} is already {need.status}.")
     if need.allocated > 0:
@@ -208,7 +213,7 @@ def cancel_need(actor: User | None, need_id: int) -> Need:
 
 def renew_need(actor: User | None, need_id: int, needed_by: date | None) -> Need:
     """Give an expired need a new needed-by date (or none) so it is matched again."""
-    need = get_need(actor, need_id)
+    need = get_need(require_writer(actor), need_id)
     if need.status != "expired":
         raise Conflict(f"Need {need_id} is {need.status}; only expired needs can be renewed.")
     _check_needed_by(needed_by)

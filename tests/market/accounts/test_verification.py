@@ -157,7 +157,7 @@ def test_company_user_cannot_set_tier_or_status(client, people, token_for):
     assert (org.tier, org.status) == (3, "verified")
 
 
-def test_own_user_edits_contact_fields_and_sector_moves_tier(client, people, token_for):
+def test_own_user_edits_contact_fields_but_sector_only_requests(client, people, token_for):
     org = people["supplier_a_org"]
     response = client.patch(
         f"/api/v1/organizations/{org.id}",
@@ -166,7 +166,8 @@ def test_own_user_edits_contact_fields_and_sector_moves_tier(client, people, tok
     )
     assert response.status_code == 200
     assert response.json["name"] == "Supplier A Ltd"
-    assert response.json["tier"] == 1
+    assert (response.json["sector"], response.json["tier"]) == ("trade", 3)
+    assert response.json["pending_change"]["sector"] == "medical"
     assert response.json["status"] == "verified"
 
 
