@@ -35,6 +35,12 @@ ALLOCATION_STATUSES = (
 RESERVING_STATUSES = ("approved", "shipped")
 
 
+def _active_default(context) -> bool | None:
+    """A run inserted queued or running takes the one active slot; any other, none."""
+    status = context.get_current_parameters().get("status", "queued")
+    return True if status in ACTIVE_RUN_STATUSES else None
+
+
 class MatchRun(db.Model):
     """One execution of the solver over all open needs and available stock."""
 
@@ -47,7 +53,7 @@ class MatchRun(db.Model):
     trigger: so.Mapped[str] = so.mapped_column(sa.String(20), default="manual")
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="queued", index=True)
     phase: so.Mapped[str | None] = so.mapped_column(sa.String(20))  # while running
-    active: so.Mapped[bool | None] = so.mapped_column(default=True)
+    active: so.Mapped[bool | None] = so.mapped_column(default=_active_default)
     # Who runs it ("host:pid") and its last sign of life: a run whose worker died is
     # found by the next worker start or the next run start and ended `failed`.
     worker: so.Mapped[str | None] = so.mapped_column(sa.String(100))

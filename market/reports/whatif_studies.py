@@ -100,8 +100,10 @@ def reap_interrupted() -> list[int]:
     for study in db.session.scalars(
         sa.select(WhatIfStudy).where(WhatIfStudy.status.in_(ACTIVE))
     ).all():
-        if study.status == "running":
+        if study.status == "running" and study.worker:
             gone = owner_gone(study.worker, study.started_at, limit)
+        elif study.status == "running":
+            gone = utcnow() - (study.started_at or study.created_at) > timedelta(seconds=limit)
         else:
             gone = utcnow() - study.created_at > timedelta(seconds=limit)
         if gone:
