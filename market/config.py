@@ -47,6 +47,7 @@ class Config:
     # default, `postgresql+psycopg://…` or `redis://…` in production. QUEUE_IMMEDIATE runs
     # each task at once in the caller (tests), with no worker.
     QUEUE_URL = _env("QUEUE_URL")
+    QUEUE_NAME = _env("QUEUE_NAME", "ppe-market")
     QUEUE_IMMEDIATE = _env("QUEUE_IMMEDIATE", "0") == "1"
     WORKER_PROCESSES = int(_env("WORKER_PROCESSES", "2") or 2)
     # A run or study whose worker sent no sign of life for this long was interrupted

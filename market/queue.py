@@ -40,33 +40,35 @@ def huey_from_url(url: str | None, name: str = QUEUE_NAME) -> Huey:
     raise ValueError(f"QUEUE_URL: unknown scheme {scheme!r} in {url!r}")
 
 
-huey = huey_from_url(os.environ.get("QUEUE_URL"))
-_queue_url = os.environ.get("QUEUE_URL") or None
+huey = huey_from_url(os.environ.get("QUEUE_URL"), os.environ.get("QUEUE_NAME") or QUEUE_NAME)
+_queue = (os.environ.get("QUEUE_URL") or None, huey.name)
 _worker_app: Flask | None = None
 
 
-def use_queue(url: str | None) -> None:
-    """Point the one `huey` at the queue `url` names (its tasks stay registered on it).
+def use_queue(url: str | None, name: str | None = None) -> None:
+    """Point the one `huey` at the queue `url` and `name` give (its tasks stay registered).
 
-    The instance is built at import from the QUEUE_URL environment variable; an app
-    configured with another QUEUE_URL (a test's own queue file) swaps the storage only.
+    The instance is built at import from the QUEUE_URL and QUEUE_NAME environment
+    variables; an app configured with another queue (a test's own) swaps the storage only.
     """
-    global _queue_url
-    url = url or None
-    if url == _queue_url:
+    global _queue
+    wanted = (url or None, name or QUEUE_NAME)
+    if wanted == _queue:
         return
-    other = huey_from_url(url, huey.name)
+    other = huey_from_url(*wanted)
+    huey.name = wanted[1]
     huey.storage_class, huey.storage_kwargs = other.storage_class, other.storage_kwargs
-    if not huey.immediate:
-        huey.storage = huey.create_storage()
-    _queue_url = url
+    huey.storage = other.storage
+    _queue = wanted
 
 
 def init_app(app: Flask) -> None:
     """Use the app's QUEUE_URL; run tasks at once, in the caller, when QUEUE_IMMEDIATE (tests)."""
+    if app.config.get("QUEUE_IMMEDIATE", False):
+        huey.immediate = True  # an in-memory queue: no worker, no queue file touched
+        return
     huey.immediate = False
-    use_queue(app.config.get("QUEUE_URL"))
-    huey.immediate = bool(app.config.get("QUEUE_IMMEDIATE", False))
+    use_queue(app.config.get("QUEUE_URL"), app.config.get("QUEUE_NAME"))
 
 
 def _app_context():
