@@ -13,6 +13,7 @@ Reuse them for any background task:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -106,21 +107,17 @@ def start_workers(app, worker_env, tmp_path) -> Iterator[Callable[..., list[subp
 
 
 def _stop(proc: subprocess.Popen) -> None:
-    for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 15)):
-        try:
+    """SIGTERM the consumer's process group (its worker processes too); SIGKILL if it lingers."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            break
         try:
-            proc.wait(timeout=wait)
-            # the group's other members (worker processes) go with the same signal
+            proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             continue
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         break
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)  # a worker process that outlived its consumer
 
 
 def wait_for(check: Callable[[], Any], timeout: float = 120, what: str = "") -> Any:

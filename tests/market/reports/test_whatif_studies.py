@@ -13,12 +13,12 @@ import sqlalchemy as sa
 
 from market.common.types import utcnow
 from market.extensions import db
-from market.matching.models import Quota
 from market.matching.lock import worker_id
+from market.matching.models import Quota
 from market.reports import whatif, whatif_studies
-from market.reports.whatif_tasks import compute_study
 from market.reports.whatif_models import WhatIfStudy
 from market.reports.whatif_snapshot import snapshot
+from market.reports.whatif_tasks import compute_study
 
 # The hand-built market of the what-if tests and their helpers.
 from tests.market.reports.test_whatif import (
