@@ -56,6 +56,9 @@ def use_queue(url: str | None, name: str | None = None) -> None:
     if wanted == _queue:
         return
     other = huey_from_url(*wanted)
+    close = getattr(huey.storage, "close", None)
+    if close is not None:
+        close()  # its connections (PostgreSQL, SQLite) are not left to the garbage collector
     huey.name = wanted[1]
     huey.storage_class, huey.storage_kwargs = other.storage_class, other.storage_kwargs
     huey.storage = other.storage

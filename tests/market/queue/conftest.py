@@ -104,6 +104,7 @@ def start_workers(app, worker_env, tmp_path) -> Iterator[Callable[..., list[subp
         _stop(proc)
         proc.log_file.close()
     queue.huey.storage.flush_all()  # this test's queue only (its unique name)
+    queue.huey.storage.close()
 
 
 def _stop(proc: subprocess.Popen) -> None:
