@@ -1,4 +1,4 @@
-"""Start a matching run: read the market, solve, and write proposals in one transaction."""
+"""Matching runs: queued at once, then read, solved and written (one transaction) by a worker."""
 
 from __future__ import annotations
 
