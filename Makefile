@@ -37,11 +37,11 @@ db: install translations ## Create or migrate the database, load the catalogue
 demo: db ## Load the demo district when the database has no companies yet
 	$(FLASK) seed-demo --if-empty
 
-run: demo ## Install, prepare the SQLite database with demo data, start the web app and the scheduler
-	@echo "Starting the scheduler (matching on MATCH_SCHEDULE) and the web app on http://$(HOST):$(PORT)"
+run: demo ## Install, prepare the SQLite database with demo data, start the web app and the worker
+	@echo "Starting the background worker (runs, schedule, what-if, notifications) and the web app on http://$(HOST):$(PORT)"
 	@$(FLASK) demo-logins
 	@trap 'trap - EXIT INT TERM; kill 0' EXIT INT TERM; \
-	  $(FLASK) scheduler & \
+	  $(FLASK) worker & \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install translations ## Install and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)

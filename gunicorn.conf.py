@@ -7,8 +7,7 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
-# A matching run started from a page or the API runs inside its request. On a city-scale
-# market (50,000 needs, 14 M lot-need arcs) an exact run takes about 35 s: over gunicorn's
-# default 30 s worker timeout, which would kill the worker and roll the run back.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "300"))
+# Nothing long runs in a request (matching runs and what-if studies are the background
+# worker's tasks): gunicorn's default worker timeout.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 accesslog = "-"

@@ -92,7 +92,7 @@ def _run_with_timed_steps() -> tuple[Any, float, dict[str, float]]:
         setattr(module, name, wrap(func, spent, step))
     try:
         t0 = time.perf_counter()
-        run = runs.start_run(None, "manual", as_system=True)
+        run = runs.run_now(None, "manual", as_system=True)
         total = time.perf_counter() - t0
     finally:
         for module, name, func in saved:

@@ -6,7 +6,7 @@ Against a database filled by `flask --app wsgi seed-demo --scale city` (and `db 
         .venv/bin/python -m bench.app_whatif [--email coordinator@demo.local]
 
 The app is served on a local port by werkzeug (threaded) in this process, as by one gunicorn
-worker; the study runs in the child process the page starts. As the coordinator it:
+worker; the study runs in a `flask --app wsgi worker` (start one first). As the coordinator it:
 
 1. clears the stored studies and opens the page: time to the first byte and to the whole
    page (cold), then polls the study fragment as htmx does until the figures are there,
@@ -115,7 +115,7 @@ def main() -> None:
     from market.extensions import db
     from market.reports.whatif_models import WhatIfStudy
 
-    app = create_app({"RATELIMIT_ENABLED": False, "WHATIF_INLINE": False})
+    app = create_app({"RATELIMIT_ENABLED": False})  # studies: start `flask --app wsgi worker`
     logging.getLogger("market").setLevel(logging.CRITICAL)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per poll otherwise
     with app.app_context():

@@ -53,7 +53,7 @@ def create_app(
 def register_extensions(app: Flask) -> None:
     """Bind the unbound extensions of `market.extensions`."""
     import market.models  # noqa: F401 - registers every table on the metadata
-    from market import auth_loaders, i18n, security_headers, sqlite_setup
+    from market import auth_loaders, i18n, queue, security_headers, sqlite_setup
     from market.extensions import api, babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -67,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     api.init_app(app)
     security_headers.init_app(app)
+    queue.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

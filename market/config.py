@@ -43,9 +43,18 @@ class Config:
     MATCH_NEAREST = _optional_int("MATCH_NEAREST")
     MATCH_LOCK_STALE_SECONDS = int(_env("MATCH_LOCK_STALE_SECONDS", "1800") or 1800)
     LOTS_IMPORT_MAX_ROWS = int(_env("LOTS_IMPORT_MAX_ROWS", "5000") or 5000)
-    # What-if studies run in a background thread; inline (in the request) for tests.
-    WHATIF_INLINE = _env("WHATIF_INLINE", "0") == "1"
+    # Background work (market/queue.py): the Huey queue, a SQLite file under instance/ by
+    # default, `postgresql+psycopg://…` or `redis://…` in production. QUEUE_IMMEDIATE runs
+    # each task at once in the caller (tests), with no worker.
+    QUEUE_URL = _env("QUEUE_URL")
+    QUEUE_NAME = _env("QUEUE_NAME", "ppe-market")
+    QUEUE_IMMEDIATE = _env("QUEUE_IMMEDIATE", "0") == "1"
+    WORKER_PROCESSES = int(_env("WORKER_PROCESSES", "2") or 2)
+    # A run or study whose worker sent no sign of life for this long was interrupted
+    # (a worker on another machine; on the same machine a vanished process is seen at once).
     WHATIF_STALE_SECONDS = int(_env("WHATIF_STALE_SECONDS", "1800") or 1800)
+    # At most this many what-if studies computing at once; more are refused (429).
+    WHATIF_MAX_RUNNING = int(_env("WHATIF_MAX_RUNNING", "2") or 2)
 
     # Notifications: log sender by default, SMTP when SMTP_HOST is set.
     SMTP_HOST = _env("SMTP_HOST")
@@ -153,7 +162,7 @@ class TestConfig(Config):
     RATELIMIT_REGISTER = "1000 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     MATCH_SCHEDULE = "0 8,16 * * *"
-    WHATIF_INLINE = True
+    QUEUE_IMMEDIATE = True
 
 
 CONFIGS = {"development": Config, "production": ProductionConfig, "testing": TestConfig}

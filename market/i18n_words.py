@@ -49,6 +49,7 @@ STATUS_WORDS = (
     _l("waiting"),
     _l("assigned"),
     # matching.models.RUN_STATUSES
+    _l("queued"),
     _l("running"),
     _l("completed"),
     _l("failed"),

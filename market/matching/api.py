@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from flask.views import MethodView
 
 from market.common.api import Blueprint
@@ -27,11 +28,15 @@ class Runs(MethodView):
     """Start a run, or list them."""
 
     @blp.arguments(StartRunSchema)
-    @blp.response(201, MatchRunSchema)
+    @blp.response(202, MatchRunSchema)
     def post(self, data):
-        """Run matching now (`dry_run` previews it without writing); 409 if one is running."""
+        """Queue a run for the worker (`dry_run` previews it without writing); poll Location.
+
+        409 while another run is queued or running.
+        """
         dry_run = data.pop("dry_run", False)
-        return services.start_run(current_actor(), "manual", dry_run=dry_run, policy=data)
+        run = services.start_run(current_actor(), "manual", dry_run=dry_run, policy=data)
+        return run, 202, {"Location": url_for("matching_api.get_run", run_id=run.id)}
 
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, MatchRunSchema(many=True))

@@ -16,7 +16,9 @@ from market.extensions import db
 from market.lots.models import Lot
 from market.needs.models import Need
 
-RUN_STATUSES = ("running", "completed", "failed")
+RUN_STATUSES = ("queued", "running", "completed", "failed")
+ACTIVE_RUN_STATUSES = ("queued", "running")
+RUN_PHASES = ("reading", "solving", "writing")
 RUN_TRIGGERS = ("manual", "schedule")
 ALLOCATION_STATUSES = (
     "proposed",
@@ -33,14 +35,29 @@ ALLOCATION_STATUSES = (
 RESERVING_STATUSES = ("approved", "shipped")
 
 
+def _active_default(context) -> bool | None:
+    """A run inserted queued or running takes the one active slot; any other, none."""
+    status = context.get_current_parameters().get("status", "queued")
+    return True if status in ACTIVE_RUN_STATUSES else None
+
+
 class MatchRun(db.Model):
     """One execution of the solver over all open needs and available stock."""
 
     __tablename__ = "match_runs"
+    # `active` is True while the run is queued or running, NULL after: the unique
+    # constraint lets at most one run (or dry run) be under way, across every process.
+    __table_args__ = (sa.UniqueConstraint("active", name="uq_match_runs_one_active"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     trigger: so.Mapped[str] = so.mapped_column(sa.String(20), default="manual")
-    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="running", index=True)
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="queued", index=True)
+    phase: so.Mapped[str | None] = so.mapped_column(sa.String(20))  # while running
+    active: so.Mapped[bool | None] = so.mapped_column(default=_active_default)
+    # Who runs it ("host:pid") and its last sign of life: a run whose worker died is
+    # found by the next worker start or the next run start and ended `failed`.
+    worker: so.Mapped[str | None] = so.mapped_column(sa.String(100))
+    heartbeat_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     dry_run: so.Mapped[bool] = so.mapped_column(default=False)
     started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)

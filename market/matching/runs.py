@@ -1,4 +1,4 @@
-"""Start a matching run: read the market, solve, and write proposals in one transaction."""
+"""Matching runs: queued at once, then read, solved and written (one transaction) by a worker."""
 
 from __future__ import annotations
 
@@ -7,33 +7,36 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 import solver
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
 from market.audit.services import record
-from market.common.errors import NotFound, ServiceError
+from market.common.errors import Conflict, NotFound
 from market.common.pagination import PageResult, paginate
-from market.common.transaction import is_postgres
+from market.common.transaction import begin_write, is_postgres
 from market.common.types import utcnow
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
 from market.matching.adapter import KNOB_DEFAULTS, Market, load_market
 from market.matching.diff import changes_against, previous_lines
 from market.matching.figures import proposal_lines, run_figures
-from market.matching.lock import run_lock
-from market.matching.models import Allocation, MatchConstraint, MatchRun
+from market.matching.lock import busy_message, owner_gone, run_lock, stale_seconds, worker_id
+from market.matching.models import ACTIVE_RUN_STATUSES, Allocation, MatchConstraint, MatchRun
 
 log = logging.getLogger("market.matching")
 INSERT_CHUNK = 5000
 # The columns of a proposal line that are written as they are (see figures.proposal_lines).
+INTERRUPTED = ("Interrupted: the worker {worker} stopped during the {phase} phase; "
+               "nothing of this run was written.")
 LINE_COLUMNS = ("lot_id", "need_id", "item_id", "supplier_id", "buyer_id", "quantity",
                 "unit_price", "distance_km", "tier", "fill_rate")
 
@@ -56,29 +59,124 @@ def start_run(
     *,
     as_system: bool = False,
 ) -> MatchRun:
-    """Run matching now; a dry run writes nothing. 409 when another run is under way.
+    """Queue a matching run (a dry run writes nothing) for the worker; 409 when one is under way.
 
-    `actor` None is the system (the schedule, or the command line with `as_system`).
-    A run that fails half way leaves only a `failed` run, which is returned.
+    The run row is committed `queued` at once, then the worker's task computes it; the
+    caller answers without waiting (in immediate mode, the tests, the task has already
+    run when this returns). `actor` None is the system (the schedule, or `as_system`).
+    """
+    from market.matching.tasks import run_matching
+
+    run = create_run(actor, trigger, dry_run, policy, as_system=as_system)
+    run_matching(run.id)
+    return db.session.get(MatchRun, run.id, populate_existing=True)
+
+
+def run_now(actor: User | None, trigger: str = "manual", dry_run: bool = False,
+            policy: dict[str, Any] | None = None, *, as_system: bool = False) -> MatchRun:
+    """Create a run and compute it in this process, under the same lock (the command line)."""
+    run = create_run(actor, trigger, dry_run, policy, as_system=as_system)
+    return execute_run(run.id) or db.session.get(MatchRun, run.id, populate_existing=True)
+
+
+def create_run(actor: User | None, trigger: str, dry_run: bool = False,
+               policy: dict[str, Any] | None = None, *, as_system: bool = False) -> MatchRun:
+    """Commit a `queued` run; 409 (nothing written) when another run is queued or running.
+
+    Runs whose worker died are ended first, so a crash never blocks the next run.
     """
     if actor is not None or not (as_system or trigger == "schedule"):
         actor = require_coordinator(actor)
     overrides = {k: v for k, v in (policy or {}).items() if k in KNOB_DEFAULTS}
-    if dry_run:
-        return _preview(actor, trigger, overrides)
-    started = utcnow()
+    reap_interrupted()
+    run = MatchRun(trigger=trigger, status="queued", active=True, dry_run=dry_run,
+                   started_at=utcnow(), started_by_id=actor.id if actor else None,
+                   policy=overrides)
+    db.session.add(run)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the one active run exists already
+        db.session.rollback()
+        raise Conflict(busy_message()) from None
+    return run
+
+
+def execute_run(run_id: int) -> MatchRun | None:
+    """Compute a queued run: reading → solving → writing, then `completed` or `failed`.
+
+    The writes happen in one transaction, so a run that fails (or whose process dies)
+    leaves nothing half-written. Returns None when the run was not queued (another
+    worker took it, or it was ended as interrupted meanwhile).
+    """
+    if not _claim(run_id):
+        return None
+    run = db.session.get(MatchRun, run_id, populate_existing=True)
+    actor, overrides = run.started_by, dict(run.policy or {})
     try:
         with run_lock():
-            run = _execute(actor, trigger, overrides, started)
-            db.session.commit()
-    except ServiceError:
-        raise  # refused before anything was written (another run holds the lock)
+            if run.dry_run:
+                _preview(run, overrides)
+            else:
+                _execute(run, actor, overrides)
     except Exception as exc:
         db.session.rollback()
-        log.exception("matching run failed")
-        return _record_failure(actor, trigger, overrides, started, exc)
-    log.info("matching run %s completed: %s", run.id, summary(run.stats))
-    return run
+        log.exception("matching run %s failed", run_id)
+        _end_failed(run_id, actor, f"{type(exc).__name__}: {exc}")
+    else:
+        log.info("matching run %s %s: %s", run.id, run.status, summary(run.stats))
+    return db.session.get(MatchRun, run_id, populate_existing=True)
+
+
+def _claim(run_id: int) -> bool:
+    claimed = db.session.execute(
+        sa.update(MatchRun).where(MatchRun.id == run_id, MatchRun.status == "queued")
+        .values(status="running", phase="reading", worker=worker_id(), heartbeat_at=utcnow(),
+                started_at=utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def set_phase(run: MatchRun, phase: str) -> None:
+    """Record the run's phase (and a sign of life) in a transaction of its own."""
+    run.phase, run.heartbeat_at = phase, utcnow()
+    db.session.commit()
+
+
+def _end_failed(run_id: int, actor: User | None, error: str) -> None:
+    run = db.session.get(MatchRun, run_id, populate_existing=True)
+    if run is None or run.status not in ACTIVE_RUN_STATUSES:
+        return
+    run.status, run.active, run.phase = "failed", None, None
+    run.finished_at, run.error = utcnow(), error[:2000]
+    record(actor, "match_run.failed", "match_run", run.id, None, {"error": run.error})
+    db.session.commit()
+
+
+def reap_interrupted() -> list[int]:
+    """End as `failed` ("interrupted") every run whose worker died; return their ids.
+
+    A running run is interrupted when its worker process is gone (or silent for
+    MATCH_LOCK_STALE_SECONDS on another machine); a queued run when no worker took it
+    in that time. Its writes were one transaction that died with the process.
+    """
+    limit = stale_seconds()
+    ended = []
+    for run in db.session.scalars(
+        sa.select(MatchRun).where(MatchRun.status.in_(ACTIVE_RUN_STATUSES))
+    ).all():
+        if run.status == "running":
+            gone = owner_gone(run.worker, run.heartbeat_at, limit)
+        else:
+            gone = utcnow() - run.started_at > timedelta(seconds=limit)
+        if gone:
+            log.warning("matching run %s was interrupted (worker %s)", run.id, run.worker)
+            _end_failed(run.id, None, INTERRUPTED.format(worker=run.worker or "-",
+                                                         phase=run.phase or run.status))
+            ended.append(run.id)
+    db.session.commit()
+    return ended
 
 
 def summary(stats: dict[str, Any]) -> str:
@@ -167,15 +265,26 @@ def _policy_record(market: Market) -> dict[str, Any]:
             "pinned": len(market.policy.pinned), "excluded": len(market.policy.excluded)}
 
 
-def _execute(actor: User | None, trigger: str, overrides: dict, started: datetime) -> MatchRun:
+def _read_and_solve(run: MatchRun, overrides: dict) -> Solution:
+    """Read the market, then solve it in memory, recording each phase on the run."""
     t0 = time.perf_counter()
-    expired = _expire_stale_needs()  # inside the run's transaction and lock
-    solution = solve(overrides)
-    run = MatchRun(trigger=trigger, status="running", dry_run=False, started_at=started,
-                   started_by_id=actor.id if actor else None,
-                   policy=_policy_record(solution.market))
-    db.session.add(run)
-    db.session.flush()
+    market = load_market(local_today(), utcnow(), overrides)
+    read_seconds = time.perf_counter() - t0
+    set_phase(run, "solving")  # also ends the read transaction: the market is in memory
+    t1 = time.perf_counter()
+    result = solver.allocate(market.solver_lots(), market.solver_needs(), market.policy)
+    packs = _assign_packs(market)
+    return Solution(market=market, result=result, packs=packs, read_seconds=read_seconds,
+                    solve_seconds=time.perf_counter() - t1)
+
+
+def _execute(run: MatchRun, actor: User | None, overrides: dict) -> None:
+    solution = _read_and_solve(run, overrides)
+    market, read_seconds = solution.market, solution.read_seconds
+    set_phase(run, "writing")
+    t2 = time.perf_counter()
+    begin_write()  # one transaction from here: all of it, or nothing
+    expired = _expire_stale_needs()
     previous = previous_lines()
     with superseding_proposals() as superseded:
         comp = build(solution)  # on PostgreSQL, while the database supersedes the old lines
@@ -183,15 +292,19 @@ def _execute(actor: User | None, trigger: str, overrides: dict, started: datetim
     _insert_allocations(run.id, comp.lines)
     _insert_packs(run.id, comp.packs)
     pins_used = _consume_pins()
-    write_seconds = time.perf_counter() - t0 - comp.stats["solve_seconds"]
-    run.stats = {**comp.stats, "db_seconds": round(write_seconds, 3)}
-    run.status, run.finished_at = "completed", utcnow()
+    run.policy = _policy_record(market)
+    run.stats = {**comp.stats, "db_seconds": round(read_seconds + time.perf_counter() - t2, 3)}
+    _complete(run)
     record(actor, "match_run.completed", "match_run", run.id, None, {
-        "trigger": trigger, **{k: run.stats[k] for k in ("proposals", "units_proposed",
-                                                          "fill_rate", "gift_packs")},
+        "trigger": run.trigger, **{k: run.stats[k] for k in ("proposals", "units_proposed",
+                                                              "fill_rate", "gift_packs")},
         "superseded": superseded, "pins_used": pins_used, "needs_expired": expired,
     })
-    return run
+    db.session.commit()
+
+
+def _complete(run: MatchRun) -> None:
+    run.status, run.active, run.phase, run.finished_at = "completed", None, None, utcnow()
 
 
 def on_psycopg() -> bool:
@@ -297,31 +410,15 @@ def _consume_pins() -> int:
     ).rowcount
 
 
-def _record_failure(actor: User | None, trigger: str, overrides: dict, started: datetime,
-                    exc: BaseException) -> MatchRun:
-    run = MatchRun(trigger=trigger, status="failed", dry_run=False, started_at=started,
-                   finished_at=utcnow(), started_by_id=actor.id if actor else None,
-                   policy=dict(overrides), error=f"{type(exc).__name__}: {exc}"[:2000])
-    db.session.add(run)
-    db.session.flush()
-    record(actor, "match_run.failed", "match_run", run.id, None, {"error": run.error})
+def _preview(run: MatchRun, overrides: dict[str, Any]) -> None:
+    """Compute the run and record its figures and changes; no line is written."""
+    solution = _read_and_solve(run, overrides)
+    set_phase(run, "writing")
+    comp = build(solution)
+    run.changes = changes_against(previous_lines(), comp.lines)
+    run.policy, run.stats = _policy_record(comp.market), comp.stats
+    _complete(run)
     db.session.commit()
-    return run
-
-
-def _preview(actor: User | None, trigger: str, overrides: dict[str, Any]) -> MatchRun:
-    started = utcnow()
-    try:
-        comp = compute(overrides)
-        changes = changes_against(previous_lines(), comp.lines)
-    finally:
-        db.session.rollback()  # a dry run reads only
-    run = MatchRun(trigger=trigger, status="completed", dry_run=True, started_at=started,
-                   finished_at=utcnow(), started_by_id=actor.id if actor else None,
-                   policy=_policy_record(comp.market), stats=comp.stats, changes=changes)
-    run.proposals = comp.lines  # in memory only; never added to the session
-    run.packs = comp.packs
-    return run
 
 
 def list_runs(actor: User | None, page: int = 1, per_page: int = 50) -> PageResult:

@@ -6,8 +6,7 @@ from decimal import Decimal
 
 import marshmallow as ma
 
-from market.common.schemas import Money, Quantity
-from market.matching.reason_text import Reasons
+from market.common.schemas import Quantity
 
 # Run figures that are amounts of money: stored as numbers, answered as "1166.02".
 MONEY_STATS = ("cost", "price_total", "transport_cost")
@@ -47,26 +46,12 @@ class StartRunSchema(ma.Schema):
     )
 
 
-class ProposalSchema(ma.Schema):
-    """A line a dry run would propose (not stored)."""
-
-    lot_id = ma.fields.Integer()
-    need_id = ma.fields.Integer()
-    supplier_id = ma.fields.Integer()
-    buyer_id = ma.fields.Integer()
-    quantity = ma.fields.Integer()
-    unit_price = Money()
-    distance_km = ma.fields.Float()
-    tier = ma.fields.Integer()
-    fill_rate = ma.fields.Float()
-    reasons = Reasons()
-
-
 class MatchRunSchema(ma.Schema):
     """A run with its figures and what changed since the previous one."""
 
     id = ma.fields.Integer(allow_none=True)
     status = ma.fields.String()
+    phase = ma.fields.String(allow_none=True)
     trigger = ma.fields.String()
     dry_run = ma.fields.Boolean()
     started_at = ma.fields.AwareDateTime()
@@ -76,7 +61,6 @@ class MatchRunSchema(ma.Schema):
     policy = ma.fields.Dict()
     stats = ma.fields.Method("_stats")
     changes = ma.fields.Dict()
-    proposals = ma.fields.Method("_proposals")
 
     def _stats(self, run):
         """The run's figures; money amounts as strings with two decimals (API.md)."""
@@ -85,13 +69,6 @@ class MatchRunSchema(ma.Schema):
             if isinstance(stats.get(key), (int, float, str)):
                 stats[key] = _money(stats[key])
         return stats
-
-    def _proposals(self, run):
-        """Dry runs carry their lines in memory; stored runs list theirs at /allocations."""
-        lines = getattr(run, "proposals", None)
-        if lines is None:
-            return ma.missing
-        return ProposalSchema(many=True).dump(lines[:1000])
 
 
 class ConstraintInSchema(ma.Schema):

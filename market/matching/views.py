@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from market.accounts.access import require_coordinator
@@ -15,9 +16,21 @@ from market.common.web import current_actor
 from market.extensions import db
 from market.matching import services
 from market.matching.forms import ActionForm, QuotaForm
+from market.matching.models import ACTIVE_RUN_STATUSES
 from market.matching.runs import run_lines
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
+PHASE_LABELS = {
+    "reading": _l("Reading the market (open needs, available lots)…"),
+    "solving": _l("Solving: the optimiser is choosing the deliveries…"),
+    "writing": _l("Writing the proposals…"),
+}
+
+
+@bp.app_template_global()
+def phase_label(phase: str | None) -> str:
+    """The words for a running run's phase (reading, solving, writing)."""
+    return str(PHASE_LABELS.get(phase or "", _("Starting…")))
 
 
 def _page_args() -> tuple[int, int]:
@@ -36,55 +49,69 @@ def _back(default: str) -> str:
 def runs():
     """Show the run history with buttons to run matching now or preview it."""
     page = services.list_runs(current_actor(), *_page_args())
-    return render_template("matching/runs.html", page=page, form=ActionForm(), preview=None)
+    return render_template("matching/runs.html", page=page, form=ActionForm())
+
+
+def _queue(dry_run: bool):
+    """Queue a run (or a dry run) for the worker and open its page, which shows its progress."""
+    if not ActionForm().validate_on_submit():
+        flash(_("The form expired; please try again."), "error")
+        return redirect(url_for("matching.runs"))
+    try:
+        run = services.start_run(current_actor(), "manual", dry_run=dry_run)
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("matching.runs"))
+    if run.status == "completed" and not run.dry_run:
+        flash(_("Matching run %(id)s proposed %(n)s lines.", id=run.id,
+                n=run.stats.get("proposals", 0)), "success")
+    elif run.status == "failed":
+        flash(_("Matching run %(id)s failed: %(error)s", id=run.id, error=run.error), "error")
+    elif run.status != "completed":
+        flash(_("Matching run %(id)s is queued: this page shows its progress.", id=run.id),
+              "success")
+    return redirect(url_for("matching.run_detail", run_id=run.id))
 
 
 @bp.post("/run")
 @login_required
 def run_now():
-    """Run matching now and show the new run."""
-    if not ActionForm().validate_on_submit():
-        flash(_("The form expired; please try again."), "error")
-        return redirect(url_for("matching.runs"))
-    try:
-        run = services.start_run(current_actor(), "manual")
-    except Conflict as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("matching.runs"))
-    if run.status == "completed":
-        flash(_("Matching run %(id)s proposed %(n)s lines.", id=run.id,
-                n=run.stats.get("proposals", 0)), "success")
-    else:
-        flash(_("Matching run %(id)s failed: %(error)s", id=run.id, error=run.error), "error")
-    return redirect(url_for("matching.run_detail", run_id=run.id))
+    """Queue a matching run for the worker and show its page (it never waits for the run)."""
+    return _queue(dry_run=False)
 
 
 @bp.post("/preview")
 @login_required
 def preview():
-    """Compute a run and show its figures without writing anything (dry run)."""
-    actor = current_actor()
-    form = ActionForm()
-    if not form.validate_on_submit():
-        flash(_("The form expired; please try again."), "error")
-        return redirect(url_for("matching.runs"))
-    result = services.start_run(actor, "manual", dry_run=True)
-    page = services.list_runs(actor, *_page_args())
-    return render_template("matching/runs.html", page=page, form=form, preview=result)
+    """Queue a dry run (nothing is written) and show its page, with the figures when done."""
+    return _queue(dry_run=True)
 
 
 @bp.get("/runs/<int:run_id>")
 @login_required
 def run_detail(run_id: int):
-    """Show a run's figures per tier, its changes and the lines it proposed."""
+    """Show a run's figures per tier, its changes and the lines it proposed (or its progress)."""
     actor = current_actor()
     run = services.get_run(actor, run_id)
     lines = run_lines(actor, run_id, *_page_args())
     proposals_url = None
-    if "allocations.proposals" in current_app.view_functions:
+    if "allocations.proposals" in current_app.view_functions and not run.dry_run:
         proposals_url = url_for("allocations.proposals", run_id=run.id)
     return render_template("matching/run_detail.html", run=run, lines=lines, form=ActionForm(),
                            proposals_url=proposals_url, item_name=display_name)
+
+
+@bp.get("/runs/<int:run_id>/progress")
+@login_required
+def run_progress(run_id: int):
+    """The progress part of a run's page, polled while it is queued or running.
+
+    Once the run has ended the answer asks htmx to reload the page, with its figures.
+    """
+    run = services.get_run(current_actor(), run_id)
+    body = render_template("matching/_run_progress.html", run=run)
+    headers = {} if run.status in ACTIVE_RUN_STATUSES else {"HX-Refresh": "true"}
+    return body, 200, headers
 
 
 @bp.post("/lines/<int:allocation_id>/<any(pin, exclude):kind>")

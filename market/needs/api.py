@@ -43,7 +43,6 @@ class Needs(MethodView):
     @blp.response(200, NeedSchema(many=True))
     def get(self, args):
         """List needs: a buyer its own, a coordinator all (filters item, status)."""
-        services.expire_stale_needs()
         stmt = services.with_details(services.needs_query(current_actor(), args))
         page = paginate(stmt, args["page"], args["per_page"])
         return page.items, 200, page.header()

@@ -229,8 +229,9 @@ def renew_need(actor: User | None, need_id: int, needed_by: date | None) -> Need
 def expire_stale_needs(on: date | None = None, commit: bool = True) -> int:
     """Mark open and partly allocated needs whose needed-by date has passed as `expired`.
 
-    Audited as the system. The list pages call it with `commit=True`; the matching run
-    passes `commit=False` to keep it inside its own transaction. Returns how many expired.
+    Audited as the system. The worker's periodic task calls it with `commit=True` (GET
+    requests never write); the matching run passes `commit=False` to keep it inside its
+    own transaction. Returns how many expired.
     """
     on = on or today()
     stale = db.session.scalars(

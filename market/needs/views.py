@@ -28,7 +28,6 @@ bp = Blueprint("needs", __name__, url_prefix="/needs")
 def index():
     """List the buyer's needs (a coordinator: all), expired ones greyed with a renew form."""
     actor = current_actor()
-    services.expire_stale_needs()
     try:
         args = NeedListArgsSchema().load(request.args.to_dict())
     except ma.ValidationError:

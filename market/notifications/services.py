@@ -6,8 +6,6 @@ import sqlalchemy as sa
 
 from market.accounts.models import Organization, User
 from market.extensions import db
-from market.notifications import outbox
-from market.notifications.delivery import due_ids
 from market.notifications.models import Notification
 
 
@@ -26,10 +24,3 @@ def notify_organization(org: Organization, subject: str, body: str) -> list[Noti
     if users:
         notes.append(notify_user(users[0], subject, body, channel="sms"))
     return notes
-
-
-def deliver_pending() -> int:
-    """Queue the delivery of every due outbox message that has no task; returns how many."""
-    ids = due_ids()
-    outbox.enqueue(ids)
-    return len(ids)

@@ -36,6 +36,7 @@ class WhatIfStudy(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
     started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    worker: so.Mapped[str | None] = so.mapped_column(sa.String(100))  # "host:pid" computing it
 
     def __repr__(self) -> str:
         return f"<WhatIfStudy {self.id} {self.status}>"

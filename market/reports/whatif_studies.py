@@ -1,16 +1,13 @@
-"""What-if studies: each (snapshot, knobs) is compared once, in the background, and reused.
+"""What-if studies: each (snapshot, knobs) is compared once, by the worker, and reused.
 
 Opening the what-if page (or POSTing to the API) finds the study of the current
-market snapshot and knobs, or starts one, and answers at once; the page then
-polls until the figures are there. Studies live in the database, so every worker
-process finds the one another started. A study whose worker died (still queued
-or running after WHATIF_STALE_SECONDS) or that failed is started again on the
-next visit; a changed market has another fingerprint, hence another study.
-The comparison runs in a child process (`flask --app wsgi what-if-study ID`), not a
-thread: the optimiser holds the GIL for its whole solve (30 s and more at city
-scale), and a thread would freeze every other request of the worker meanwhile.
-With WHATIF_INLINE (the tests), or an in-memory SQLite database that no other
-process can open, the comparison runs in the request instead.
+market snapshot and knobs, or queues one for the worker (`whatif_tasks.compute_study`),
+and answers at once; the page then polls until the figures are there. Studies live
+in the database, so every web and worker process finds the one another started. A
+study that failed, or whose worker died (found by the next start or the next worker
+start: its process is gone, or silent for WHATIF_STALE_SECONDS), is started again on
+the next visit; a changed market has another fingerprint, hence another study. At most
+WHATIF_MAX_RUNNING studies are queued or computing at once: more are refused (429).
 """
 
 from __future__ import annotations
@@ -18,11 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import subprocess
-import sys
-import threading
-import time
 from dataclasses import asdict
 from datetime import timedelta
 from decimal import Decimal
@@ -30,13 +22,15 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
-from market.common.errors import NotFound
+from market.common.errors import NotFound, ServiceError
 from market.common.types import utcnow
 from market.extensions import db
+from market.matching.lock import owner_gone, worker_id
 from market.reports import whatif
 from market.reports.whatif_models import WhatIfStudy
 from market.reports.whatif_snapshot import Snapshot, snapshot
@@ -44,10 +38,14 @@ from market.reports.whatif_snapshot import Snapshot, snapshot
 log = logging.getLogger(__name__)
 MONEY_FIELDS = ("total_price", "total_transport_cost", "total_cost")
 TIER_MAPS = ("units_by_tier", "fill_rate_by_tier")
+ACTIVE = ("queued", "running")
+INTERRUPTED = "Interrupted: the worker {worker} computing it stopped."
 
-PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-_children: set[subprocess.Popen] = set()
-_guard = threading.Lock()
+
+class TooManyStudies(ServiceError):
+    """As many studies as WHATIF_MAX_RUNNING are computing already (429)."""
+
+    status = 429
 
 
 def study_key(digest: str, current: whatif.Knobs, knobs: whatif.Knobs) -> str:
@@ -63,15 +61,61 @@ def open_study(actor: User | None, edits: dict[str, Any] | None = None) -> WhatI
     knobs = whatif.check_knobs(current, edits or {})
     snap = snapshot()
     key = study_key(snap.digest, current, knobs)
+    reap_interrupted()
     study = db.session.scalar(sa.select(WhatIfStudy).where(WhatIfStudy.key == key))
     if study is None:
+        _check_capacity()
         study, started = _create(key, snap, current, knobs)
+    elif _abandoned(study):
+        _check_capacity()
+        started = _restart(study)
     else:
-        started = _restart(study) if _abandoned(study) else False
+        started = False
     if started:
-        _launch(study.id, inline=not snap.needs or not snap.lots)
+        _launch(study.id)
         db.session.refresh(study)
     return study
+
+
+def _check_capacity() -> None:
+    """Refuse (429) a new study while WHATIF_MAX_RUNNING of them are queued or computing."""
+    limit = int(current_app.config.get("WHATIF_MAX_RUNNING", 2))
+    busy = db.session.scalar(
+        sa.select(sa.func.count()).select_from(WhatIfStudy).where(WhatIfStudy.status.in_(ACTIVE))
+    )
+    if busy >= limit:
+        raise TooManyStudies(_(
+            "%(n)s what-if studies are being computed already, the most at once; "
+            "please try again in a minute.", n=busy))
+
+
+def reap_interrupted() -> list[int]:
+    """End as `failed` ("interrupted") the studies whose worker died; return their ids.
+
+    The next visit starts them again. A queued study that no worker took within
+    WHATIF_STALE_SECONDS counts as interrupted too.
+    """
+    limit = int(current_app.config["WHATIF_STALE_SECONDS"])
+    ended = []
+    for study in db.session.scalars(
+        sa.select(WhatIfStudy).where(WhatIfStudy.status.in_(ACTIVE))
+    ).all():
+        if study.status == "running" and study.worker:
+            gone = owner_gone(study.worker, study.started_at, limit)
+        elif study.status == "running":
+            gone = utcnow() - (study.started_at or study.created_at) > timedelta(seconds=limit)
+        else:
+            gone = utcnow() - study.created_at > timedelta(seconds=limit)
+        if gone:
+            ended.append(study.id)
+            db.session.execute(
+                sa.update(WhatIfStudy)
+                .where(WhatIfStudy.id == study.id, WhatIfStudy.status == study.status)
+                .values(status="failed", finished_at=utcnow(),
+                        error=INTERRUPTED.format(worker=study.worker or "-"))
+                .execution_options(synchronize_session=False))
+    db.session.commit()
+    return ended
 
 
 def get_study(actor: User | None, study_id: int) -> WhatIfStudy:
@@ -102,12 +146,7 @@ def _create(key: str, snap: Snapshot, current: whatif.Knobs,
 
 
 def _abandoned(study: WhatIfStudy) -> bool:
-    if study.status == "failed":
-        return True
-    if study.status == "done":
-        return False
-    stale = timedelta(seconds=current_app.config["WHATIF_STALE_SECONDS"])
-    return utcnow() - (study.started_at or study.created_at) > stale
+    return study.status == "failed"
 
 
 def _restart(study: WhatIfStudy) -> bool:
@@ -124,44 +163,12 @@ def _restart(study: WhatIfStudy) -> bool:
     return claimed == 1
 
 
-def _launch(study_id: int, inline: bool = False) -> None:
-    config = current_app.config
-    uri = str(config["SQLALCHEMY_DATABASE_URI"])
-    if inline or config["WHATIF_INLINE"] or _in_memory(uri):
-        run_study(study_id)
-        return
-    env = {**os.environ, "DATABASE_URL": uri}  # the child opens this app's database
-    command = [sys.executable, "-m", "flask", "--app", "wsgi", "what-if-study", str(study_id)]
-    with _guard:
-        _reap()
-        _children.add(subprocess.Popen(command, cwd=PROJECT_DIR, env=env))  # noqa: S603
-    log.info("what-if study %s started in a child process", study_id)
+def _launch(study_id: int) -> None:
+    """Queue the study for the worker (in immediate mode, the tests, it is computed now)."""
+    from market.reports.whatif_tasks import compute_study
 
-
-def _in_memory(uri: str) -> bool:
-    return uri.startswith("sqlite") and (uri in ("sqlite://", "sqlite:///") or ":memory:" in uri)
-
-
-def _reap() -> None:
-    """Forget the children that have ended (polling them also reaps the processes)."""
-    for child in [c for c in _children if c.poll() is not None]:
-        _children.discard(child)
-
-
-def wait_for_studies(timeout: float | None = None) -> bool:
-    """Wait until this process's child studies have ended; tell whether they all did."""
-    deadline = None if timeout is None else time.monotonic() + timeout
-    with _guard:
-        children = list(_children)
-    for child in children:
-        left = None if deadline is None else max(0.0, deadline - time.monotonic())
-        try:
-            child.wait(timeout=left)
-        except subprocess.TimeoutExpired:
-            return False
-    with _guard:
-        _reap()
-    return True
+    compute_study(study_id)
+    log.info("what-if study %s queued", study_id)
 
 
 def run_study(study_id: int) -> str | None:
@@ -172,7 +179,7 @@ def run_study(study_id: int) -> str | None:
     """
     claimed = db.session.execute(
         sa.update(WhatIfStudy).where(WhatIfStudy.id == study_id, WhatIfStudy.status == "queued")
-        .values(status="running", started_at=utcnow())
+        .values(status="running", started_at=utcnow(), worker=worker_id())
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()

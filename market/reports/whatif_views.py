@@ -60,17 +60,19 @@ def whatif_page():
     current = whatif.current_knobs(actor)  # coordinators only, before looking at the input
     submitted = any(name in request.args for name in KNOB_FIELDS)
     form = WhatIfForm.for_knobs(current, request.args if submitted else None)
-    study, status = None, 200
+    study, status, busy = None, 200, None
     if not submitted or form.validate():
         try:
             study = studies.study_view(
                 studies.open_study(actor, form.edits() if submitted else None))
         except Invalid as exc:
             _attach(form, exc)
+        except studies.TooManyStudies as exc:
+            busy, status = exc.message, exc.status
     if form.errors:
         study, status = None, 422
     return render_template(
-        "reports/whatif.html", form=form, study=study, current=current,
+        "reports/whatif.html", form=form, study=study, current=current, busy=busy,
         page_url=request.full_path, charts=chart_data(study and study["answer"]),
     ), status
 

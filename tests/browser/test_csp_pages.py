@@ -117,7 +117,7 @@ def test_coordinator_pages(new_page, people, csp_violations):
     page.locator("#print-note").click()
     assert page.evaluate("window.printed") == 1
 
-    page.goto("/reports/what-if")  # the study runs inside the request here (WHATIF_INLINE)
+    page.goto("/reports/what-if")  # the study runs inside the request here (QUEUE_IMMEDIATE)
     expect(page.locator("#table-whatif")).to_be_visible()
     wait_for_chart(page, "chart-whatif")
     assert page.evaluate("typeof htmx") == "object"

@@ -1,8 +1,8 @@
 """The what-if page in a real browser: it opens at once, then htmx brings the figures and chart.
 
-Studies run in a child process here, as in production: the page answers as soon as the
-child is started (which takes a second or more to load the application), so it opens before
-the figures exist and has to poll for them.
+Studies are queued here, as in production, on an in-memory queue that no worker reads: the
+page opens before the figures exist and has to poll for them; the test then computes the
+queued study itself, as the worker would.
 """
 
 from __future__ import annotations
@@ -11,9 +11,12 @@ import os
 import re
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from market.extensions import db
+from market.reports.whatif_models import WhatIfStudy
+from market.reports.whatif_tasks import compute_study
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +26,8 @@ PAGE = "/reports/what-if"
 
 @pytest.fixture
 def app_config(tmp_path) -> dict:
-    """Background studies, and a file database shared with the server and the study's child."""
-    config = {"WTF_CSRF_ENABLED": True, "WHATIF_INLINE": False}
+    """Queued studies (only the test computes them), a file database shared with the server."""
+    config = {"WTF_CSRF_ENABLED": True, "QUEUE_IMMEDIATE": False, "QUEUE_URL": "memory://"}
     if not os.environ.get("TEST_DATABASE_URL"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'browser.db'}"
     return config
@@ -54,6 +57,10 @@ def test_whatif_opens_then_shows_figures_chart_and_table(new_page, scarce_market
     expect(page.locator("#whatif-form")).to_be_visible()
     expect(page.locator("#whatif-progress")).to_contain_text(
         "Comparing 4 strategies on 2 needs and 1 lots")
+    expect(page.locator("#whatif-progress")).to_contain_text("waiting to start")
+    study_id = db.session.scalars(sa.select(WhatIfStudy.id)).one()
+    assert compute_study.call_local(study_id) == "done"  # as the worker would
+    db.session.remove()
     expect(page.locator("#table-whatif")).to_be_visible(timeout=60_000)
     expect(page.locator("#whatif-progress")).to_have_count(0)
     expect(page.locator("#cell-fcfs-lowest")).to_have_text("0.0 %")

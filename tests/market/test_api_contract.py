@@ -375,12 +375,19 @@ def assert_run(run: dict, status: str = "completed") -> None:
 def match(j: Journey) -> None:
     """A dry run writes nothing; a real run proposes lines of the documented shape."""
     j.call("post", "/match-runs", "buyer", 403, json={})
-    dry = j.call("post", "/match-runs", "coordinator", 201, json={"dry_run": True}).get_json()
-    assert_run(dry)  # not stored, so its `id` is null
+    started = j.call("post", "/match-runs", "coordinator", 202, json={"dry_run": True})
+    queued = started.get_json()  # the worker computes it (at once here: immediate mode)
+    assert started.headers["Location"].endswith(f"/api/v1/match-runs/{queued['id']}")
+    dry = j.call("get", f"/match-runs/{queued['id']}", "coordinator").get_json()
+    assert_run(dry)
+    assert dry["dry_run"] is True
+    assert "phase" in dry
     assert dry["stats"]["proposals"] >= 1
     assert_pagination(j.call("get", "/allocations", "coordinator"), total=0)
-    assert_pagination(j.call("get", "/match-runs", "coordinator"), total=0)
-    run = j.call("post", "/match-runs", "coordinator", 201, json={}).get_json()
+    assert_pagination(j.call("get", "/match-runs", "coordinator"), total=1)  # the preview
+    started = j.call("post", "/match-runs", "coordinator", 202, json={})
+    assert started.headers["Location"].endswith(f"/api/v1/match-runs/{started.get_json()['id']}")
+    run = j.call("get", f"/match-runs/{started.get_json()['id']}", "coordinator").get_json()
     assert_run(run)
     j.ids["run"] = run["id"]
     r = j.call("get", "/match-runs", "coordinator")
@@ -516,7 +523,7 @@ def gift_packs(j: Journey) -> None:
 
 def assign_pack(j: Journey, template: dict) -> dict:
     """Run matching; the buyer's waiting application gets one pack of the template."""
-    run = j.call("post", "/match-runs", "coordinator", 201, json={}).get_json()
+    run = j.call("post", "/match-runs", "coordinator", 202, json={}).get_json()
     r = j.call("get", f"/gift-packs?run_id={run['id']}", "coordinator")
     assert_pagination(r, total=1)
     pack = r.get_json()[0]

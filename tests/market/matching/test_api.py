@@ -22,7 +22,7 @@ def _headers(people, token_for, role):
 def test_post_runs_matching_and_returns_figures(small_market, people, client, token_for):
     response = client.post("/api/v1/match-runs", json={}, headers=token_for(people["coordinator"]))
 
-    assert response.status_code == 201
+    assert response.status_code == 202
     body = response.json
     assert body["status"] == "completed"
     assert body["trigger"] == "manual"
@@ -42,13 +42,13 @@ def test_dry_run_through_api_writes_nothing(small_market, people, client, token_
     response = client.post("/api/v1/match-runs", json={"dry_run": True},
                            headers=token_for(people["coordinator"]))
 
-    assert response.status_code == 201
-    assert response.json["status"] == "completed"
+    assert response.status_code == 202
+    assert response.headers["Location"].endswith(f"/api/v1/match-runs/{response.json['id']}")
     assert response.json["dry_run"] is True
-    assert response.json["id"] is None
-    assert len(response.json["proposals"]) == 2
-    assert response.json["proposals"][0]["unit_price"] == "1.50"
-    assert count(MatchRun) == 0
+    run = client.get(response.headers["Location"], headers=token_for(people["coordinator"])).json
+    assert (run["status"], run["stats"]["proposals"], run["stats"]["units_proposed"]) == (
+        "completed", 2, 300)
+    assert count(MatchRun) == 1  # the preview's record, with its figures
     assert count(Allocation) == 0
 
 
@@ -56,7 +56,7 @@ def test_policy_knobs_apply_to_the_run(small_market, people, client, token_for):
     response = client.post("/api/v1/match-runs", json={"dry_run": True, "max_distance_km": 0.2},
                            headers=token_for(people["coordinator"]))
 
-    assert response.status_code == 201
+    assert response.status_code == 202
     assert response.json["policy"]["max_distance_km"] == 0.2
     assert response.json["stats"]["units_proposed"] == 200  # the farther shop is out of reach
 
@@ -187,8 +187,8 @@ EXPECTED = {"anonymous": 401, "supplier_a": 403, "supplier_b": 403, "buyer": 403
 
 
 @pytest.mark.parametrize(("method", "path", "body", "ok"), [
-    ("post", "/api/v1/match-runs", {}, 201),
-    ("post", "/api/v1/match-runs", {"dry_run": True}, 201),
+    ("post", "/api/v1/match-runs", {}, 202),
+    ("post", "/api/v1/match-runs", {"dry_run": True}, 202),
     ("get", "/api/v1/match-runs", None, 200),
     ("get", "/api/v1/match-runs/{run}", None, 200),
     ("get", "/api/v1/match-runs/constraints", None, 200),

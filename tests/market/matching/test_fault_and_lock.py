@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
 import threading
 from datetime import timedelta
 
@@ -62,25 +65,48 @@ def test_database_error_after_writes_rolls_everything_back(small_market, people,
     assert count(MatchRun) == 2
 
 
-def test_second_start_while_lock_is_held_is_409_without_trace(small_market, people):
+def _active_run(**kw) -> MatchRun:
+    """A run another process has queued or is running (its worker: this live process)."""
+    fields = {"trigger": "manual", "status": "running", "active": True, "phase": "solving",
+              "started_at": utcnow(), "worker": lock.worker_id(), "heartbeat_at": utcnow()}
+    run = MatchRun(**{**fields, **kw})
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+@pytest.mark.parametrize("status", ["queued", "running"])
+def test_second_start_while_a_run_is_queued_or_running_is_409_without_trace(
+        small_market, people, status):
+    _active_run(status=status)
+
+    for dry_run in (False, True):  # previews take the same one-run slot
+        with pytest.raises(Conflict, match="queued or under way"):
+            start_run(people["coordinator"], dry_run=dry_run)
+    assert count(MatchRun) == 1
+    assert count(Allocation) == 0
+
+
+def test_run_whose_lock_a_live_process_holds_fails_without_writing(small_market, people):
     if _is_postgres():
         holder = db.engine.connect()
         holder.begin()
         holder.execute(sa.select(sa.func.pg_advisory_xact_lock(lock.ADVISORY_KEY)))
     else:
-        db.session.add(RunLock(id=lock.LOCK_ROW_ID, holder="other-process", acquired_at=utcnow()))
+        db.session.add(RunLock(id=lock.LOCK_ROW_ID, holder=f"{lock.worker_id()}:other",
+                               acquired_at=utcnow()))
         db.session.commit()
     try:
-        with pytest.raises(Conflict):
-            start_run(people["coordinator"])
-        assert count(MatchRun) == 0
+        run = start_run(people["coordinator"])
+        assert (run.status, run.active) == ("failed", None)
+        assert "under way" in run.error
         assert count(Allocation) == 0
     finally:
         if _is_postgres():
             holder.rollback()
             holder.close()
     if not _is_postgres():
-        assert db.session.get(RunLock, lock.LOCK_ROW_ID).holder == "other-process"
+        assert db.session.get(RunLock, lock.LOCK_ROW_ID).holder == f"{lock.worker_id()}:other"
 
 
 def test_lock_is_free_again_after_a_run_and_after_a_failure(small_market, people, monkeypatch):
@@ -106,23 +132,60 @@ def test_stale_sqlite_lock_is_taken_over(small_market, people):
 
 def test_api_answers_409_when_a_run_is_under_way(small_market, people, client, token_for):
     headers = token_for(people["coordinator"])
-    if _is_postgres():
-        holder = db.engine.connect()
-        holder.begin()
-        holder.execute(sa.select(sa.func.pg_advisory_xact_lock(lock.ADVISORY_KEY)))
-    else:
-        db.session.add(RunLock(id=lock.LOCK_ROW_ID, holder="other", acquired_at=utcnow()))
-        db.session.commit()
-    try:
-        response = client.post("/api/v1/match-runs", json={}, headers=headers)
-    finally:
-        if _is_postgres():
-            holder.rollback()
-            holder.close()
+    _active_run(status="queued")
+
+    response = client.post("/api/v1/match-runs", json={}, headers=headers)
+
     assert response.status_code == 409
     assert response.json["code"] == 409
     assert "under way" in response.json["message"]
-    assert count(MatchRun) == 0
+    assert count(MatchRun) == 1
+
+
+def test_sqlite_lock_of_a_dead_process_is_taken_over_at_once(small_market, people):
+    if _is_postgres():
+        pytest.skip("the lock row is the SQLite lock; PostgreSQL's dies with the connection")
+    dead = _dead_pid()
+    db.session.add(RunLock(id=lock.LOCK_ROW_ID, holder=f"{socket.gethostname()}:{dead}:x",
+                           acquired_at=utcnow()))
+    db.session.commit()
+
+    assert start_run(people["coordinator"]).status == "completed"
+    assert db.session.get(RunLock, lock.LOCK_ROW_ID).holder is None
+
+
+def _dead_pid() -> int:
+    """The pid of a process that has ended (and been reaped)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603
+    child.wait()
+    return child.pid
+
+
+def test_run_of_a_dead_worker_ends_failed_interrupted_and_the_next_run_works(
+        small_market, people):
+    crashed = _active_run(worker=f"{socket.gethostname()}:{_dead_pid()}", phase="writing")
+
+    run = start_run(people["coordinator"])
+
+    db.session.refresh(crashed)
+    assert (crashed.status, crashed.active, crashed.phase) == ("failed", None, None)
+    assert crashed.error.startswith("Interrupted")
+    assert "writing" in crashed.error
+    assert run.status == "completed"
+    assert count(Allocation) == 2
+
+
+def test_live_worker_on_another_machine_is_waited_for_then_taken_as_interrupted(
+        app, small_market, people):
+    _active_run(worker="other-host:1234", heartbeat_at=utcnow() - timedelta(minutes=5))
+    with pytest.raises(Conflict):
+        start_run(people["coordinator"])
+    db.session.execute(sa.update(MatchRun).values(
+        heartbeat_at=utcnow() - timedelta(seconds=app.config["MATCH_LOCK_STALE_SECONDS"] + 60)))
+    db.session.commit()
+    assert start_run(people["coordinator"]).status == "completed"
+    assert db.session.scalars(sa.select(MatchRun.status).order_by(MatchRun.id)).all() == [
+        "failed", "completed"]
 
 
 @pytest.mark.postgres_only

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -10,10 +13,12 @@ import sqlalchemy as sa
 
 from market.common.types import utcnow
 from market.extensions import db
+from market.matching.lock import worker_id
 from market.matching.models import Quota
 from market.reports import whatif, whatif_studies
 from market.reports.whatif_models import WhatIfStudy
 from market.reports.whatif_snapshot import snapshot
+from market.reports.whatif_tasks import compute_study
 
 # The hand-built market of the what-if tests and their helpers.
 from tests.market.reports.test_whatif import (
@@ -282,30 +287,81 @@ def test_openapi_documents_the_study(client):
     assert {"200", "202"} <= set(poll["responses"])
 
 
-def test_command_computes_a_queued_study_and_says_so(app, client, login, people, market, held):
+def test_task_computes_a_queued_study_once(app, client, login, people, market, held):
     login(people["coordinator"])
     client.get(PAGE)
     study_id = studies()[0].id
-    runner = app.test_cli_runner()
-    done = runner.invoke(args=["what-if-study", str(study_id)])
-    assert done.exit_code == 0, done.output
-    assert f"What-if study {study_id}: done." in done.output
-    db.session.rollback()  # see what the command committed
+    assert compute_study.call_local(study_id) == "done"
+    db.session.rollback()  # see what the task committed
     assert studies()[0].status == "done"
-    again = runner.invoke(args=["what-if-study", str(study_id)])  # nothing queued any more
-    assert again.exit_code == 1
-    assert f"No queued what-if study {study_id}: nothing to do." in again.output
-    unknown = runner.invoke(args=["what-if-study", "999999"])
-    assert unknown.exit_code == 1
-    assert "No queued what-if study 999999" in unknown.output
+    assert studies()[0].worker == worker_id()
+    assert compute_study.call_local(study_id) is None  # nothing queued any more
+    assert compute_study.call_local(999999) is None
 
 
-def test_command_exits_1_when_the_study_fails(app, client, login, people, market, held,
-                                              monkeypatch):
+def test_task_records_a_failed_study(app, client, login, people, market, held, monkeypatch):
     login(people["coordinator"])
     client.get(PAGE)
     study_id = studies()[0].id
     monkeypatch.setattr(whatif, "compute", lambda current, knobs, known=None: 1 / 0)
-    failed = app.test_cli_runner().invoke(args=["what-if-study", str(study_id)])
-    assert failed.exit_code == 1
-    assert f"What-if study {study_id}: failed." in failed.output
+    assert compute_study.call_local(study_id) == "failed"
+    assert "ZeroDivisionError" in studies()[0].error
+
+
+def test_study_of_a_dead_worker_ends_interrupted_and_is_started_again(
+        client, login, people, market, held, monkeypatch):
+    login(people["coordinator"])
+    client.get(PAGE)
+    study = studies()[0]
+    child = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603
+    child.wait()
+    study.status, study.started_at = "running", utcnow()
+    study.worker = f"{socket.gethostname()}:{child.pid}"
+    db.session.commit()
+
+    assert whatif_studies.reap_interrupted() == [study.id]  # as a worker start does
+    db.session.refresh(study)
+    assert study.status == "failed"
+    assert study.error.startswith("Interrupted")
+    launched = []
+    monkeypatch.setattr(whatif_studies, "_launch", launched.append)
+    client.get(PAGE)
+    assert launched == [study.id]
+
+
+def test_study_of_a_live_worker_is_left_alone(client, login, people, market, held):
+    login(people["coordinator"])
+    client.get(PAGE)
+    study = studies()[0]
+    study.status, study.started_at, study.worker = "running", utcnow(), worker_id()
+    db.session.commit()
+    assert whatif_studies.reap_interrupted() == []
+    assert 'id="whatif-progress"' in client.get(PAGE).get_data(as_text=True)
+
+
+@pytest.fixture
+def cap_of_two(app):
+    """WHATIF_MAX_RUNNING = 2 (the default, stated)."""
+    app.config["WHATIF_MAX_RUNNING"] = 2
+
+
+def test_at_most_the_cap_of_studies_compute_at_once_then_429(
+        client, token_for, login, people, market, held, cap_of_two):
+    headers = token_for(people["coordinator"])
+    for steps in (2, 3):
+        assert client.post(API, json={"fairness_steps": steps}, headers=headers).status_code == 202
+    refused = client.post(API, json={"fairness_steps": 4}, headers=headers)
+    assert refused.status_code == 429
+    assert "2 what-if studies are being computed already" in refused.get_json()["message"]
+    assert len(studies()) == 2  # nothing written
+    # A study already under way is still answered; the page says why it cannot start another.
+    assert client.post(API, json={"fairness_steps": 3}, headers=headers).status_code == 202
+    login(people["coordinator"])
+    page = client.get(f"{PAGE}?fairness_steps=5&caps=kept&transport_cost_per_unit_km=0.01"
+                      "&max_distance_km=&nearest=&lang=zh")
+    assert page.status_code == 429
+    assert 'id="whatif-busy"' in page.get_data(as_text=True)
+    assert "个方案推演正在计算" in page.get_data(as_text=True)
+    # Once one is done, a new study may start.
+    whatif_studies.run_study(studies()[0].id)
+    assert client.post(API, json={"fairness_steps": 4}, headers=headers).status_code == 202
