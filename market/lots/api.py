@@ -14,8 +14,6 @@ from market.lots.schemas import (
     LotCreateSchema,
     LotFilterSchema,
     LotImportDocSchema,
-    LotImportFileSchema,
-    LotImportFormSchema,
     LotSchema,
     LotUpdateSchema,
 )
@@ -65,13 +63,11 @@ class LotById(MethodView):
 
 
 @blp.route("/lots/import", methods=["POST"])
-@blp.arguments(LotImportFileSchema, location="files")
-@blp.arguments(LotImportFormSchema, location="form", content_type="multipart/form-data")
-@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": LotImportDocSchema}}})
+@blp.arguments(LotImportDocSchema, location="form_and_files")
 @blp.response(201, ImportResultSchema)
-def import_lots(files, form):
+def import_lots(args):
     """Import a CSV of lots: every row is checked first, then all are imported or none."""
-    count = csv_io.import_lots(current_actor(), files["file"], form.get("organization_id"))
+    count = csv_io.import_lots(current_actor(), args["file"], args.get("organization_id"))
     return {"imported": count}
 
 
