@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import has_request_context, request
 from sqlalchemy.engine import Engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def write_request() -> bool:
+    """Whether the current request may write (any method but GET, HEAD and OPTIONS)."""
+    return has_request_context() and request.method not in SAFE_METHODS
 
 
 def configure(engine: Engine) -> None:
@@ -25,5 +33,10 @@ def configure(engine: Engine) -> None:
     @sa.event.listens_for(engine, "begin")
     def _on_begin(connection):
         # IMMEDIATE takes the write lock at BEGIN, so read-then-write cannot interleave.
-        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        # Every transaction of a writing request takes it: a deferred transaction that read
+        # first cannot upgrade once another writer committed (SQLITE_BUSY at once, no wait),
+        # while BEGIN IMMEDIATE waits its turn within the busy timeout. GETs stay deferred,
+        # so reads run side by side (WAL).
+        immediate = (connection.get_execution_options().get("sqlite_immediate", False)
+                     or write_request())
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, stream_with_context
 from flask.views import MethodView
 
 from market.common.api import Blueprint
+from market.common.csv_export import csv_response
 from market.common.pagination import paginate
 from market.common.web import current_actor
 from market.lots import csv_io, services
@@ -77,12 +77,4 @@ def import_lots(args):
 def export_lots(args):
     """Export the lots the caller may see as CSV (same filters as the list, no paging)."""
     rows = csv_io.export_lots(current_actor(), args)
-    first = next(rows)  # runs the access check before the response starts
-    body = stream_with_context(_chain(first, rows))
-    headers = {"Content-Disposition": "attachment; filename=lots.csv"}
-    return Response(body, mimetype="text/csv", headers=headers)
-
-
-def _chain(first, rest):
-    yield first
-    yield from rest
+    return csv_response("lots.csv", csv_io.EXPORT_COLUMNS, rows)
