@@ -32,7 +32,7 @@ class BadText(UnprocessableEntity):
 
 def bad_text(value: str) -> bool:
     """Whether `value` holds a NUL byte or a UTF-16 surrogate (never valid in UTF-8 text)."""
-    return _BAD_TEXT.search(value) is not None
+    return isinstance(value, str) and _BAD_TEXT.search(value) is not None
 
 
 def text_message() -> str:
@@ -76,10 +76,9 @@ def check_request() -> None:
     """before_request: 400 for JSON nested too deep, 422 for NUL / surrogates in any text."""
     fields: list[str] = []
     for source in (request.args, request.form):
-        for key in source:
-            values = source.getlist(key)
+        for key, values in source.lists():
             if bad_text(key) or any(bad_text(v) for v in values):
-                fields.append(key if not bad_text(key) else "_key")
+                fields.append(key if isinstance(key, str) and not bad_text(key) else "_key")
     if request.is_json:
         raw = request.get_data(cache=True)
         if json_depth_exceeds(raw):
