@@ -15,6 +15,7 @@ from market.accounts.access import acting_organization, require_user
 from market.accounts.models import Organization, User
 from market.catalog.services import items_by_sku
 from market.common.errors import Invalid
+from market.common.input_guard import bad_text, text_message
 from market.common.transaction import unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
@@ -125,6 +126,10 @@ def _check_row(
     """One row through the API's schema and listing rules; returns columns and (field, message)s."""
     if len(row) != len(header):
         return {}, [("row", f"has {len(row)} values, expected {len(header)}")]
+    bad = [(name, text_message()) for name, cell in zip(header, row, strict=True)
+           if bad_text(cell)]
+    if bad:
+        return {}, bad
     values: dict[str, Any] = {}
     for name, cell in zip(header, row, strict=True):
         cell = cell.strip()
