@@ -72,7 +72,7 @@ def test_an_id_beyond_any_column_in_a_body_is_422(client, people, token_for, cat
 @pytest.mark.parametrize("text", ["a\\u0000b", "\\ud800", "x\\udfff"])
 def test_nul_or_lone_surrogate_in_json_text_is_422_naming_the_field(client, people, token_for,
                                                                      catalog, text):
-    body = '{"item": "MASK-SURGICAL", "quantity": 5, "address": "%s"}' % text
+    body = '{"item": "MASK-SURGICAL", "quantity": 5, "address": "' + text + '"}'
     response = _json(client, "POST", "/api/v1/needs", body, token_for(people["buyer"]))
     assert response.status_code == 422
     assert list(response.json["errors"]) == ["address"]
@@ -126,7 +126,7 @@ def test_nul_in_a_csv_cell_is_a_row_error(client, people, token_for, catalog):
 @pytest.mark.parametrize("price", ["1e30", "NaN", "Infinity", "-Infinity", '"1e30"', '"NaN"',
                                    "10000000000"])
 def test_a_price_beyond_its_column_is_422(client, people, token_for, catalog, price):
-    body = '{"item": "MASK-SURGICAL", "quantity": 5, "kind": "sale", "unit_price": %s}' % price
+    body = '{"item": "MASK-SURGICAL", "quantity": 5, "kind": "sale", "unit_price": ' + price + "}"
     response = _json(client, "POST", "/api/v1/lots", body, token_for(people["supplier_a"]))
     assert response.status_code == 422
     assert "unit_price" in response.json["errors"]
