@@ -216,3 +216,11 @@ def test_the_dashboard_tables_start_with_a_bom(client, people, login, catalog):
     response = client.get("/reports/table/items.csv")
     assert response.status_code == 200
     assert response.get_data().startswith("\ufeff".encode())
+
+
+def test_the_bad_text_message_follows_the_language(client, people, token_for, catalog):
+    body = '{"item": "MASK-SURGICAL", "quantity": 5, "address": "\\u0000"}'
+    headers = {**token_for(people["buyer"]), "Accept-Language": "zh-CN"}
+    response = _json(client, "POST", "/api/v1/needs", body, headers)
+    assert response.status_code == 422
+    assert response.json["errors"]["address"] == ["不得包含 NUL 字节或不成对的代理字符"]
