@@ -40,3 +40,18 @@ def configure(engine: Engine) -> None:
         immediate = (connection.get_execution_options().get("sqlite_immediate", False)
                      or write_request())
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def end_write_request(_exc: BaseException | None = None) -> None:
+    """teardown_request: release the write lock a writing request may still hold on SQLite.
+
+    Reading after the commit (e.g. building the answer) opens another IMMEDIATE
+    transaction; ending it here, as removing the session at the end of the app context
+    would, lets other writers (workers, child processes) go on at once even when the app
+    context outlives the request.
+    """
+    from market.extensions import db
+
+    if write_request() and db.engine.dialect.name == "sqlite":
+        db.session.rollback()
+

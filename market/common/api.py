@@ -10,6 +10,7 @@ from webargs.flaskparser import FlaskParser, abort
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import HTTPException
 
+from market import sqlite_setup
 from market.common import input_guard, openapi
 from market.common.errors import ServiceError
 
@@ -72,6 +73,7 @@ class Api(flask_smorest.Api):
         """
         app.url_map.converters["int"] = openapi.IdConverter
         input_guard.init_app(app)
+        app.teardown_request(sqlite_setup.end_write_request)
         super().init_app(app, spec_kwargs=spec_kwargs)
         self.ma_plugin.converter.add_attribute_function(openapi.decimal2property)
         self.ma_plugin.converter.add_attribute_function(openapi.drop_none)

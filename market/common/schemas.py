@@ -32,7 +32,26 @@ class Quantity(ma.fields.Integer):
         return super()._validated(value)
 
 
-class Money(ma.fields.Decimal):
+class CheckedDecimal(ma.fields.Decimal):
+    """A decimal whose every refusal names the value, even one with too many digits to round.
+
+    marshmallow raises its "invalid" error without the input when quantizing fails (1e30
+    with `places`), and a message naming `{input}` then breaks into a 500.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            if isinstance(value, bool):
+                raise ValueError(value)
+            number = Decimal(str(value))
+            if self.places is not None and number.is_finite():
+                number.quantize(self.places)
+        except (ValueError, ArithmeticError):
+            raise self.make_error("invalid", input=value) from None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Money(CheckedDecimal):
     """Money: accepts a string or a number, answers a string with two decimals (`"2.50"`)."""
 
     def __init__(self, **kwargs):

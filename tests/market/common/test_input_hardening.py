@@ -133,6 +133,15 @@ def test_a_price_beyond_its_column_is_422(client, people, token_for, catalog, pr
     assert _count(Lot) == 0
 
 
+@pytest.mark.parametrize("amount", ["1e30", '"1e30"', "NaN"])
+def test_a_daily_use_beyond_its_column_is_422(client, people, token_for, catalog, amount):
+    body = ('{"sku": "NEW-1", "name": "New", "category": "mask", "unit": "piece", '
+            '"daily_use_per_person": ' + amount + "}")
+    response = _json(client, "POST", "/api/v1/items", body, token_for(people["coordinator"]))
+    assert response.status_code == 422
+    assert "daily_use_per_person" in response.json["errors"]
+
+
 def test_money_is_documented_as_strings_out_and_strings_or_numbers_in(client):
     schemas = client.get("/api/v1/openapi.json").json["components"]["schemas"]
     assert schemas["Lot"]["properties"]["unit_price"]["type"] == "string"
