@@ -59,6 +59,14 @@ def test_pages_and_numeric_filters_out_of_range_are_422(client, people, token_fo
     assert field in response.json["errors"]
 
 
+@pytest.mark.parametrize("path", [f"/matching/?page={HUGE}", f"/audit?page={HUGE}",
+                                  f"/audit?entity_id={HUGE}", "/audit?entity_id=%C2%B2"])
+def test_pages_past_the_end_or_ids_past_any_column_are_empty_pages(client, people, login,
+                                                                     path):
+    login(people["coordinator"])
+    assert client.get(path).status_code == 200
+
+
 def test_an_id_beyond_any_column_in_a_body_is_422(client, people, token_for, catalog):
     response = client.post("/api/v1/needs", json={
         "item": "MASK-SURGICAL", "quantity": 5, "organization_id": int(HUGE)},
