@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
-
-from flask import Response, stream_with_context
-
 from market.allocations import services
 from market.allocations.schemas import (
     AllocationApproveSchema,
@@ -21,6 +15,7 @@ from market.allocations.schemas import (
     AllocationSchema,
 )
 from market.common.api import Blueprint
+from market.common.csv_export import csv_response
 from market.common.web import current_actor
 from market.matching.reason_view import visible_reason_texts
 
@@ -57,29 +52,14 @@ def export_csv(args):
     """Export the allocations the caller may see as CSV, with a header row."""
     actor = current_actor()
     rows = services.iter_allocations(actor, args)
-    return Response(
-        stream_with_context(_csv_lines(rows, actor)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=allocations.csv"},
-    )
+    return csv_response("allocations.csv", CSV_COLUMNS, (_csv_row(a, actor) for a in rows))
 
 
-def _csv_lines(rows: Iterator, actor) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for n, a in enumerate(rows, start=1):
-        writer.writerow(
-            (a.id, a.run_id, a.lot_id, a.need_id, a.item.sku, a.supplier_id, a.supplier.name,
-             a.buyer_id, a.buyer.name, a.quantity, a.received_quantity,
-             "" if a.unit_price is None else f"{a.unit_price:.2f}", a.distance_km, a.tier,
-             a.fill_rate, a.status, "; ".join(visible_reason_texts(actor, a)))
-        )
-        if n % 200 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+def _csv_row(a, actor) -> tuple:
+    return (a.id, a.run_id, a.lot_id, a.need_id, a.item.sku, a.supplier_id, a.supplier.name,
+            a.buyer_id, a.buyer.name, a.quantity, a.received_quantity,
+            "" if a.unit_price is None else f"{a.unit_price:.2f}", a.distance_km, a.tier,
+            a.fill_rate, a.status, "; ".join(visible_reason_texts(actor, a)))
 
 
 @blp.route("/allocations/<int:allocation_id>")

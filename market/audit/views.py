@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import login_required
 
 from market.audit.queries import known_actions, known_entities, list_entries, parse_moment
+from market.common.openapi import MAX_ID
 from market.common.web import current_actor
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -25,7 +26,9 @@ def index():
         actor_email=filters["actor"] or None,
         action=filters["action"] or None,
         entity=filters["entity"] or None,
-        entity_id=int(entity_id) if entity_id.isdigit() else None,
+        # an id past any column matches nothing (and must not overflow the query)
+        entity_id=(min(int(entity_id), MAX_ID + 1)
+                   if entity_id.isascii() and entity_id.isdigit() else None),
         date_from=parse_moment("from", filters["from"]),
         date_to=parse_moment("to", filters["to"], end_of_day=True),
         page=max(request.args.get("page", 1, type=int) or 1, 1),

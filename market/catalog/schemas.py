@@ -7,6 +7,7 @@ from decimal import Decimal
 import marshmallow as ma
 
 from market.common.pagination import PageArgsSchema
+from market.common.schemas import CheckedDecimal
 
 # Upper-case letters and digits in dash-separated groups, e.g. MASK-KN95.
 SKU_PATTERN = r"^[A-Z0-9]+(-[A-Z0-9]+)*$"
@@ -61,7 +62,7 @@ class ItemCreateSchema(ma.Schema):
     name_zh = _text(200, load_default=None, allow_none=True)
     category = _text(60, required=True)
     unit = _text(20, required=True)
-    daily_use_per_person = ma.fields.Decimal(
+    daily_use_per_person = CheckedDecimal(
         load_default=Decimal("0"),
         places=3,
         validate=ma.validate.Range(

@@ -7,8 +7,11 @@ from typing import Any
 import flask_smorest
 from flask import render_template, request
 from webargs.flaskparser import FlaskParser, abort
+from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import HTTPException
 
+from market import sqlite_setup
+from market.common import input_guard, openapi
 from market.common.errors import ServiceError
 
 
@@ -21,7 +24,10 @@ def flatten_errors(errors: Any) -> dict[str, list[str]]:
     """Turn webargs' `{location: {field: [msg]}}` into `{field: [msg]}` as API.md asks."""
     if not isinstance(errors, dict):
         return {"_schema": [str(errors)]}
-    locations = {"json", "query", "form", "files", "headers", "cookies", "path", "view_args"}
+    locations = {
+        "json", "query", "form", "files", "form_and_files", "headers", "cookies", "path",
+        "view_args",
+    }
     flat: dict[str, Any] = {}
     for key, value in errors.items():
         if key in locations and isinstance(value, dict):
@@ -60,6 +66,18 @@ def error_response(status: int, message: str, errors: dict | None = None):
 class Api(flask_smorest.Api):
     """The REST API; error handling also serves the HTML pages."""
 
+    def init_app(self, app, *, spec_kwargs=None):
+        """Bind to `app`: bounded `<int:…>` ids, the input guard, decimals documented as strings.
+
+        Runs before the blueprints are registered, so every route uses the bounded converter.
+        """
+        app.url_map.converters["int"] = openapi.IdConverter
+        input_guard.init_app(app)
+        app.teardown_request(sqlite_setup.end_write_request)
+        super().init_app(app, spec_kwargs=spec_kwargs)
+        self.ma_plugin.converter.add_attribute_function(openapi.decimal2property)
+        self.ma_plugin.converter.add_attribute_function(openapi.drop_none)
+
     def handle_http_exception(self, error: HTTPException):
         """Answer JSON for /api requests and an error page for the rest."""
         if not wants_json():
@@ -86,7 +104,17 @@ def handle_service_error(error: ServiceError):
 
 
 class JsonParser(FlaskParser):
-    """webargs' parser, answering 422 (not 400) for a body that is not valid JSON."""
+    """webargs' parser, answering 422 (not 400) for a body that is not valid JSON.
+
+    It also reads one multipart body's fields and files together (`form_and_files`), so an
+    upload is documented as the single request body it is.
+    """
+
+    __location_map__ = {**FlaskParser.__location_map__, "form_and_files": "load_form_and_files"}
+
+    def load_form_and_files(self, req, schema):
+        """The form fields and the uploaded files of a multipart body, as one mapping."""
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
         abort(422, exc=error, messages={"json": ["Invalid JSON body."]})
@@ -96,3 +124,13 @@ class Blueprint(flask_smorest.Blueprint):
     """An API blueprint of one area."""
 
     ARGUMENTS_PARSER = JsonParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "form_and_files": "multipart/form-data",
+    }
+
+    def arguments(self, schema, *args, **kwargs):
+        """flask-smorest's `arguments`, marking the schema as a request schema (see openapi)."""
+        instance = schema() if isinstance(schema, type) else schema
+        openapi.mark_request_schema(instance)
+        return super().arguments(instance, *args, **kwargs)

@@ -12,6 +12,10 @@ import sqlalchemy as sa
 
 from market.extensions import db
 
+MAX_PER_PAGE = 500
+MAX_PAGE = 2**31 - 1
+"""Pages beyond this are empty: (page - 1) × per_page stays far inside a 64-bit OFFSET."""
+
 
 class PageArgsSchema(ma.Schema):
     """`?page=1&per_page=50` (per_page at most 500)."""
@@ -20,7 +24,8 @@ class PageArgsSchema(ma.Schema):
         unknown = ma.EXCLUDE
 
     page = ma.fields.Integer(
-        load_default=1, validate=ma.validate.Range(min=1, error="must be at least 1, got {input}")
+        load_default=1,
+        validate=ma.validate.Range(min=1, max=MAX_PAGE, error="must be 1 to {max}, got {input}"),
     )
     per_page = ma.fields.Integer(
         load_default=50,
@@ -66,10 +71,18 @@ class PageResult:
 def paginate(
     stmt: sa.Select, page: int = 1, per_page: int = 50, scalars: bool = True
 ) -> PageResult:
-    """Run `stmt` for one page and count the whole result in SQL."""
+    """Run `stmt` for one page and count the whole result in SQL.
+
+    Any page number is safe: below 1 reads as 1, and a page past `MAX_PAGE` is empty
+    (its OFFSET would overflow the database's integers); per_page is kept to 1…500.
+    """
+    page = max(page, 1)
+    per_page = min(max(per_page, 1), MAX_PER_PAGE)
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     )
-    paged = stmt.limit(per_page).offset((page - 1) * per_page)
-    rows = db.session.scalars(paged).all() if scalars else db.session.execute(paged).all()
+    rows: list[Any] = []
+    if page <= MAX_PAGE:
+        paged = stmt.limit(per_page).offset((page - 1) * per_page)
+        rows = db.session.scalars(paged).all() if scalars else db.session.execute(paged).all()
     return PageResult(items=list(rows), total=total or 0, page=page, per_page=per_page)

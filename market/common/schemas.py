@@ -7,6 +7,8 @@ from decimal import Decimal
 import marshmallow as ma
 
 MAX_QUANTITY = 10**9
+MAX_MONEY = Decimal("9999999999.99")
+"""The largest amount a money column (NUMERIC(12, 2)) holds."""
 
 
 class Quantity(ma.fields.Integer):
@@ -30,7 +32,26 @@ class Quantity(ma.fields.Integer):
         return super()._validated(value)
 
 
-class Money(ma.fields.Decimal):
+class CheckedDecimal(ma.fields.Decimal):
+    """A decimal whose every refusal names the value, even one with too many digits to round.
+
+    marshmallow raises its "invalid" error without the input when quantizing fails (1e30
+    with `places`), and a message naming `{input}` then breaks into a 500.
+    """
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        try:
+            if isinstance(value, bool):
+                raise ValueError(value)
+            number = Decimal(str(value))
+            if self.places is not None and number.is_finite():
+                number.quantize(self.places)
+        except (ValueError, ArithmeticError):
+            raise self.make_error("invalid", input=value) from None
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Money(CheckedDecimal):
     """Money: accepts a string or a number, answers a string with two decimals (`"2.50"`)."""
 
     def __init__(self, **kwargs):
@@ -38,7 +59,7 @@ class Money(ma.fields.Decimal):
             "validate",
             ma.validate.Range(
                 min=Decimal("0"),
-                max=Decimal("9999999999.99"),
+                max=MAX_MONEY,
                 error="must be 0 or more, got {input}",
             ),
         )
@@ -47,6 +68,7 @@ class Money(ma.fields.Decimal):
             {
                 "invalid": "must be a decimal amount, got {input!r}",
                 "cents": "must have at most two decimal places, got {input}",
+                "range": "must be 0 to 9999999999.99, got {input}",
             },
         )
         super().__init__(places=2, as_string=True, **kwargs)
@@ -57,7 +79,10 @@ class Money(ma.fields.Decimal):
                 raise ValueError(value)
         except (ValueError, ArithmeticError):
             raise self.make_error("invalid", input=value) from None
-        if Decimal(str(value)).normalize().as_tuple().exponent < -2:
+        amount = Decimal(str(value))
+        if abs(amount) > MAX_MONEY:  # before quantizing: 1e30 has more digits than Decimal keeps
+            raise self.make_error("range", input=value)
+        if amount.normalize().as_tuple().exponent < -2:
             raise self.make_error("cents", input=value)  # never round a price silently
         return super()._deserialize(value, attr, data, **kwargs)
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Response, stream_with_context
 from flask.views import MethodView
 
 from market.common.api import Blueprint
+from market.common.csv_export import csv_response
 from market.common.pagination import paginate
 from market.common.web import current_actor
 from market.lots import csv_io, services
@@ -14,8 +14,6 @@ from market.lots.schemas import (
     LotCreateSchema,
     LotFilterSchema,
     LotImportDocSchema,
-    LotImportFileSchema,
-    LotImportFormSchema,
     LotSchema,
     LotUpdateSchema,
 )
@@ -65,13 +63,11 @@ class LotById(MethodView):
 
 
 @blp.route("/lots/import", methods=["POST"])
-@blp.arguments(LotImportFileSchema, location="files")
-@blp.arguments(LotImportFormSchema, location="form", content_type="multipart/form-data")
-@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": LotImportDocSchema}}})
+@blp.arguments(LotImportDocSchema, location="form_and_files")
 @blp.response(201, ImportResultSchema)
-def import_lots(files, form):
+def import_lots(args):
     """Import a CSV of lots: every row is checked first, then all are imported or none."""
-    count = csv_io.import_lots(current_actor(), files["file"], form.get("organization_id"))
+    count = csv_io.import_lots(current_actor(), args["file"], args.get("organization_id"))
     return {"imported": count}
 
 
@@ -81,12 +77,4 @@ def import_lots(files, form):
 def export_lots(args):
     """Export the lots the caller may see as CSV (same filters as the list, no paging)."""
     rows = csv_io.export_lots(current_actor(), args)
-    first = next(rows)  # runs the access check before the response starts
-    body = stream_with_context(_chain(first, rows))
-    headers = {"Content-Disposition": "attachment; filename=lots.csv"}
-    return Response(body, mimetype="text/csv", headers=headers)
-
-
-def _chain(first, rest):
-    yield first
-    yield from rest
+    return csv_response("lots.csv", csv_io.EXPORT_COLUMNS, rows)

@@ -15,6 +15,7 @@ from market.accounts.access import acting_organization, require_user
 from market.accounts.models import Organization, User
 from market.catalog.services import items_by_sku
 from market.common.errors import Invalid
+from market.common.input_guard import bad_text, text_message
 from market.common.transaction import unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
@@ -125,6 +126,10 @@ def _check_row(
     """One row through the API's schema and listing rules; returns columns and (field, message)s."""
     if len(row) != len(header):
         return {}, [("row", f"has {len(row)} values, expected {len(header)}")]
+    bad = [(name, text_message()) for name, cell in zip(header, row, strict=True)
+           if bad_text(cell)]
+    if bad:
+        return {}, bad
     values: dict[str, Any] = {}
     for name, cell in zip(header, row, strict=True):
         cell = cell.strip()
@@ -144,39 +149,18 @@ def _flat(messages: Any) -> list[tuple[str, list[Any]]]:
     return [("row", messages if isinstance(messages, list) else [messages])]
 
 
-def export_lots(actor: User | None, filters: dict[str, Any]) -> Iterator[str]:
-    """The visible lots as CSV text, a header row first, streamed in chunks."""
+def export_lots(actor: User | None, filters: dict[str, Any]) -> Iterator[list[Any]]:
+    """The visible lots as CSV rows (`EXPORT_COLUMNS`), read in batches from the database."""
     stmt = lots_query(actor, filters).execution_options(yield_per=500)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for n, lot in enumerate(db.session.scalars(stmt), start=1):
-        writer.writerow(_export_row(lot))
-        if n % 500 == 0:
-            yield _drain(buffer)
-    yield _drain(buffer)
-
-
-def _drain(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
-
-
-def _safe(text: str | None) -> str:
-    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text or ""
+    return (_export_row(lot) for lot in db.session.scalars(stmt))
 
 
 def _export_row(lot: Lot) -> list[Any]:
     until = lot.available_until.isoformat() if lot.available_until else ""
     return [
-        lot.id, lot.organization_id, _safe(lot.organization.name), lot.item.sku, lot.quantity,
+        lot.id, lot.organization_id, lot.organization.name, lot.item.sku, lot.quantity,
         lot.reserved, lot.shipped, lot.available, lot.kind,
         "" if lot.unit_price is None else f"{lot.unit_price:.2f}", lot.status, lot.latitude,
-        lot.longitude, _safe(lot.address), until,
+        lot.longitude, lot.address, until,
         lot.entered_by.email if lot.entered_by else "", lot.created_at.isoformat(),
     ]

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
-
-from flask import Response, stream_with_context
 from flask.views import MethodView
 
 from market.common.api import Blueprint
+from market.common.csv_export import csv_response
 from market.common.pagination import paginate
 from market.common.web import current_actor
 from market.extensions import db
@@ -99,29 +95,8 @@ def suggestion(args):
 def needs_csv(args):
     """Export the needs the caller may list as CSV (same filters as the list)."""
     stmt = services.with_details(services.needs_query(current_actor(), args))
-    return Response(
-        stream_with_context(_csv_rows(stmt)),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=needs.csv"},
-    )
-
-
-def _csv_rows(stmt) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for n, need in enumerate(db.session.scalars(stmt.execution_options(yield_per=500)), 1):
-        writer.writerow(_csv_row(need))
-        if n % 500 == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
-
-
-def _cell(text: str) -> str:
-    # A spreadsheet would run a cell starting with = + - @ as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    needs = db.session.scalars(stmt.execution_options(yield_per=500))
+    return csv_response("needs.csv", CSV_COLUMNS, (_csv_row(need) for need in needs))
 
 
 def _csv_row(need: Need) -> list:
@@ -129,7 +104,7 @@ def _csv_row(need: Need) -> list:
         need.id, need.item.sku, need.quantity, need.allocated, need.received, need.outstanding,
         need.status, "" if need.max_unit_price is None else f"{need.max_unit_price:.2f}",
         need.needed_by.isoformat() if need.needed_by else "", need.accept_substitutes,
-        need.latitude, need.longitude, _cell(need.address or ""), need.organization_id,
-        _cell(need.organization.name), need.entered_by.email if need.entered_by else "",
+        need.latitude, need.longitude, need.address, need.organization_id,
+        need.organization.name, need.entered_by.email if need.entered_by else "",
         need.created_at.isoformat(),
     ]  # fmt: skip

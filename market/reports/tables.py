@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
+from market.common.csv_export import csv_text
 from market.common.errors import NotFound
 from market.reports import services
 
@@ -45,18 +44,14 @@ def table_names() -> tuple[str, ...]:
 
 
 def _cell(value: Any) -> Any:
-    """A CSV cell: times in ISO 8601, nothing as empty, formula starts defused."""
-    if value is None:
-        return ""
+    """A CSV cell: times in ISO 8601 (formula starts are defused by the CSV writer)."""
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # a spreadsheet must not run a cell as a formula
     return value
 
 
-def table_csv(actor: User | None, name: str) -> str:
-    """One dashboard table as CSV text with a header row; unknown name → 404."""
+def table_rows(actor: User | None, name: str) -> tuple[tuple[str, ...], list[list[Any]]]:
+    """One dashboard table's header and rows; unknown name → 404."""
     actor = require_coordinator(actor)
     builders = {
         "items": _items,
@@ -68,9 +63,9 @@ def table_csv(actor: User | None, name: str) -> str:
     if name not in builders:
         raise NotFound(f"No table named {name!r}.")
     columns, rows = builders[name]()
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(row.get(column)) for column in columns])
-    return out.getvalue()
+    return columns, [[_cell(row.get(column)) for column in columns] for row in rows]
+
+
+def table_csv(actor: User | None, name: str) -> str:
+    """One dashboard table as CSV text (UTF-8 BOM, header row, formula-safe cells)."""
+    return csv_text(*table_rows(actor, name))

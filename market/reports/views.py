@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from market.common.csv_export import csv_response
 from market.common.web import current_actor
 from market.extensions import login_manager
 from market.reports import daily, services, tables
@@ -83,12 +84,8 @@ def dashboard():
 @bp.get("/table/<name>.csv")
 def table(name: str):
     """Download one dashboard table as CSV."""
-    text = tables.table_csv(current_actor(), name)
-    return Response(
-        text,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
+    columns, rows = tables.table_rows(current_actor(), name)
+    return csv_response(f"{name}.csv", columns, rows)
 
 
 @bp.get("/daily", endpoint="daily")

@@ -97,7 +97,7 @@ def registration(email: str, name: str, roles: list[str], sector: str, seed: int
 def csv_rows(response) -> list[list[str]]:
     """The rows of a CSV answer."""
     assert response.mimetype == "text/csv"
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    return list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
 
 
 # ----------------------------------------------------------------------------- stages

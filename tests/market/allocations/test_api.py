@@ -170,17 +170,17 @@ def test_csv_export_has_a_header_and_only_visible_rows(api, world, at_state, mak
     make_allocation(make_lot(world["supplier_b_org"]), make_need(world["buyer_org"]), 10)
     at_state("approved")
     rows = list(csv.reader(io.StringIO(api("coordinator", "get",
-                                           "/api/v1/allocations.csv").get_data(as_text=True))))
+                                           "/api/v1/allocations.csv").get_data().decode("utf-8-sig"))))
     assert rows[0][:5] == ["id", "run_id", "lot_id", "need_id", "item"]
     assert len(rows) == 3
     response = api("supplier_a", "get", "/api/v1/allocations.csv")
     assert response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert [int(r["id"]) for r in rows] == [world["allocation"].id]
     assert rows[0]["supplier"] == "Supplier A"
     assert rows[0]["unit_price"] == "1.00"
     filtered = api("coordinator", "get", "/api/v1/allocations.csv?status=proposed")
-    assert len(filtered.get_data(as_text=True).strip().splitlines()) == 2
+    assert len(filtered.get_data().decode("utf-8-sig").strip().splitlines()) == 2
 
 
 def test_openapi_documents_the_allocation_paths(client):

@@ -226,8 +226,8 @@ def test_csv_export_has_a_header_and_only_own_rows(people, make_need, as_user):
     r = as_user(people["buyer"], "get", "/api/v1/needs.csv")
     assert r.status_code == 200
     assert r.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(r.get_data().decode("utf-8-sig"))))
     assert [(int(x["id"]), x["quantity"], x["max_unit_price"]) for x in rows] == [
         (mine.id, "70", "1.50")]
     r = as_user(people["coordinator"], "get", "/api/v1/needs.csv?item=MASK-SURGICAL")
-    assert len(list(csv.DictReader(io.StringIO(r.get_data(as_text=True))))) == 2
+    assert len(list(csv.DictReader(io.StringIO(r.get_data().decode("utf-8-sig"))))) == 2
