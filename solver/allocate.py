@@ -16,11 +16,13 @@ from solver.network import FlowModel, build_model, model_weights
 from solver.outcome import build_outcome
 from solver.pins import Pins, build_pins
 from solver.result import AllocationResult, make_result
+from solver.split import solve_split, split_applies
 from solver.stats import RunInfo
 from solver.validate import check_allocation_inputs
 from solver.verify import check_flows
 
 ENGINES = ("auto", "ortools", "highs")
+METHODS = ("auto", "stacked", "split")
 FALLBACK_NOTE = "stacked weights exceed int64 (in at least one part); solved in stages with HiGHS"
 
 
@@ -85,15 +87,28 @@ def allocate(
     policy: Policy = DEFAULT_POLICY,
     *,
     engine: str = "auto",
+    method: str = "auto",
 ) -> AllocationResult:
     """Allocate lots to needs: most units to higher tiers, then even fill rates, then cheapest.
 
     The answer is the exact lexicographic optimum described in SOLVER.md, checked
     for integrality and feasibility before it is returned. `engine` is "auto"
-    (OR-Tools when installed, else HiGHS), "ortools" or "highs".
+    (OR-Tools when installed, else HiGHS), "ortools" or "highs". `method` is "stacked"
+    (one full-arc solve, three levels stacked), "split" (levels 1-2 aggregated, then
+    the cost level by pricing: `solver.split`; OR-Tools only, and only without maximum
+    distance, nearest-k or exclusions, else stacked) or "auto" (split when it applies).
     """
     started = perf_counter()
     chosen = _pick_engine(engine)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    lots, needs = tuple(lots), tuple(needs)
+    if method != "stacked" and chosen == "ortools":
+        check_allocation_inputs(lots, needs, policy)
+        inst = build_instance(lots, needs, policy)
+        if split_applies(inst) and inst.n_lots and inst.n_needs:
+            outcome, info, _ = solve_split(inst, build_pins(inst))
+            return make_result(outcome, info, started)
     inst, pins, arcs = prepare(lots, needs, policy)
     model = build_model(inst, arcs, pins)
     x, info = solve_model(model, chosen)
