@@ -9,6 +9,11 @@ and price every pair of the face chunk by chunk (`solver.pricing`). Pairs that p
 negative join the candidates and we solve again; when none does, the dual is
 feasible for every pair, so the restricted optimum is the optimum of the whole face
 (LP duality) and, with levels 1-2 kept, the exact lexicographic optimum.
+
+When the face holds at most `FULL_FACE_LIMIT` pairs, one solve on all of them is
+faster than the pricing rounds (OR-Tools solves restricted networks slowly per arc:
+measured 2.5 s for 120 k candidates against 6.7 s for the whole face of 1.1 M arcs),
+so the face is built whole and solved once; no dual is needed then.
 """
 
 from __future__ import annotations
@@ -22,11 +27,19 @@ from solver.arcs import Arcs
 from solver.instance import Instance, IntArray
 from solver.pins import Pins
 from solver.potentials import residual_arcs, shortest_potentials
-from solver.pricing import Face, cheapest_pairs, exact_arcs, make_face, negative_pairs
+from solver.pricing import (
+    Face,
+    cheapest_pairs,
+    exact_arcs,
+    face_pairs,
+    make_face,
+    negative_pairs,
+)
 
 START_CHEAPEST = 8     # each need's cheapest lots to start from
 ADD_PER_NEED = 4       # most negative pairs added per need and round
 MAX_ROUNDS = 50
+FULL_FACE_LIMIT = 8_000_000
 
 
 @dataclass
@@ -34,6 +47,7 @@ class CostReport:
     """What the pricing loop did (for the benchmark)."""
 
     rounds: int = 0
+    whole_face: bool = False
     priced: list[int] = field(default_factory=list)
     candidates: list[int] = field(default_factory=list)
 
@@ -124,8 +138,16 @@ def solve_cost_level(inst: Instance, pins: Pins, first: FirstLevels
                      ) -> tuple[Arcs, IntArray, CostReport]:
     """Return candidate arcs and the least-cost flow on them, proven optimal on the face."""
     face = make_face(inst, first.lot_pot, first.need_pot, first.lot_hi > 0, first.need_hi > 0)
-    arcs = _starting_arcs(face, first)
     report = CostReport()
+    whole = face_pairs(face, FULL_FACE_LIMIT)
+    if whole is not None:
+        arcs = exact_arcs(face, *whole)
+        net = build_cost_network(inst, pins, first, arcs)
+        report.rounds, report.whole_face = 1, True
+        report.candidates.append(arcs.size)
+        report.priced.append(arcs.size)
+        return arcs, solve_cost_network(net)[net.first_arc:], report
+    arcs = _starting_arcs(face, first)
     for _ in range(MAX_ROUNDS):
         report.rounds += 1
         report.candidates.append(arcs.size)

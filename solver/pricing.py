@@ -53,8 +53,24 @@ def make_face(inst: Instance, lot_pot: IntArray, need_pot: IntArray, lot_open: n
 Block = tuple[IntArray, IntArray, np.ndarray, FloatArray]
 
 
-def blocks(face: Face) -> Iterator[Block]:
-    """Yield (lots, needs, lawful-on-face mask, estimated scaled cost) blocks."""
+def face_pairs(face: Face, limit: int) -> tuple[IntArray, IntArray] | None:
+    """Return every lawful pair of the face, or None as soon as there are more than `limit`."""
+    lots_out, needs_out, count = [], [], 0
+    for lots, needs, mask, _ in blocks(face, estimate=False):
+        rows, cols = np.nonzero(mask)
+        count += rows.size
+        if count > limit:
+            return None
+        lots_out.append(lots[rows])
+        needs_out.append(needs[cols])
+    return _cat(lots_out), _cat(needs_out)
+
+
+def blocks(face: Face, estimate: bool = True) -> Iterator[Block]:
+    """Yield (lots, needs, lawful-on-face mask, estimated scaled cost) blocks.
+
+    With ``estimate=False`` the cost is not computed (an empty array stands in).
+    """
     inst = face.inst
     tc = inst.policy.transport_cost_per_unit_km
     for item in range(len(inst.items)):
@@ -67,13 +83,15 @@ def blocks(face: Face) -> Iterator[Block]:
         price = inst.lot_price[lots][:, None]
         for start in range(0, takers.size, step):
             needs = takers[start : start + step]
+            mask = (price <= inst.need_price_cap[needs][None, :]) & (
+                face.lot_pot[lots][:, None] == face.need_pot[needs][None, :])
+            if not estimate:
+                yield lots, needs, mask, np.zeros(0)
+                continue
             dot = face.lot_xyz[lots] @ face.need_xyz[needs].T
             chord = np.sqrt(np.clip(2.0 - 2.0 * dot, 0.0, 4.0))
             dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / 2))
-            est = (price + tc * dist) * COST_SCALE
-            mask = (price <= inst.need_price_cap[needs][None, :]) & (
-                face.lot_pot[lots][:, None] == face.need_pot[needs][None, :])
-            yield lots, needs, mask, est
+            yield lots, needs, mask, (price + tc * dist) * COST_SCALE
 
 
 def count_lawful(inst: Instance) -> int:

@@ -53,8 +53,10 @@ def solve_split(inst: Instance, pins: Pins) -> tuple[Outcome, RunInfo, SplitRepo
     done = perf_counter()
     outcome = build_outcome(inst, arcs, x, pins, strategy="optimal")
     outcome = replace(outcome, arcs=DeferredArcs(inst), arc_count=count_lawful(inst))
-    note = (f"levels 1-2 on an aggregated network of {first.arcs} arcs; cost level priced "
-            f"in {cost.rounds} rounds on {cost.candidates[-1]} candidate arcs")
+    how = ("on the whole face" if cost.whole_face else
+           f"priced in {cost.rounds} rounds")
+    note = (f"levels 1-2 on an aggregated network of {first.arcs} arcs; cost level {how}, "
+            f"{cost.candidates[-1]} arcs")
     info = RunInfo("ortools", note=note, solve_seconds=done - started)
     return outcome, info, SplitReport(middle - started, done - middle, first.arcs, cost)
 
