@@ -15,8 +15,8 @@ from solver.model import DEFAULT_POLICY, Lot, Need, Policy
 from solver.network import FlowModel, build_model, model_weights
 from solver.outcome import build_outcome
 from solver.pins import Pins, build_pins
-from solver.result import AllocationResult, make_result
 from solver.pricing import count_lawful
+from solver.result import AllocationResult, make_result
 from solver.split import solve_split, split_applies
 from solver.stats import RunInfo
 from solver.validate import check_allocation_inputs
