@@ -16,7 +16,7 @@ import numpy as np
 from solver.aggregate import solve_first_levels
 from solver.arcs import Arcs
 from solver.baselines import DeferredArcs
-from solver.costlevel import CostReport, solve_cost_level
+from solver.costlevel import CostReport, solve_cost_level, whole_face_arcs
 from solver.instance import Instance
 from solver.network import build_model
 from solver.outcome import Outcome, build_outcome
@@ -48,12 +48,19 @@ def solve_split(inst: Instance, pins: Pins) -> tuple[Outcome, RunInfo, SplitRepo
     empty = build_model(inst, _no_arcs(), pins)
     first = solve_first_levels(inst, pins, empty)
     middle = perf_counter()
-    arcs, x, cost = solve_cost_level(inst, pins, first)
+    arcs = whole_face_arcs(inst, first)
+    if arcs is not None:
+        from solver.allocate import solve_model  # allocate imports this module
+
+        x, _ = solve_model(build_model(inst, arcs, pins), "ortools")
+        cost = CostReport(rounds=1, whole_face=True, priced=[arcs.size], candidates=[arcs.size])
+    else:
+        arcs, x, cost = solve_cost_level(inst, pins, first)
     x = check_flows(build_model(inst, arcs, pins), x)
     done = perf_counter()
     outcome = build_outcome(inst, arcs, x, pins, strategy="optimal")
     outcome = replace(outcome, arcs=DeferredArcs(inst), arc_count=count_lawful(inst))
-    how = ("on the whole face" if cost.whole_face else
+    how = ("stacked on the whole face" if cost.whole_face else
            f"priced in {cost.rounds} rounds")
     note = (f"levels 1-2 on an aggregated network of {first.arcs} arcs; cost level {how}, "
             f"{cost.candidates[-1]} arcs")
