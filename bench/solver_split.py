@@ -38,7 +38,7 @@ def bench(size: str, runs: int, stacked: bool) -> list[str]:
         new, seconds = _timed(lambda: allocate(lots, needs, policy, method="split"))
         split_times.append(seconds)
         problem = build_instance(lots, needs, policy)
-        _, _, report = solve_split(problem, build_pins(problem))
+        _, _, report = solve_split(problem, build_pins(problem))  # type: ignore[misc]
         first.append(report.first_seconds)
         cost.append(report.cost_seconds)
     c = report.cost

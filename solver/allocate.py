@@ -26,6 +26,9 @@ ENGINES = ("auto", "ortools", "highs")
 METHODS = ("auto", "stacked", "split")
 # Below this many lawful arcs the stacked solve is quicker (district: 27 k arcs, 0.05 s).
 SPLIT_MIN_ARCS = 500_000
+# "auto" keeps the split path only when the optimal face of levels 1-2 is at most this
+# share of the lawful arcs (bench city: 42 %, 1.6x quicker; demo city: 85 %, no gain).
+AUTO_FACE_SHARE = 0.6
 FALLBACK_NOTE = "stacked weights exceed int64 (in at least one part); solved in stages with HiGHS"
 
 
@@ -99,8 +102,9 @@ def allocate(
     (OR-Tools when installed, else HiGHS), "ortools" or "highs". `method` is "stacked"
     (one full-arc solve, three levels stacked), "split" (levels 1-2 aggregated, then
     the cost level by pricing: `solver.split`; OR-Tools only, and only without maximum
-    distance, nearest-k or exclusions, else stacked) or "auto" (split when it applies and
-    there are at least SPLIT_MIN_ARCS lawful arcs). Both give the same exact optimum.
+    distance, nearest-k or exclusions, else stacked) or "auto" (split when it applies,
+    there are at least SPLIT_MIN_ARCS lawful arcs and the face of levels 1-2 holds at
+    most AUTO_FACE_SHARE of them; else stacked). All give the same exact optimum.
     """
     started = perf_counter()
     chosen = _pick_engine(engine)
@@ -112,8 +116,10 @@ def allocate(
         inst = build_instance(lots, needs, policy)
         if split_applies(inst) and inst.n_lots and inst.n_needs and (
                 method == "split" or count_lawful(inst) >= SPLIT_MIN_ARCS):
-            outcome, info, _ = solve_split(inst, build_pins(inst))
-            return make_result(outcome, info, started)
+            share = None if method == "split" else AUTO_FACE_SHARE
+            done = solve_split(inst, build_pins(inst), face_share=share)
+            if done is not None:
+                return make_result(done[0], done[1], started)
     inst, pins, arcs = prepare(lots, needs, policy)
     model = build_model(inst, arcs, pins)
     x, info = solve_model(model, chosen)

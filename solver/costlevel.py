@@ -11,7 +11,7 @@ feasible for every pair, so the restricted optimum is the optimum of the whole f
 (LP duality) and, with levels 1-2 kept, the exact lexicographic optimum.
 
 When the face holds at most `FULL_FACE_LIMIT` pairs, one stacked solve on all of them
-(`whole_face_arcs`) is faster than the pricing rounds: OR-Tools solves restricted
+(`solver.split`) is faster than the pricing rounds: OR-Tools solves restricted
 networks slowly per arc (2.5 s for 120 k candidates with bounds as node supplies,
 9.1 s for the whole face of 1.1 M arcs so, but 4.0 s stacked on the same 1.1 M arcs,
 against 12.7 s stacked on all 2.6 M lawful arcs; bench city under load).
@@ -32,7 +32,6 @@ from solver.pricing import (
     Face,
     cheapest_pairs,
     exact_arcs,
-    face_pairs,
     make_face,
     negative_pairs,
 )
@@ -40,7 +39,7 @@ from solver.pricing import (
 START_CHEAPEST = 8     # each need's cheapest lots to start from
 ADD_PER_NEED = 4       # most negative pairs added per need and round
 MAX_ROUNDS = 50
-FULL_FACE_LIMIT = 8_000_000
+FULL_FACE_LIMIT = 16_000_000
 
 
 @dataclass
@@ -133,18 +132,6 @@ def _starting_arcs(face: Face, first: FirstLevels) -> Arcs:
     lot, need = _unique_pairs(face.inst, np.concatenate([lot, first.pair_lot]),
                               np.concatenate([need, first.pair_need]))
     return exact_arcs(face, lot, need)
-
-
-def whole_face_arcs(inst: Instance, first: FirstLevels) -> Arcs | None:
-    """Return every pair of the face as arcs, or None if there are more than FULL_FACE_LIMIT.
-
-    The stacked solve restricted to these arcs is exact: they hold an optimal flow of
-    levels 1-2, and every flow optimal for levels 1-2 uses only them, so the stacked
-    optimum over them is the lexicographic optimum over the face.
-    """
-    face = make_face(inst, first.lot_pot, first.need_pot, first.lot_hi > 0, first.need_hi > 0)
-    whole = face_pairs(face, FULL_FACE_LIMIT)
-    return None if whole is None else exact_arcs(face, *whole)
 
 
 def solve_cost_level(inst: Instance, pins: Pins, first: FirstLevels

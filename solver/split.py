@@ -13,15 +13,16 @@ from time import perf_counter
 
 import numpy as np
 
+from solver import costlevel
 from solver.aggregate import solve_first_levels
 from solver.arcs import Arcs
 from solver.baselines import DeferredArcs
-from solver.costlevel import CostReport, solve_cost_level, whole_face_arcs
+from solver.costlevel import CostReport, solve_cost_level
 from solver.instance import Instance
 from solver.network import build_model
 from solver.outcome import Outcome, build_outcome
 from solver.pins import Pins
-from solver.pricing import count_lawful
+from solver.pricing import count_lawful, exact_arcs, face_pairs, make_face
 from solver.stats import RunInfo
 from solver.verify import check_flows
 
@@ -42,14 +43,28 @@ def split_applies(inst: Instance) -> bool:
     return policy.max_distance_km is None and policy.nearest is None and not policy.excluded
 
 
-def solve_split(inst: Instance, pins: Pins) -> tuple[Outcome, RunInfo, SplitReport]:
-    """Return the exact lexicographic optimum as an outcome, with how it was found."""
+def solve_split(inst: Instance, pins: Pins, *, face_share: float | None = None
+                ) -> tuple[Outcome, RunInfo, SplitReport] | None:
+    """Return the exact lexicographic optimum as an outcome, with how it was found.
+
+    With `face_share` set, give up (return None) when the face holds more than that share
+    of the lawful arcs or more than FULL_FACE_LIMIT: the stacked full-arc solve is then
+    about as quick, and the pricing rounds are slower (see bench/README.md).
+    """
     started = perf_counter()
     empty = build_model(inst, _no_arcs(), pins)
     first = solve_first_levels(inst, pins, empty)
     middle = perf_counter()
-    arcs = whole_face_arcs(inst, first)
-    if arcs is not None:
+    face = make_face(inst, first.lot_pot, first.need_pot, first.lot_hi > 0, first.need_hi > 0)
+    pairs = face_pairs(face, costlevel.FULL_FACE_LIMIT)
+    lawful = count_lawful(inst)
+    if face_share is not None and (pairs is None or pairs[0].size > face_share * lawful):
+        return None
+    if pairs is not None:
+        # Stacked on the face's arcs is exact: they hold an optimal flow of levels 1-2 and
+        # every such flow uses only them, so the stacked optimum over them is the
+        # lexicographic optimum over the face.
+        arcs = exact_arcs(face, *pairs)
         from solver.allocate import solve_model  # allocate imports this module
 
         x, _ = solve_model(build_model(inst, arcs, pins), "ortools")
@@ -59,7 +74,7 @@ def solve_split(inst: Instance, pins: Pins) -> tuple[Outcome, RunInfo, SplitRepo
     x = check_flows(build_model(inst, arcs, pins), x)
     done = perf_counter()
     outcome = build_outcome(inst, arcs, x, pins, strategy="optimal")
-    outcome = replace(outcome, arcs=DeferredArcs(inst), arc_count=count_lawful(inst))
+    outcome = replace(outcome, arcs=DeferredArcs(inst), arc_count=lawful)
     how = ("stacked on the whole face" if cost.whole_face else
            f"priced in {cost.rounds} rounds")
     note = (f"levels 1-2 on an aggregated network of {first.arcs} arcs; cost level {how}, "

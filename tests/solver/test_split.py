@@ -8,20 +8,25 @@ zero face limit), so the column generation and its dual are proven too.
 
 from __future__ import annotations
 
+import importlib
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import solver.aggregate as aggregate
 import solver.costlevel as costlevel
 from solver import Flow, Policy, allocate
 from tests.solver.helpers import assert_feasible, levels, lot, need
 from tests.solver.test_properties import FAST, lots_st, needs_st
 
 
-@pytest.fixture(params=["whole face", "pricing"])
+@pytest.fixture(params=["whole face", "pricing", "price chains"])
 def face_mode(request, monkeypatch):
-    """Run the cost level on the whole face, or force the pricing rounds."""
+    """Run the cost level on the whole face, or force the pricing rounds, or price chains."""
+    if request.param == "price chains":
+        monkeypatch.setattr(aggregate, "CLASS_ARCS_LIMIT", 0)
     if request.param == "pricing":
         monkeypatch.setattr(costlevel, "FULL_FACE_LIMIT", 0)
         monkeypatch.setattr(costlevel, "START_CHEAPEST", 1)
@@ -101,6 +106,18 @@ def test_split_falls_back_when_pairs_are_not_all_arcs():
         new = allocate(lots, needs, policy, method="split")
         assert "aggregated" not in new.stats.note
         assert new.stats.objective == old.stats.objective
+
+
+def test_auto_takes_split_only_for_a_small_face(monkeypatch):
+    allocate_module = importlib.import_module("solver.allocate")
+
+    lots = [lot("near", qty=10), lot("far", qty=10, km_north=20)]
+    needs = [need("a", qty=10), need("b", qty=10, km_north=20)]
+    monkeypatch.setattr(allocate_module, "SPLIT_MIN_ARCS", 0)
+    monkeypatch.setattr(allocate_module, "AUTO_FACE_SHARE", 1.0)
+    assert "aggregated" in allocate(lots, needs).stats.note
+    monkeypatch.setattr(allocate_module, "AUTO_FACE_SHARE", 0.5)  # the face is every arc
+    assert "aggregated" not in allocate(lots, needs).stats.note
 
 
 def test_method_is_checked():
