@@ -5,7 +5,7 @@ Usage (after `seed-demo --scale city`, see bench/README.md):
     DATABASE_URL=... .venv/bin/python -m bench.solver_app_split [--runs 1]
 
 Reads the snapshot a matching run would read, then times `allocate` with
-method="stacked" and method="split" in turn and compares the three levels.
+method="split", "auto" (the default) and "stacked" in turn and compares the three levels.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def main() -> None:
           f"{policy.max_distance_km}, nearest {policy.nearest}, {len(policy.caps)} caps, "
           f"{len(policy.pinned)} pins, {len(policy.excluded)} excluded")
     results = {}
-    for method in (("split",) if args.no_stacked else ("split", "stacked")):
+    for method in (("split",) if args.no_stacked else ("split", "auto", "stacked")):
         times = []
         for _ in range(args.runs):
             t0 = time.perf_counter()
