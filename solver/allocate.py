@@ -93,7 +93,7 @@ def allocate(
     policy: Policy = DEFAULT_POLICY,
     *,
     engine: str = "auto",
-    method: str = "auto",
+    method: str = "stacked",
 ) -> AllocationResult:
     """Allocate lots to needs: most units to higher tiers, then even fill rates, then cheapest.
 
@@ -104,7 +104,9 @@ def allocate(
     the cost level by pricing: `solver.split`; OR-Tools only, and only without maximum
     distance, nearest-k or exclusions, else stacked) or "auto" (split when it applies,
     there are at least SPLIT_MIN_ARCS lawful arcs and the face of levels 1-2 holds at
-    most AUTO_FACE_SHARE of them; else stacked). All give the same exact optimum.
+    most AUTO_FACE_SHARE of them; else stacked). All give the same exact optimum; the
+    default stays "stacked" because on the demo city the face keeps 85 % of the arcs and
+    the split path is slower there (bench/README.md, "Exact at scale").
     """
     started = perf_counter()
     chosen = _pick_engine(engine)

@@ -115,9 +115,10 @@ def test_auto_takes_split_only_for_a_small_face(monkeypatch):
     needs = [need("a", qty=10), need("b", qty=10, km_north=20)]
     monkeypatch.setattr(allocate_module, "SPLIT_MIN_ARCS", 0)
     monkeypatch.setattr(allocate_module, "AUTO_FACE_SHARE", 1.0)
-    assert "aggregated" in allocate(lots, needs).stats.note
+    assert "aggregated" in allocate(lots, needs, method="auto").stats.note
+    assert "aggregated" not in allocate(lots, needs).stats.note  # the default is stacked
     monkeypatch.setattr(allocate_module, "AUTO_FACE_SHARE", 0.5)  # the face is every arc
-    assert "aggregated" not in allocate(lots, needs).stats.note
+    assert "aggregated" not in allocate(lots, needs, method="auto").stats.note
 
 
 def test_method_is_checked():
