@@ -15,12 +15,20 @@ from solver.model import DEFAULT_POLICY, Lot, Need, Policy
 from solver.network import FlowModel, build_model, model_weights
 from solver.outcome import build_outcome
 from solver.pins import Pins, build_pins
+from solver.pricing import count_lawful
 from solver.result import AllocationResult, make_result
+from solver.split import solve_split, split_applies
 from solver.stats import RunInfo
 from solver.validate import check_allocation_inputs
 from solver.verify import check_flows
 
 ENGINES = ("auto", "ortools", "highs")
+METHODS = ("auto", "stacked", "split")
+# Below this many lawful arcs the stacked solve is quicker (district: 27 k arcs, 0.05 s).
+SPLIT_MIN_ARCS = 500_000
+# "auto" keeps the split path only when the optimal face of levels 1-2 is at most this
+# share of the lawful arcs (bench city: 42 %, 1.6x quicker; demo city: 85 %, no gain).
+AUTO_FACE_SHARE = 0.6
 FALLBACK_NOTE = "stacked weights exceed int64 (in at least one part); solved in stages with HiGHS"
 
 
@@ -85,15 +93,35 @@ def allocate(
     policy: Policy = DEFAULT_POLICY,
     *,
     engine: str = "auto",
+    method: str = "stacked",
 ) -> AllocationResult:
     """Allocate lots to needs: most units to higher tiers, then even fill rates, then cheapest.
 
     The answer is the exact lexicographic optimum described in SOLVER.md, checked
     for integrality and feasibility before it is returned. `engine` is "auto"
-    (OR-Tools when installed, else HiGHS), "ortools" or "highs".
+    (OR-Tools when installed, else HiGHS), "ortools" or "highs". `method` is "stacked"
+    (one full-arc solve, three levels stacked), "split" (levels 1-2 aggregated, then
+    the cost level by pricing: `solver.split`; OR-Tools only, and only without maximum
+    distance, nearest-k or exclusions, else stacked) or "auto" (split when it applies,
+    there are at least SPLIT_MIN_ARCS lawful arcs and the face of levels 1-2 holds at
+    most AUTO_FACE_SHARE of them; else stacked). All give the same exact optimum; the
+    default stays "stacked" because on the demo city the face keeps 85 % of the arcs and
+    the split path is slower there (bench/README.md, "Exact at scale").
     """
     started = perf_counter()
     chosen = _pick_engine(engine)
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    lots, needs = tuple(lots), tuple(needs)
+    if method != "stacked" and chosen == "ortools":
+        check_allocation_inputs(lots, needs, policy)
+        inst = build_instance(lots, needs, policy)
+        if split_applies(inst) and inst.n_lots and inst.n_needs and (
+                method == "split" or count_lawful(inst) >= SPLIT_MIN_ARCS):
+            share = None if method == "split" else AUTO_FACE_SHARE
+            done = solve_split(inst, build_pins(inst), face_share=share)
+            if done is not None:
+                return make_result(done[0], done[1], started)
     inst, pins, arcs = prepare(lots, needs, policy)
     model = build_model(inst, arcs, pins)
     x, info = solve_model(model, chosen)

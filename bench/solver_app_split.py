@@ -1,0 +1,66 @@
+"""Old exact (stacked) against new exact (split) on the configured database's market snapshot.
+
+Usage (after `seed-demo --scale city`, see bench/README.md):
+
+    DATABASE_URL=... .venv/bin/python -m bench.solver_app_split [--runs 1]
+
+Reads the snapshot a matching run would read, then times `allocate` with
+method="split", "auto" (the default) and "stacked" in turn and compares the three levels.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import solver
+from market import create_app
+from market.common.types import utcnow
+from market.matching import runs
+from market.matching.adapter import load_market
+from solver.instance import build_instance
+from solver.pins import build_pins
+from solver.split import solve_split
+
+
+def main() -> None:
+    """Load the snapshot, solve both ways, print times and whether the levels are equal."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--no-stacked", action="store_true")
+    args = parser.parse_args()
+    with create_app().app_context():
+        market = load_market(runs.local_today(), utcnow())
+        lots, needs, policy = market.solver_lots(), market.solver_needs(), market.policy
+    print(f"{len(lots)} lots, {len(needs)} needs; policy: max distance "
+          f"{policy.max_distance_km}, nearest {policy.nearest}, {len(policy.caps)} caps, "
+          f"{len(policy.pinned)} pins, {len(policy.excluded)} excluded")
+    results = {}
+    for method in (("split",) if args.no_stacked else ("split", "auto", "stacked")):
+        times = []
+        for _ in range(args.runs):
+            t0 = time.perf_counter()
+            results[method] = solver.allocate(lots, needs, policy, method=method)
+            times.append(time.perf_counter() - t0)
+        s = results[method].stats
+        print(f"{method}: allocate {statistics.median(times):.2f} s (median of {args.runs}), "
+              f"{s.arcs:,} lawful arcs; {s.note or s.engine}")
+    problem = build_instance(tuple(lots), tuple(needs), policy)
+    _, _, report = solve_split(problem, build_pins(problem))  # type: ignore[misc]
+    c = report.cost
+    print(f"split phases: levels 1-2 {report.first_seconds:.2f} s "
+          f"({report.aggregated_arcs:,} aggregated arcs), cost level {report.cost_seconds:.2f} s "
+          f"({c.rounds} rounds, {c.candidates[-1]:,} arcs, {sum(c.priced):,} priced)")
+    new = results["split"].stats
+    print(f"split levels: {dict(new.units_by_tier)}, worth {new.fairness_worth}, "
+          f"cost {new.total_cost:.2f}")
+    if "stacked" in results:
+        old = results["stacked"].stats
+        print(f"stacked levels: {dict(old.units_by_tier)}, worth {old.fairness_worth}, "
+              f"cost {old.total_cost:.2f}")
+        print("levels equal:", "yes" if old.objective == new.objective else "NO")
+
+
+if __name__ == "__main__":
+    main()

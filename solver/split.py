@@ -1,0 +1,89 @@
+"""The split exact path: levels 1-2 aggregated, then the cost level by pricing.
+
+Used when every lawful pair is an arc (no maximum distance, no nearest-k, no excluded
+pairs): then levels 1-2 only depend on items and prices (`solver.aggregate`) and the
+cost level can price all pairs without storing them (`solver.costlevel`). Caps,
+pins and substitutes are handled. Otherwise `allocate` uses the stacked full-arc solve.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from time import perf_counter
+
+import numpy as np
+
+from solver import costlevel
+from solver.aggregate import solve_first_levels
+from solver.arcs import Arcs
+from solver.baselines import DeferredArcs
+from solver.costlevel import CostReport, solve_cost_level
+from solver.instance import Instance
+from solver.network import build_model
+from solver.outcome import Outcome, build_outcome
+from solver.pins import Pins
+from solver.pricing import count_lawful, exact_arcs, face_pairs, make_face
+from solver.stats import RunInfo
+from solver.verify import check_flows
+
+
+@dataclass(frozen=True)
+class SplitReport:
+    """Seconds per phase and arcs examined (for the benchmark)."""
+
+    first_seconds: float
+    cost_seconds: float
+    aggregated_arcs: int
+    cost: CostReport
+
+
+def split_applies(inst: Instance) -> bool:
+    """Tell whether the split path is exact for this policy (every lawful pair is an arc)."""
+    policy = inst.policy
+    return policy.max_distance_km is None and policy.nearest is None and not policy.excluded
+
+
+def solve_split(inst: Instance, pins: Pins, *, face_share: float | None = None
+                ) -> tuple[Outcome, RunInfo, SplitReport] | None:
+    """Return the exact lexicographic optimum as an outcome, with how it was found.
+
+    With `face_share` set, give up (return None) when the face holds more than that share
+    of the lawful arcs or more than FULL_FACE_LIMIT: the stacked full-arc solve is then
+    about as quick, and the pricing rounds are slower (see bench/README.md).
+    """
+    started = perf_counter()
+    empty = build_model(inst, _no_arcs(), pins)
+    first = solve_first_levels(inst, pins, empty)
+    middle = perf_counter()
+    face = make_face(inst, first.lot_pot, first.need_pot, first.lot_hi > 0, first.need_hi > 0)
+    pairs = face_pairs(face, costlevel.FULL_FACE_LIMIT)
+    lawful = count_lawful(inst)
+    if face_share is not None and (pairs is None or pairs[0].size > face_share * lawful):
+        return None
+    if pairs is not None:
+        # Stacked on the face's arcs is exact: they hold an optimal flow of levels 1-2 and
+        # every such flow uses only them, so the stacked optimum over them is the
+        # lexicographic optimum over the face.
+        arcs = exact_arcs(face, *pairs)
+        from solver.allocate import solve_model  # allocate imports this module
+
+        x, _ = solve_model(build_model(inst, arcs, pins), "ortools")
+        cost = CostReport(rounds=1, whole_face=True, priced=[arcs.size], candidates=[arcs.size])
+    else:
+        arcs, x, cost = solve_cost_level(inst, pins, first)
+    x = check_flows(build_model(inst, arcs, pins), x)
+    done = perf_counter()
+    outcome = build_outcome(inst, arcs, x, pins, strategy="optimal")
+    outcome = replace(outcome, arcs=DeferredArcs(inst), arc_count=lawful)
+    how = ("stacked on the whole face" if cost.whole_face else
+           f"priced in {cost.rounds} rounds")
+    note = (f"levels 1-2 on an aggregated network of {first.arcs} arcs; cost level {how}, "
+            f"{cost.candidates[-1]} arcs")
+    info = RunInfo("ortools", note=note, solve_seconds=done - started)
+    return outcome, info, SplitReport(middle - started, done - middle, first.arcs, cost)
+
+
+def _no_arcs() -> Arcs:
+    """No arcs: the segments, capacities and caps of a model do not depend on them."""
+    z = np.zeros(0, dtype=np.int64)
+    return Arcs(z, z, np.zeros(0), np.zeros(0), z)

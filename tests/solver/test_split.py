@@ -1,0 +1,142 @@
+"""The split exact path (aggregated levels 1-2, cost level on the face) equals the stacked solve.
+
+Every test compares `allocate(method="split")` with `allocate(method="stacked")` level by
+level: units per tier, fairness worth and scaled cost, and checks feasibility. The cost
+level is run both ways: on the whole face, and by pricing candidate arcs (forced by a
+zero face limit), so the column generation and its dual are proven too.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import solver.aggregate as aggregate
+import solver.costlevel as costlevel
+from solver import Flow, Policy, allocate
+from tests.solver.helpers import assert_feasible, levels, lot, need
+from tests.solver.test_properties import FAST, lots_st, needs_st
+
+
+@pytest.fixture(params=["whole face", "pricing", "price chains"])
+def face_mode(request, monkeypatch):
+    """Run the cost level on the whole face, or force the pricing rounds, or price chains."""
+    if request.param == "price chains":
+        monkeypatch.setattr(aggregate, "CLASS_ARCS_LIMIT", 0)
+    if request.param == "pricing":
+        monkeypatch.setattr(costlevel, "FULL_FACE_LIMIT", 0)
+        monkeypatch.setattr(costlevel, "START_CHEAPEST", 1)
+        monkeypatch.setattr(costlevel, "ADD_PER_NEED", 1)
+    return request.param
+
+
+def assert_same_levels(lots, needs, policy):
+    """Solve both ways; assert equal levels (and the split path really ran)."""
+    old = allocate(lots, needs, policy, method="stacked")
+    new = allocate(lots, needs, policy, method="split")
+    assert_feasible(new, lots, needs, policy)
+    assert "aggregated" in new.stats.note
+    assert new.stats.objective == old.stats.objective
+    assert levels(new, lots, needs, policy) == levels(old, lots, needs, policy)
+    assert new.stats.arcs == old.stats.arcs
+    return old, new
+
+
+@st.composite
+def split_problems(draw):
+    lots = draw(lots_st(6, 25))
+    needs = draw(needs_st(8, 25))
+    keys = sorted({(x.company, x.item) for x in needs})
+    caps = {key: draw(st.integers(0, 15)) for key in keys if draw(st.booleans())}
+    policy = Policy(transport_cost_per_unit_km=draw(st.sampled_from([0.0, 0.01, 0.1])),
+                    fairness_steps=draw(st.sampled_from([1, 2, 3, 10])), caps=caps)
+    return lots, needs, policy
+
+
+@FAST
+@given(split_problems(), st.randoms(use_true_random=False))
+def test_split_equals_stacked_with_caps_pins_substitutes_donations(problem, rnd):
+    lots, needs, policy = problem
+    if not lots or not needs:
+        return
+    for limit, start, add in ((costlevel.FULL_FACE_LIMIT, 8, 4), (0, 1, 1)):
+        saved = costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED
+        costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED = \
+            limit, start, add
+        try:
+            first, _ = assert_same_levels(lots, needs, policy)
+            pins = tuple(Flow(f.lot_id, f.need_id, rnd.randint(1, f.quantity))
+                         for f in first.flows if rnd.random() < 0.4)
+            pinned = Policy(transport_cost_per_unit_km=policy.transport_cost_per_unit_km,
+                            fairness_steps=policy.fairness_steps, caps=policy.caps,
+                            pinned=pins)
+            assert_same_levels(lots, needs, pinned)
+        finally:
+            costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED = saved
+
+
+def test_equally_fair_needs_trade_units_for_cost(face_mode):
+    # Two tier-1 needs of 10, one cheap near lot of 10 and one dear far lot of 10: levels
+    # 1-2 are indifferent to who gets which; cost is not, and only the face allows it.
+    lots = [lot("near", qty=10, price=1.0), lot("far", qty=10, price=1.0, km_north=20)]
+    needs = [need("a", qty=10), need("b", qty=10, km_north=20)]
+    old, new = assert_same_levels(lots, needs, Policy())
+    got = {(f.lot_id, f.need_id): f.quantity for f in new.flows}
+    assert got == {("near", "a"): 10, ("far", "b"): 10}
+
+
+def test_price_caps_and_substitutes_use_the_chain(face_mode):
+    lots = [lot("cheap", item="KN95", qty=5, price=1.0), lot("dear", qty=50, price=3.0),
+            lot("mid", qty=5, price=2.0, km_north=5)]
+    needs = [need("capped", qty=20, tier=2, cap=2.0, subs=("KN95",)),
+             need("free", qty=30, tier=1), need("sub", qty=8, tier=3, item="KN95")]
+    assert_same_levels(lots, needs, Policy(caps={("co-free", "MASK"): 25}))
+
+
+def test_split_falls_back_when_pairs_are_not_all_arcs():
+    lots = [lot("L1", qty=10), lot("L2", qty=10, km_north=25)]
+    needs = [need("N1", qty=15), need("N2", qty=5, km_north=25)]
+    for policy in (Policy(max_distance_km=10.0), Policy(nearest=1),
+                   Policy(excluded=frozenset({("L1", "N1")}))):
+        old = allocate(lots, needs, policy, method="stacked")
+        new = allocate(lots, needs, policy, method="split")
+        assert "aggregated" not in new.stats.note
+        assert new.stats.objective == old.stats.objective
+
+
+def test_auto_takes_split_only_for_a_small_face(monkeypatch):
+    allocate_module = importlib.import_module("solver.allocate")
+
+    lots = [lot("near", qty=10), lot("far", qty=10, km_north=20)]
+    needs = [need("a", qty=10), need("b", qty=10, km_north=20)]
+    monkeypatch.setattr(allocate_module, "SPLIT_MIN_ARCS", 0)
+    monkeypatch.setattr(allocate_module, "AUTO_FACE_SHARE", 1.0)
+    assert "aggregated" in allocate(lots, needs, method="auto").stats.note
+    assert "aggregated" not in allocate(lots, needs).stats.note  # the default is stacked
+    monkeypatch.setattr(allocate_module, "AUTO_FACE_SHARE", 0.5)  # the face is every arc
+    assert "aggregated" not in allocate(lots, needs, method="auto").stats.note
+
+
+def test_method_is_checked():
+    with pytest.raises(ValueError, match="method"):
+        allocate([lot("L1")], [need("N1")], method="fast")
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_generated_districts_with_caps_and_pins(seed, face_mode):
+    from bench.solver_generate import allocation_instance
+
+    inst = allocation_instance("district", seed=seed)
+    lots, needs = inst.lots, inst.needs
+    rng = np.random.default_rng(seed)
+    keys = sorted({(x.company, x.item) for x in needs})
+    caps = {keys[i]: int(rng.integers(0, 3000)) for i in rng.choice(len(keys), 60, replace=False)}
+    first, _ = assert_same_levels(lots, needs, Policy(caps=caps))
+    flows = [f for f in first.flows if rng.random() < 0.1]
+    pins = tuple(Flow(f.lot_id, f.need_id, max(1, f.quantity // 2)) for f in flows)
+    assert_same_levels(lots, needs, Policy(caps=caps, pinned=pins, fairness_steps=5,
+                                           transport_cost_per_unit_km=0.05))
