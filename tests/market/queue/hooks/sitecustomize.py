@@ -47,3 +47,24 @@ if os.environ.get("TEST_SOLVE_LOG") or os.environ.get("TEST_WRITE_GATE"):
             return _real_consume()
 
         _runs._consume_pins = _consume_pins
+
+# - TEST_SEND_LOG: every send attempt appends "attempt <pid>" to this file, and a send that
+#   goes through appends "sent <to> <subject>"; the first TEST_SEND_FAILS attempts (counted
+#   across every worker process through the file) raise, like a mail server that is down.
+if os.environ.get("TEST_SEND_LOG"):
+    import fcntl
+
+    import market.notifications.delivery as _delivery
+
+    class _FlakySender:
+        def send(self, to, subject, body):
+            with open(os.environ["TEST_SEND_LOG"], "a+") as log:
+                fcntl.flock(log, fcntl.LOCK_EX)
+                log.seek(0)
+                attempts = sum(line.startswith("attempt") for line in log) + 1
+                log.write(f"attempt {os.getpid()}\n")
+                if attempts <= int(os.environ.get("TEST_SEND_FAILS", "0")):
+                    raise ConnectionError(f"mail server down (attempt {attempts})")
+                log.write(f"sent {to} {subject}\n")
+
+    _delivery.email_sender = _delivery.sms_sender = _FlakySender
