@@ -27,7 +27,7 @@ def index():
         action=filters["action"] or None,
         entity=filters["entity"] or None,
         # an id past any column matches nothing (and must not overflow the query)
-        entity_id=(min(int(entity_id), MAX_ID + 1)
+        entity_id=((int(entity_id) if int(entity_id) <= MAX_ID else -1)
                    if entity_id.isascii() and entity_id.isdigit() else None),
         date_from=parse_moment("from", filters["from"]),
         date_to=parse_moment("to", filters["to"], end_of_day=True),
