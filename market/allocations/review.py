@@ -68,10 +68,11 @@ class NeedGroup:
         return self.need.received / self.need.quantity if self.need.quantity else 0.0
 
 
-def review_filters(filters: dict[str, Any]) -> dict[str, Any]:
-    """The filters with `run_id` defaulting to the latest run that proposed lines."""
+def review_filters(filters: dict[str, Any], any_run: bool = False) -> dict[str, Any]:
+    """The filters with `run_id` defaulting to the latest run that proposed lines
+    (unless `any_run`: then no run means every run)."""
     filters = {k: v for k, v in filters.items() if v is not None}
-    if filters.get("run_id") is None:
+    if filters.get("run_id") is None and not any_run:
         run_id = latest_run_id()
         if run_id is not None:
             filters["run_id"] = run_id
@@ -83,11 +84,13 @@ def proposal_groups(
 ) -> tuple[PageResult, int | None]:
     """One page of needs (highest priority first) with their lines, in three queries.
 
-    The page counts needs, not lines: a need is never split across two pages.
+    The page counts needs, not lines: a need is never split across two pages. A status
+    filter other than `proposed` (e.g. the disputed deliveries) reads every run.
     """
     require_coordinator(actor)
-    filters = review_filters(filters)
-    if filters.get("run_id") is None:
+    any_run = filters.get("status") not in (None, "proposed")
+    filters = review_filters(filters, any_run)
+    if filters.get("run_id") is None and not any_run:
         return PageResult([], 0, page, per_page), None
     needs = (
         _narrow(sa.select(Allocation.need_id), filters)
@@ -112,7 +115,7 @@ def proposal_groups(
         for line in lines:
             groups.setdefault(line.need_id, NeedGroup(line.need)).lines.append(line)
     ordered = [groups[i] for i in need_ids if i in groups]
-    return PageResult(ordered, result.total, result.page, result.per_page), filters["run_id"]
+    return PageResult(ordered, result.total, result.page, result.per_page), filters.get("run_id")
 
 
 def _proposed(filters: dict[str, Any]) -> dict[str, Any]:

@@ -43,7 +43,7 @@ def proposals():
     per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), 100)
     actor = current_actor()
     result, run_id = review.proposal_groups(actor, form.filters(), page, per_page)
-    totals = review.approval_totals(actor, form.filters()) if run_id else None
+    totals = review.approval_totals(actor, form.filters())
     return render_template(
         "allocations/proposals.html", page=result, run_id=run_id, form=form, totals=totals,
         approve_form=ApproveForm(), reject_form=RejectForm(),
