@@ -26,6 +26,7 @@ from market.accounts.models import Organization, User
 from market.allocations.services import _narrow, latest_run_id
 from market.allocations.stock import refresh_need_status, start_write
 from market.audit.models import AuditEntry
+from market.catalog.models import Item
 from market.common.pagination import PageResult, paginate
 from market.common.transaction import is_postgres, unit_of_work
 from market.common.types import utcnow
@@ -203,16 +204,17 @@ def _approve_chunk(who: dict[str, Any], chunk: list[int]) -> tuple[int, int, lis
     ).all()
     lots = _lock_all(Lot, {k.lot_id for k in keys})
     needs = _lock_all(Need, {k.need_id for k in keys})
-    lines = db.session.scalars(
-        sa.select(Allocation)
+    # Plain rows, not ORM objects: tens of thousands of lines must not fill the session.
+    lines = db.session.execute(
+        sa.select(Allocation.id, Allocation.lot_id, Allocation.need_id, Allocation.quantity,
+                  Allocation.supplier_id, Allocation.buyer_id, Item.sku)
+        .join(Item, Item.id == Allocation.item_id)
         .where(Allocation.id.in_(chunk), Allocation.status == "proposed")
-        .options(so.joinedload(Allocation.item))
         .order_by(Allocation.id)
-        .execution_options(populate_existing=True)
-    ).unique().all()
+    ).all()
     lot_left = {i: lot.quantity - lot.reserved for i, lot in lots.items()}
     need_left = {i: need.quantity - need.allocated for i, need in needs.items()}
-    accepted: list[Allocation] = []
+    accepted: list[Any] = []
     failures: list[dict[str, Any]] = []
     for line in lines:
         message = _refusal(line, lots[line.lot_id], needs[line.need_id], lot_left, need_left)
@@ -228,9 +230,9 @@ def _approve_chunk(who: dict[str, Any], chunk: list[int]) -> tuple[int, int, lis
     return len(accepted), sum(line.quantity for line in accepted), failures
 
 
-def _refusal(line: Allocation, lot: Lot, need: Need, lot_left: dict, need_left: dict) -> str:
+def _refusal(line: Any, lot: Lot, need: Need, lot_left: dict, need_left: dict) -> str:
     """Why a line cannot be approved now (the single approval's messages), or ''."""
-    sku = line.item.sku
+    sku = line.sku
     if lot.status != "active":
         return f"Lot {lot.id} is {lot.status}; only active lots can be allocated."
     if need.status not in OPEN_NEED_STATUSES:
@@ -246,7 +248,7 @@ def _refusal(line: Allocation, lot: Lot, need: Need, lot_left: dict, need_left: 
     return ""
 
 
-def _write(who: dict[str, Any], accepted: list[Allocation], lots: dict, needs: dict) -> None:
+def _write(who: dict[str, Any], accepted: list[Any], lots: dict, needs: dict) -> None:
     """Set the lines approved and move the counters: one statement per table, no per-line SQL."""
     now = utcnow()
     ids = [line.id for line in accepted]
@@ -280,10 +282,10 @@ def _write(who: dict[str, Any], accepted: list[Allocation], lots: dict, needs: d
     _notify(accepted)
 
 
-def _notify(accepted: list[Allocation]) -> None:
+def _notify(accepted: list[Any]) -> None:
     """One message per company of the chunk (not one per line): how many lines, units."""
-    supplied: dict[int, list[Allocation]] = defaultdict(list)
-    bought: dict[int, list[Allocation]] = defaultdict(list)
+    supplied: dict[int, list[Any]] = defaultdict(list)
+    bought: dict[int, list[Any]] = defaultdict(list)
     for line in accepted:
         supplied[line.supplier_id].append(line)
         bought[line.buyer_id].append(line)
