@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from market.allocations import services
+from market.allocations import review, services
 from market.allocations.schemas import (
     AllocationApproveSchema,
     AllocationBulkApproveSchema,
@@ -13,6 +13,10 @@ from market.allocations.schemas import (
     AllocationReceiveSchema,
     AllocationRejectSchema,
     AllocationSchema,
+    AllocationSelectionQuerySchema,
+    AllocationSelectionSchema,
+    ApprovalTotalsSchema,
+    FilteredApprovalResultSchema,
 )
 from market.common.api import Blueprint
 from market.common.csv_export import csv_response
@@ -91,6 +95,26 @@ def reject(args, allocation_id):
 def bulk_approve(args):
     """Approve many lines, each in its own transaction."""
     return services.bulk_approve(current_actor(), args["ids"])
+
+
+@blp.route("/allocations/approval-totals")
+@blp.arguments(AllocationSelectionQuerySchema, location="query")
+@blp.response(200, ApprovalTotalsSchema)
+def approval_totals(args):
+    """What approving the selection would approve (lines, units, buyers, value), to confirm."""
+    return review.approval_totals(current_actor(), args)
+
+
+@blp.route("/allocations/approve-filtered", methods=["POST"])
+@blp.arguments(AllocationSelectionSchema)
+@blp.response(200, FilteredApprovalResultSchema)
+def approve_filtered(args):
+    """Approve every still-proposed line of a run or of its filtered part, in one action.
+
+    Stock and needs are re-checked as for a single approval; lines they no longer cover
+    stay proposed and are counted in `failed`. Rejected and lowered lines are not touched.
+    """
+    return review.approve_filtered(current_actor(), args)
 
 
 @blp.route("/allocations/<int:allocation_id>/ship", methods=["POST"])

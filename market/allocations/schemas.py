@@ -127,3 +127,57 @@ class AllocationCancelSchema(ma.Schema):
         unknown = ma.RAISE
 
     reason = ma.fields.String(validate=NOTE_LENGTH)
+
+
+class AllocationSelectionSchema(ma.Schema):
+    """The set a bulk approval acts on: one run (the latest by default), narrowed by filters.
+
+    Only lines still `proposed` are ever approved: rejected lines and lines approved with
+    a lower quantity are kept as they are.
+    """
+
+    class Meta:
+        unknown = ma.RAISE
+
+    run_id = ma.fields.Integer(
+        metadata={"description": "the run; the latest completed run when left out"}
+    )
+    lot_id = ma.fields.Integer()
+    need_id = ma.fields.Integer()
+    item = ma.fields.String(validate=ma.validate.Length(max=60), metadata={"description": "SKU"})
+    tier = ma.fields.Integer(
+        validate=ma.validate.Range(min=1, max=4, error="must be 1 to 4, got {input}")
+    )
+    supplier_id = ma.fields.Integer()
+    buyer_id = ma.fields.Integer()
+    supplier = ma.fields.String(validate=ma.validate.Length(max=200),
+                                metadata={"description": "part of the supplier's name"})
+    buyer = ma.fields.String(validate=ma.validate.Length(max=200),
+                             metadata={"description": "part of the buyer's name"})
+
+
+class AllocationSelectionQuerySchema(AllocationSelectionSchema):
+    """The same selection read from the query string."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
+class ApprovalTotalsSchema(ma.Schema):
+    """What approving the selection would approve: `{run_id, lines, units, buyers, value}`."""
+
+    run_id = ma.fields.Integer(allow_none=True)
+    lines = ma.fields.Integer()
+    units = ma.fields.Integer()
+    buyers = ma.fields.Integer()
+    value = Money()
+
+
+class FilteredApprovalResultSchema(ma.Schema):
+    """`{run_id, approved, units, failed, failures: [{id, message}]}` (first 100 failures)."""
+
+    run_id = ma.fields.Integer(allow_none=True)
+    approved = ma.fields.Integer()
+    units = ma.fields.Integer()
+    failed = ma.fields.Integer()
+    failures = ma.fields.List(ma.fields.Dict())

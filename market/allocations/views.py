@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from market.allocations import services
+from market.allocations import review, services
 from market.allocations.forms import (
     ApproveForm,
     BulkApproveForm,
@@ -35,15 +35,52 @@ def _page_args() -> tuple[int, int]:
 @bp.get("/proposals")
 @login_required
 def proposals():
-    """Show a run's proposals with their reasons, for approval one by one or in bulk."""
+    """Show a run's proposals grouped by need (reasons once per need), paginated by need,
+    for approval line by line, ticked, or the whole filtered set."""
     form = FilterForm(request.args)
     form.validate()
-    page, per_page = _page_args()
-    result, run_id = services.list_proposals(current_actor(), form.filters(), page, per_page)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), 100)
+    actor = current_actor()
+    result, run_id = review.proposal_groups(actor, form.filters(), page, per_page)
+    totals = review.approval_totals(actor, form.filters())
     return render_template(
-        "allocations/proposals.html", page=result, run_id=run_id, form=form,
+        "allocations/proposals.html", page=result, run_id=run_id, form=form, totals=totals,
         approve_form=ApproveForm(), reject_form=RejectForm(),
     )
+
+
+@bp.get("/approve-filtered")
+@login_required
+def confirm_filtered():
+    """The confirmation step: what approving the filtered set would approve, before it acts."""
+    form = FilterForm(request.args)
+    form.validate()
+    totals = review.approval_totals(current_actor(), form.filters())
+    return render_template(
+        "allocations/approve_confirm.html", form=form, totals=totals,
+        filters=review.review_filters(form.filters()),
+    )
+
+
+@bp.post("/approve-filtered")
+@login_required
+def approve_filtered():
+    """Approve every proposed line of the filtered set in one action; report the counts."""
+    form = FilterForm(request.form)
+    if not FlaskForm().validate_on_submit() or not form.validate():
+        flash(_("The approval was not confirmed; nothing was approved."), "error")
+        return redirect(url_for("allocations.proposals"))
+    result = review.approve_filtered(current_actor(), form.filters())
+    flash(_("%(n)s lines approved (%(units)s units).", n=result["approved"],
+            units=result["units"]), "success")
+    if result["failed"]:
+        flash(_("%(n)s lines could not be approved and are still proposed.",
+                n=result["failed"]), "error")
+        for failure in result["failures"][:10]:
+            flash(f"#{failure['id']}: {failure['message']}", "error")
+    args = {k: v for k, v in form.filters().items() if k != "status"}
+    return redirect(url_for("allocations.proposals", **args))
 
 
 @bp.get("/mine")

@@ -129,3 +129,31 @@ class GiftPackComponent(db.Model):
     pack: so.Mapped[GiftPack] = so.relationship(back_populates="components")
     lot: so.Mapped[Lot] = so.relationship()
     item: so.Mapped[Item] = so.relationship()
+
+
+# The status of an application's latest pack (superseded proposals left out), loaded with
+# the application in the same SELECT: an application's progress follows its pack.
+GiftPackApplication.pack_status = so.column_property(
+    sa.select(GiftPack.status)
+    .where(GiftPack.application_id == GiftPackApplication.id, GiftPack.status != "superseded")
+    .order_by(GiftPack.id.desc())
+    .limit(1)
+    .correlate_except(GiftPack)
+    .scalar_subquery(),
+    deferred=False,
+)
+
+# Pack states an application shows as its own progress; after a rejected or cancelled
+# pack the application is waiting again (or withdrawn) and shows that.
+PROGRESS_STATUSES = ("proposed", "approved", "shipped", "received", "disputed")
+
+
+def application_progress(application: GiftPackApplication, viewer: User | None) -> str:
+    """Where an application stands for `viewer`: its pack's status once a run gave it one
+    (a company does not see a pack that is only proposed), else its own status."""
+    pack = application.pack_status
+    if application.status == "withdrawn" or pack not in PROGRESS_STATUSES:
+        return application.status
+    if pack == "proposed" and not (viewer is not None and viewer.is_coordinator):
+        return application.status
+    return pack

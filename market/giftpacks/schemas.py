@@ -78,11 +78,24 @@ class ApplicationSchema(ma.Schema):
 
     id = ma.fields.Integer()
     status = ma.fields.String()
+    progress = ma.fields.Method(
+        "get_progress",
+        metadata={"description": "where the application stands: its pack's status (proposed "
+                                 "— coordinators only —, approved, shipped, received, "
+                                 "disputed) once a run gave it one, else `status`"},
+    )
     organization = ma.fields.Nested(OrgRefSchema)
     reason = ma.fields.String(allow_none=True)
     entered_by = ma.fields.Nested(UserRefSchema, allow_none=True)
     entered_by_id = ma.fields.Integer(allow_none=True)
     created_at = ma.fields.AwareDateTime()
+
+    def get_progress(self, application) -> str:
+        """The application's progress as the calling user may see it."""
+        from market.common.web import current_actor
+        from market.giftpacks.models import application_progress
+
+        return application_progress(application, current_actor())
 
 
 class PackFilterSchema(PageArgsSchema):

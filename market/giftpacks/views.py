@@ -17,7 +17,7 @@ from market.common.web import current_actor, redirect_back
 from market.extensions import db
 from market.giftpacks import packs, services
 from market.giftpacks.forms import ApplyForm, ConfirmForm, ReceiveForm, RejectForm, TemplateForm
-from market.giftpacks.models import PACK_STATUSES
+from market.giftpacks.models import PACK_STATUSES, application_progress
 from market.giftpacks.schemas import PackFilterSchema
 
 bp = Blueprint("giftpacks", __name__, url_prefix="/gift-packs")
@@ -36,7 +36,8 @@ def index():
     pack_page = paginate(packs.packs_query(actor, args), args["page"], min(args["per_page"], 50))
     context = {"actor": actor, "packs": pack_page, "statuses": PACK_STATUSES, "args": args,
                "confirm": ConfirmForm(), "reject_form": RejectForm(),
-               "receive_form": ReceiveForm(), "apply_form": _apply_form(actor)}  # fmt: skip
+               "receive_form": ReceiveForm(), "apply_form": _apply_form(actor),
+               "progress": application_progress}  # fmt: skip
     app_page = paginate(services.applications_query(actor, {}),
                         max(request.args.get("apage", 1, type=int), 1), 50)  # fmt: skip
     context["applications"] = app_page

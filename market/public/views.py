@@ -3,12 +3,16 @@
 from flask import Blueprint, current_app, render_template
 from flask_babel import gettext as _
 
+from market.common.web import current_actor
+from market.public.todo import home_tasks
+
 bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
 def home():
-    """Show what the platform is, public totals, and the way in."""
+    """Show what the platform is, public totals, and the way in; a logged-in reader also
+    sees what needs doing (a company not verified: its filing status instead)."""
     from market.reports.public import public_totals
 
     totals = public_totals()
@@ -23,6 +27,8 @@ def home():
         "demand": [row["demand"] or None for row in items],
         "text": {"supply": _("Stock available"), "demand": _("Open demand")},
     }
+    todo = home_tasks(current_actor())
     return render_template(
-        "public/home.html", totals=totals, chart=chart, url_endpoints=current_app.view_functions
+        "public/home.html", totals=totals, chart=chart, todo=todo,
+        url_endpoints=current_app.view_functions,
     )

@@ -76,11 +76,33 @@ def _day_totals(start: datetime, end: datetime) -> list[dict[str, Any]]:
         .group_by(Item.sku, Item.name, Item.unit)
         .order_by(Item.sku)
     ).all()
-    return [
-        {"item": sku, "name": name, "unit": unit, "approved": int(a), "approved_lines": int(n),
-         "shipped": int(s), "received": int(r)}
+    totals = {
+        sku: {"item": sku, "name": name, "unit": unit, "approved": int(a),
+              "approved_lines": int(n), "shipped": int(s), "received": int(r), "gift_packs": 0}
         for sku, name, unit, a, n, s, r in rows
-    ]
+    }
+    _add_packs(totals, start, end)
+    return [totals[sku] for sku in sorted(totals)]
+
+
+def _add_packs(totals: dict[str, dict[str, Any]], start: datetime, end: datetime) -> None:
+    """Count the gift packs shipped and received in the window into the day's item totals."""
+    from market.reports.packs import pack_units_by_item
+
+    packs = {k: v for k, v in pack_units_by_item(start, end).items()
+             if v["shipped"] or v["received"]}
+    if not packs:
+        return
+    items = db.session.execute(
+        sa.select(Item.id, Item.sku, Item.name, Item.unit).where(Item.id.in_(packs))
+    ).all()
+    for item_id, sku, name, unit in items:
+        row = totals.setdefault(sku, {"item": sku, "name": name, "unit": unit, "approved": 0,
+                                      "approved_lines": 0, "shipped": 0, "received": 0,
+                                      "gift_packs": 0})
+        row["shipped"] += packs[item_id]["shipped"]
+        row["received"] += packs[item_id]["received"]
+        row["gift_packs"] += packs[item_id]["received"]
 
 
 def _day_shipments(start: datetime, end: datetime) -> tuple[list[Allocation], int]:

@@ -16,7 +16,11 @@ DELIVERED_STATUSES = ("received", "disputed")
 
 
 def public_totals() -> dict[str, Any]:
-    """Per-item available stock, open demand and delivered units, aggregated in SQL."""
+    """Per-item available stock, open demand and delivered units (allocations and gift
+    packs received), aggregated in SQL."""
+    from market.reports.packs import pack_flows
+
+    packs = pack_flows()
     supply = (
         sa.select(Lot.item_id, sa.func.sum(Lot.quantity - Lot.reserved).label("units"))
         .where(Lot.status == "active")
@@ -40,18 +44,21 @@ def public_totals() -> dict[str, Any]:
         .subquery()
     )
     rows = db.session.execute(
-        sa.select(Item.sku, Item.name, Item.unit, supply.c.units, demand.c.units, delivered.c.units)
+        sa.select(Item.sku, Item.name, Item.unit, supply.c.units, demand.c.units, delivered.c.units,
+                  packs.c.received)
         .outerjoin(supply, supply.c.item_id == Item.id)
         .outerjoin(demand, demand.c.item_id == Item.id)
         .outerjoin(delivered, delivered.c.item_id == Item.id)
+        .outerjoin(packs, packs.c.item_id == Item.id)
         .order_by(Item.sku)
     ).all()
     items = [
         {
             "item": sku, "name": name, "unit": unit,
-            "supply": int(s or 0), "demand": int(d or 0), "delivered": int(r or 0),
+            "supply": int(s or 0), "demand": int(d or 0),
+            "delivered": int(r or 0) + int(p or 0),
         }
-        for sku, name, unit, s, d, r in rows
+        for sku, name, unit, s, d, r, p in rows
     ]
     return {"items": items}
 

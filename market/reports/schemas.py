@@ -16,13 +16,17 @@ class ItemTotalsSchema(ma.Schema):
     supply = ma.fields.Integer(metadata={"description": "units in active lots"})
     demand = ma.fields.Integer(metadata={"description": "units in needs that are not cancelled"})
     allocated = ma.fields.Integer(metadata={"description": "units approved or later"})
-    shipped = ma.fields.Integer()
-    received = ma.fields.Integer()
+    shipped = ma.fields.Integer(metadata={"description": "units shipped or later, gift packs "
+                                                        "included"})
+    received = ma.fields.Integer(metadata={"description": "units received, gift packs "
+                                                          "included"})
     fill_rate = ma.fields.Float(metadata={"description": "allocated / demand"})
 
 
 class CoordinatorItemTotalsSchema(ItemTotalsSchema):
     """Item totals with the open demand not yet allocated."""
+
+    gift_packs = ma.fields.Integer(metadata={"description": "units received in gift packs"})
 
     unmet = ma.fields.Integer(metadata={"description": "open units of matchable needs"})
 

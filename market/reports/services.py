@@ -36,7 +36,14 @@ def _sum_when(condition: Any, value: Any) -> Any:
 
 
 def item_totals() -> list[dict[str, Any]]:
-    """Supply, demand, allocated, shipped, received and unmet units per item, in one query."""
+    """Supply, demand, allocated, shipped, received and unmet units per item, in one query.
+
+    Shipped and received count gift packs too (`gift_packs`: their units received);
+    allocated and the fill rate are about needs, so they count allocations only.
+    """
+    from market.reports.packs import pack_flows
+
+    packs = pack_flows()
     supply = (
         sa.select(Lot.item_id, sa.func.sum(Lot.quantity).label("units"))
         .where(Lot.status == "active")
@@ -70,19 +77,22 @@ def item_totals() -> list[dict[str, Any]]:
     rows = db.session.execute(
         sa.select(
             Item.sku, Item.name, Item.unit, supply.c.units, demand.c.units, demand.c.open_units,
-            flows.c.alloc, flows.c.shipped, flows.c.received,
+            flows.c.alloc, flows.c.shipped, flows.c.received, packs.c.shipped, packs.c.received,
         )
         .outerjoin(supply, supply.c.item_id == Item.id)
         .outerjoin(demand, demand.c.item_id == Item.id)
         .outerjoin(flows, flows.c.item_id == Item.id)
+        .outerjoin(packs, packs.c.item_id == Item.id)
         .order_by(Item.sku)
     ).all()
     items = []
-    for sku, name, unit, sup, dem, open_units, alloc, shipped, received in rows:
-        dem, alloc = int(dem or 0), int(alloc or 0)
+    for (sku, name, unit, sup, dem, open_units, alloc, shipped, received, pack_shipped,
+         pack_received) in rows:
+        dem, alloc, pack_received = int(dem or 0), int(alloc or 0), int(pack_received or 0)
         items.append({
             "item": sku, "name": name, "unit": unit, "supply": int(sup or 0), "demand": dem,
-            "allocated": alloc, "shipped": int(shipped or 0), "received": int(received or 0),
+            "allocated": alloc, "shipped": int(shipped or 0) + int(pack_shipped or 0),
+            "received": int(received or 0) + pack_received, "gift_packs": pack_received,
             "unmet": int(open_units or 0), "fill_rate": fill_rate(alloc, dem),
         })
     return items

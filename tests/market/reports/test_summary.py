@@ -31,6 +31,7 @@ def test_item_totals_follow_the_definitions(market, people):
     assert items["THERMOMETER-IR"] == {
         "item": "THERMOMETER-IR", "name": "Infrared thermometer", "unit": "piece", "supply": 0,
         "demand": 0, "allocated": 0, "shipped": 0, "received": 0, "unmet": 0, "fill_rate": 0.0,
+        "gift_packs": 0,
     }
 
 
