@@ -135,6 +135,15 @@ OFFSCREEN_ACTIONS = """() => {
 }"""
 
 
+def screenshots(page: Page, stem: str, part: int = 1600) -> None:
+    """The whole page in screen-sized parts a person can read (stem-part1.png, …)."""
+    height = page.evaluate("document.documentElement.scrollHeight")
+    width = page.viewport_size["width"]
+    for n, top in enumerate(range(0, height, part), start=1):
+        clip = {"x": 0, "y": top, "width": width, "height": min(part, height - top)}
+        page.screenshot(path=ARTIFACTS / "phone" / f"{stem}-part{n}.png", full_page=True, clip=clip)
+
+
 def check_pages(page: Page, paths: list[str], action_pages: set[str], shots: str | None) -> list:
     """Visit each page at the current width; return what overflows or hides its actions."""
     problems = []
@@ -157,7 +166,7 @@ def check_pages(page: Page, paths: list[str], action_pages: set[str], shots: str
                 problems.append(f"{path}: actions off screen: {actions['off']}")
         if shots:
             name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
-            page.screenshot(path=ARTIFACTS / "phone" / f"{shots}-{name}.png", full_page=True)
+            screenshots(page, f"{shots}-{name}")
     return problems
 
 
