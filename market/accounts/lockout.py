@@ -6,8 +6,7 @@ owner is told by the notification service when their account gets locked.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context
@@ -15,6 +14,7 @@ from flask_babel import gettext
 
 from market.accounts.models import User
 from market.audit.services import record
+from market.common.display import local_time
 from market.common.errors import ServiceError
 from market.common.transaction import begin_write, unit_of_work
 from market.common.types import utcnow
@@ -27,13 +27,8 @@ class AccountLocked(ServiceError):
     status = 429
 
 
-def _local(moment: datetime) -> str:
-    zone = ZoneInfo(current_app.config.get("TIMEZONE") or "UTC")
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-
-
 def _locked_message(user: User) -> str:
-    until = _local(user.locked_until)
+    until = local_time(user.locked_until)
     message = "Too many failed log-ins: this account is locked until %(time)s. Try again later."
     return gettext(message, time=until) if has_request_context() else message % {"time": until}
 
@@ -72,7 +67,7 @@ def record_failure(user: User) -> None:
             user,
             "Your account is locked for a while",
             f"There were {failures} failed log-ins to {user.email}. The account is locked for "
-            f"{minutes} minutes, until {_local(locked_until)}. If it was not you, "
+            f"{minutes} minutes, until {local_time(locked_until)}. If it was not you, "
             "change your password once the lock ends.",
         )
     db.session.refresh(user)

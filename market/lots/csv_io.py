@@ -14,6 +14,7 @@ from flask import current_app
 from market.accounts.access import acting_organization, require_user
 from market.accounts.models import Organization, User
 from market.catalog.services import items_by_sku
+from market.common.display import local_time
 from market.common.errors import Invalid
 from market.common.input_guard import bad_text, text_message
 from market.common.transaction import unit_of_work
@@ -156,11 +157,11 @@ def export_lots(actor: User | None, filters: dict[str, Any]) -> Iterator[list[An
 
 
 def _export_row(lot: Lot) -> list[Any]:
-    until = lot.available_until.isoformat() if lot.available_until else ""
+    until = local_time(lot.available_until)
     return [
         lot.id, lot.organization_id, lot.organization.name, lot.item.sku, lot.quantity,
         lot.reserved, lot.shipped, lot.available, lot.kind,
         "" if lot.unit_price is None else f"{lot.unit_price:.2f}", lot.status, lot.latitude,
         lot.longitude, lot.address, until,
-        lot.entered_by.email if lot.entered_by else "", lot.created_at.isoformat(),
+        lot.entered_by.email if lot.entered_by else "", local_time(lot.created_at),
     ]

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import marshmallow as ma
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,6 +22,7 @@ from market.accounts.access import acting_organization
 from market.accounts.pickers import company_choices, preselect_company
 from market.catalog.forms import attach_errors
 from market.catalog.services import all_items, display_name
+from market.common.display import district_zone
 from market.common.errors import Conflict, Invalid
 from market.common.pagination import paginate
 from market.common.web import current_actor
@@ -57,15 +55,9 @@ def index():
     export_args = {k: filters[k] for k in keys if k in filters}
     return render_template(
         "lots/index.html", page=page, filters=filters, items=all_items(),
-        statuses=LOT_STATUSES, kinds=LOT_KINDS, item_name=display_name, local_time=_local_time,
+        statuses=LOT_STATUSES, kinds=LOT_KINDS, item_name=display_name,
         export_url=url_for("lots_api.export_lots", **export_args),
     )
-
-
-def _local_time(moment: datetime) -> str:
-    """A time in the district's zone (TIMEZONE), as the forms take it."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -118,8 +110,8 @@ def _lot_payload(form: LotForm) -> dict[str, Any]:
     if form.address.data:
         payload["address"] = form.address.data.strip()
     if form.available_until.data is not None:
-        zone = ZoneInfo(current_app.config["TIMEZONE"])  # the form shows local time
-        payload["available_until"] = form.available_until.data.replace(tzinfo=zone).isoformat()
+        local = form.available_until.data.replace(tzinfo=district_zone())  # the form is local
+        payload["available_until"] = local.isoformat()
     return payload
 
 

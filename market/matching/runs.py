@@ -9,17 +9,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 import solver
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
 from market.audit.services import record
+from market.common.display import district_today
 from market.common.errors import Conflict, NotFound
 from market.common.pagination import PageResult, paginate
 from market.common.transaction import begin_write, is_postgres
@@ -188,7 +187,7 @@ def summary(stats: dict[str, Any]) -> str:
 
 def local_today() -> date:
     """Today's date in the district's TIMEZONE (needed-by dates are local)."""
-    return datetime.now(ZoneInfo(current_app.config.get("TIMEZONE") or "UTC")).date()
+    return district_today()
 
 
 def _expire_stale_needs() -> int:

@@ -6,6 +6,7 @@ from flask.views import MethodView
 
 from market.common.api import Blueprint
 from market.common.csv_export import csv_response
+from market.common.display import local_date, local_time
 from market.common.pagination import paginate
 from market.common.web import current_actor
 from market.extensions import db
@@ -103,8 +104,8 @@ def _csv_row(need: Need) -> list:
     return [
         need.id, need.item.sku, need.quantity, need.allocated, need.received, need.outstanding,
         need.status, "" if need.max_unit_price is None else f"{need.max_unit_price:.2f}",
-        need.needed_by.isoformat() if need.needed_by else "", need.accept_substitutes,
+        local_date(need.needed_by), need.accept_substitutes,
         need.latitude, need.longitude, need.address, need.organization_id,
         need.organization.name, need.entered_by.email if need.entered_by else "",
-        need.created_at.isoformat(),
+        local_time(need.created_at),
     ]  # fmt: skip

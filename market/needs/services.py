@@ -10,14 +10,12 @@ Other areas call two helpers from here:
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
 
 from market.accounts.access import (
     acting_organization,
@@ -28,6 +26,7 @@ from market.accounts.access import (
 from market.accounts.models import Organization, User
 from market.audit.services import record, snapshot
 from market.catalog.models import Item
+from market.common.display import district_today
 from market.common.errors import Conflict, Invalid, NotFound
 from market.common.transaction import unit_of_work
 from market.extensions import db
@@ -59,7 +58,7 @@ EDITABLE_FIELDS = (
 
 def today() -> date:
     """Today's date in the district's time zone (needed-by dates are local dates)."""
-    return datetime.now(ZoneInfo(current_app.config.get("TIMEZONE") or "UTC")).date()
+    return district_today()
 
 
 def item_by_sku(sku: str, field: str = "item") -> Item:

@@ -10,7 +10,6 @@ from flask_wtf import FlaskForm
 from market.common.web import current_actor
 from market.notifications import failed as failed_deliveries
 from market.notifications import inbox
-from market.reports.views import local_time
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -47,8 +46,7 @@ def failed():
         actor, page=max(request.args.get("page", 1, type=int) or 1, 1),
         per_page=current_app.config["PER_PAGE"],
     )
-    return render_template("notifications/failed.html", page=page, form=FlaskForm(),
-                           local_time=local_time)
+    return render_template("notifications/failed.html", page=page, form=FlaskForm())
 
 
 @bp.post("/failed/<int:note_id>/retry")

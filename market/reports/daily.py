@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import Organization, User
 from market.catalog.models import Item
+from market.common.display import district_today, district_zone
 from market.common.errors import Invalid
 from market.extensions import db
 from market.matching.models import Allocation
@@ -25,12 +25,12 @@ MAX_LINES = 2000
 
 def local_zone() -> ZoneInfo:
     """The district's time zone (TIMEZONE setting)."""
-    return ZoneInfo(current_app.config.get("TIMEZONE") or "UTC")
+    return district_zone()
 
 
 def today() -> date:
     """Today's date in the district's time zone."""
-    return datetime.now(local_zone()).date()
+    return district_today()
 
 
 def parse_day(value: str | None, field: str) -> date | None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
 from market.common.csv_export import csv_text
+from market.common.display import local_date, local_time
 from market.common.errors import NotFound
 from market.reports import services
 
@@ -44,9 +46,11 @@ def table_names() -> tuple[str, ...]:
 
 
 def _cell(value: Any) -> Any:
-    """A CSV cell: times in ISO 8601 (formula starts are defused by the CSV writer)."""
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
+    """A CSV cell: times on the district's clock (formula starts are defused by the CSV writer)."""
+    if isinstance(value, datetime):
+        return local_time(value)
+    if isinstance(value, date):
+        return local_date(value)
     return value
 
 

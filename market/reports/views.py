@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
@@ -10,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from market.common.csv_export import csv_response
+from market.common.display import local_time
 from market.common.web import current_actor
 from market.extensions import login_manager
 from market.reports import daily, services, tables
@@ -23,13 +23,6 @@ def send_anonymous_to_login():
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     return None
-
-
-def local_time(value: datetime | None) -> str:
-    """A timestamp in the district's time zone, to the minute."""
-    if value is None:
-        return ""
-    return value.astimezone(daily.local_zone()).strftime("%Y-%m-%d %H:%M")
 
 
 def chart_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -76,7 +69,7 @@ def dashboard():
     """Show the coordinator's dashboard: cards, charts and their tables."""
     data = services.dashboard(current_actor())
     return render_template(
-        "reports/dashboard.html", data=data, charts=chart_data(data), local_time=local_time,
+        "reports/dashboard.html", data=data, charts=chart_data(data),
         url_endpoints=current_app.view_functions,
     )
 
@@ -93,7 +86,7 @@ def daily_report():
     """Show the printable daily report (?date=YYYY-MM-DD, optional &to=YYYY-MM-DD)."""
     days = daily.daily_report(current_actor(), request.args.get("date"), request.args.get("to"))
     return render_template(
-        "reports/daily.html", days=days, local_time=local_time,
+        "reports/daily.html", days=days,
         first=days[0]["date"], last=days[-1]["date"],
     )
 from market.reports import whatif_views  # noqa: E402,F401 - registers the what-if routes on bp

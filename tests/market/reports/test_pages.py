@@ -99,7 +99,7 @@ def test_daily_report_lists_that_days_approved_allocations(
     assert f'id="daily-line-{proposed.id}"' not in html
     assert "Supplier A" in html
     assert "Buyer C" in html
-    assert '<td class="num">333</td>' in html  # today's totals: 111 + 222 approved
+    assert 'class="num">333</td>' in html  # today's totals: 111 + 222 approved
     zone = ZoneInfo(app.config["TIMEZONE"])
     day = (utcnow() - timedelta(days=1)).astimezone(zone).date().isoformat()
     other = as_coordinator.get(f"/reports/daily?date={day}").get_data(as_text=True)

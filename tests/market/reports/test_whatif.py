@@ -106,7 +106,7 @@ def test_page_shows_the_four_strategies_and_their_figures(client, login, people,
     assert cell(html, "cell-fcfs-fill-1") == "50.0 %"
     assert cell(html, "cell-fcfs-shipments") == "2"
     assert cell(html, "cell-optimal-shipments") == "3"
-    assert cell(html, "cell-optimal-price") == "150.00"
+    assert cell(html, "cell-optimal-price") == "¥150.00"  # the yuan sign (12.11)
     assert 'id="whatif-data"' in html
     assert "chart.umd.min.js" in html
     assert "js/whatif.js" in html

@@ -163,7 +163,7 @@ def test_page_shows_progress_then_the_fragment_brings_the_figures(client, login,
     assert fragment.lstrip().startswith("<div id=\"whatif-study\"")
     assert "hx-get" not in fragment
     assert cell(fragment, "cell-fcfs-lowest") == "0.0 %"
-    assert cell(fragment, "cell-optimal-price") == "150.00"
+    assert cell(fragment, "cell-optimal-price") == "¥150.00"
     assert 'id="whatif-data"' in fragment
     assert 'id="chart-whatif"' in fragment
 
