@@ -11,6 +11,7 @@ from market.accounts.forms import SECTOR_LABELS
 from market.auth_loaders import authenticated_by_token, bearer_token
 from market.catalog.services import display_name
 from market.common import display
+from market.common.error_text import error_title
 from market.extensions import csrf
 from market.matching.reason_text import reason_text
 
@@ -81,6 +82,7 @@ def init_app(app: Flask) -> None:
             "nav_links": links,
             "current_locale": str(get_locale()),
             "sector_labels": SECTOR_LABELS,
+            "error_title": error_title,
         }
 
     @app.template_filter("item_name")
