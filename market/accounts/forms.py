@@ -153,7 +153,7 @@ class LanguageForm(FlaskForm):
 
     language = SelectField(
         _l("Language"),
-        choices=[("en", "English"), ("zh", "中文")],
+        choices=[SelectChoice("en", "English"), SelectChoice("zh", "中文")],
         validators=[DataRequired()],
     )
 
