@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from market.accounts.forms import SECTOR_LABELS
+from market.audit import display as audit_display
 from market.auth_loaders import authenticated_by_token, bearer_token
 from market.catalog.services import display_name
 from market.common import display
@@ -92,3 +93,4 @@ def init_app(app: Flask) -> None:
 
     app.add_template_filter(reason_text, "reason")
     display.init_app(app)
+    audit_display.init_app(app)

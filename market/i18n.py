@@ -24,6 +24,8 @@ LANGUAGES = ("en", "zh")
 def select_locale() -> str:
     """Pick English or Simplified Chinese for this request."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # command line, queue task: the default language
+        return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
     if request.path.startswith("/api/"):
         if request.headers.get("Accept-Language"):
             return request.accept_languages.best_match(languages) or "en"

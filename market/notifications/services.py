@@ -47,7 +47,7 @@ def notify_user(
     text = _text(user, compose, body)
     subject, body = text.subject, text.body
     if channel == "sms":
-        subject = body = short_sms(text.sms or text.subject)
+        body = short_sms(text.sms or text.body)
     note = Notification(user_id=user.id, channel=channel, subject=subject[:200], body=body)
     db.session.add(note)
     return note

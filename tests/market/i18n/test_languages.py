@@ -152,3 +152,34 @@ def test_language_is_changed_on_the_account_page(client, people, login):
     assert bad.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, people["buyer"].id).language == "zh"
+
+
+def test_audit_page_shows_field_and_action_names_in_chinese(client, people, login):
+    from market.audit.services import record
+
+    record(people["coordinator"], "lot.update", "lot", 7, {"unit_price": "1.00"},
+           {"unit_price": "0.80"})
+    db.session.commit()
+    login(people["coordinator"])
+    html = client.get("/audit?lang=zh").get_data(as_text=True)
+    assert "批次：已修改" in html
+    assert "<strong>单价</strong>" in html
+    assert "<strong>unit_price</strong>" not in html
+    english = client.get("/audit?lang=en").get_data(as_text=True)
+    assert "Lot: changed" in english and "<strong>Unit price</strong>" in english
+
+
+def test_units_read_in_chinese(app):
+    from market.notifications.texts import _what
+
+    class Mask:
+        unit, name, name_zh = "piece", "Surgical mask", "医用外科口罩"
+
+    class Sanitiser:
+        unit, name, name_zh = "litre", "Hand sanitiser", "免洗洗手液"
+
+    with app.test_request_context("/"), force_locale("zh"):
+        assert _what(336, Mask()) == "医用外科口罩336只"
+        assert _what(5, Sanitiser()) == "免洗洗手液5升"
+    with app.test_request_context("/"), force_locale("en"):
+        assert _what(336, Mask()) == "336 piece of Surgical mask"
