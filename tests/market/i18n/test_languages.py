@@ -28,10 +28,12 @@ def test_api_validation_errors_follow_accept_language(client, registration):  # 
 
     assert zh.status_code == en.status_code == 422
     zh_errors, en_errors = zh.json["errors"], en.json["errors"]
-    assert "整数" in str(zh_errors) and "'forty'" in str(zh_errors)
+    assert "整数" in str(zh_errors)
+    assert "'forty'" in str(zh_errors)
     assert "缺少必填字段" in str(zh_errors)
     assert zh.json["message"].startswith("输入无效")
-    assert "whole number" in str(en_errors) and "Missing data" in str(en_errors)
+    assert "whole number" in str(en_errors)
+    assert "Missing data" in str(en_errors)
 
 
 def test_api_registration_saves_the_request_language(client, registration):  # noqa: F811
@@ -49,7 +51,8 @@ def test_page_form_error_in_chinese(client, registration):  # noqa: F811
     response = client.post("/register", data=form)
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "必须是电子邮箱地址" in html and "not-an-email" in html
+    assert "必须是电子邮箱地址" in html
+    assert "not-an-email" in html
     assert "must be an e-mail address" not in html
 
 
@@ -65,7 +68,8 @@ def test_csv_row_errors_in_chinese(
     assert response.json["message"] == "2 行有误；未导入任何内容。"
     messages = {e["line"]: e["message"] for e in response.json["errors"]["rows"]}
     assert messages[4] == "有 3 个值，应为 8 个"
-    assert "-4" in messages[3] and "必须" in messages[3]
+    assert "-4" in messages[3]
+    assert "必须" in messages[3]
     assert lot_count() == 0
 
 
@@ -112,9 +116,9 @@ def _notes(user, channel):
 def test_notifications_come_in_each_recipients_language(
     app, people, approval, actor_language
 ):
-    with app.test_request_context("/", headers={"Accept-Language": actor_language}):
-        with force_locale(actor_language):
-            allocations.approve(people["coordinator"], approval.id)
+    request = app.test_request_context("/", headers={"Accept-Language": actor_language})
+    with request, force_locale(actor_language):
+        allocations.approve(people["coordinator"], approval.id)
 
     (buyer_mail,) = _notes(people["buyer"], "email")
     (supplier_mail,) = _notes(people["supplier_a"], "email")
@@ -134,7 +138,8 @@ def test_a_long_chinese_sms_is_cut_to_one_segment():
     from market.notifications.services import short_sms
 
     text = "【防疫物资】" + "很长的短信内容" * 20
-    assert len(short_sms(text)) == 70 and short_sms(text).endswith("…")
+    assert len(short_sms(text)) == 70
+    assert short_sms(text).endswith("…")
     english = "[PPE] " + "a" * 100
     assert short_sms(english) == english  # Latin text fits 160 characters
 
@@ -166,7 +171,8 @@ def test_audit_page_shows_field_and_action_names_in_chinese(client, people, logi
     assert "<strong>单价</strong>" in html
     assert "<strong>unit_price</strong>" not in html
     english = client.get("/audit?lang=en").get_data(as_text=True)
-    assert "Lot: changed" in english and "<strong>Unit price</strong>" in english
+    assert "Lot: changed" in english
+    assert "<strong>Unit price</strong>" in english
 
 
 def test_units_read_in_chinese(app):
@@ -183,3 +189,22 @@ def test_units_read_in_chinese(app):
         assert _what(5, Sanitiser()) == "免洗洗手液5升"
     with app.test_request_context("/"), force_locale("en"):
         assert _what(336, Mask()) == "336 piece of Surgical mask"
+
+
+def test_reasons_name_companies_lots_and_items(app, people, make_lot, catalog):
+    from market.matching.reason_text import reason_text
+    from solver.sentences import FLOW, NEED
+
+    lot = make_lot(people["supplier_a_org"])
+    need = {"msg": NEED, "args": {"need": 7, "quantity": 10, "item": "MASK-SURGICAL",
+                                  "company": repr(people["buyer_org"].id), "tier": 2}}
+    flow = {"msg": FLOW, "args": {"lot": repr(lot.id), "item": "MASK-SURGICAL", "units": 10,
+                                  "price": "0.80", "km": "1.2", "transport": "0.00"}}
+    with app.test_request_context("/"), force_locale("zh"):
+        need_text, flow_text = reason_text(need), reason_text(flow)
+    assert "Buyer C" in need_text
+    assert "医用外科口罩" in need_text
+    assert f"企业 {people['buyer_org'].id}" not in need_text
+    assert flow_text.startswith(f"批次 Supplier A的#{lot.id}（医用外科口罩）")
+    with app.test_request_context("/"), force_locale("en"):
+        assert reason_text(flow).startswith(f"Lot #{lot.id} of Supplier A (Surgical mask)")
