@@ -10,7 +10,7 @@ from flask_login import current_user
 from market.accounts.forms import SECTOR_LABELS
 from market.audit import display as audit_display
 from market.auth_loaders import authenticated_by_token, bearer_token
-from market.catalog.services import display_name
+from market.catalog.services import display_name, sku_name
 from market.common import display
 from market.common.error_text import error_title
 from market.extensions import csrf
@@ -92,5 +92,6 @@ def init_app(app: Flask) -> None:
         return display_name(item)
 
     app.add_template_filter(reason_text, "reason")
+    app.add_template_filter(sku_name, "sku_name")
     display.init_app(app)
     audit_display.init_app(app)

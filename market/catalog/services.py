@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import g
 from flask_babel import get_locale
 
 from market.accounts.access import require_coordinator, require_user
@@ -47,6 +48,18 @@ def items_by_sku(skus: set[str] | None = None) -> dict[str, Item]:
     if skus is not None:
         stmt = stmt.where(Item.sku.in_(skus))
     return {item.sku: item for item in db.session.scalars(stmt)}
+
+
+def sku_name(sku: str) -> str:
+    """The name of the item with this SKU in the page's language (the SKU if unknown).
+
+    Report rows carry SKUs; the items are read once per request, whatever the rows.
+    """
+    items = g.get("_items_by_sku")
+    if items is None:
+        items = g._items_by_sku = items_by_sku()
+    item = items.get(sku)
+    return display_name(item) if item is not None else sku
 
 
 def display_name(item: Item) -> str:

@@ -208,3 +208,17 @@ def test_reasons_name_companies_lots_and_items(app, people, make_lot, catalog):
     assert flow_text.startswith(f"批次 Supplier A的#{lot.id}（医用外科口罩）")
     with app.test_request_context("/"), force_locale("en"):
         assert reason_text(flow).startswith(f"Lot #{lot.id} of Supplier A (Surgical mask)")
+
+
+def test_item_names_in_chinese_on_need_form_and_dashboard(
+    client, people, login, make_lot, make_need
+):
+    make_lot(people["supplier_a_org"])
+    make_need(people["buyer_org"])
+    login(people["buyer"])
+    form = client.get("/needs/new?lang=zh").get_data(as_text=True)
+    assert "医用外科口罩 (只) · MASK-SURGICAL" in form
+    login(people["coordinator"])
+    dashboard = client.get("/reports/?lang=zh").get_data(as_text=True)
+    assert "医用外科口罩 <small" in dashboard
+    assert "Surgical mask <small" not in dashboard
