@@ -85,6 +85,7 @@ def test_error_pages_in_chinese(client, people, login):
     refused = client.get("/filings")
     assert refused.status_code == 403
     assert "无权访问" in refused.get_data(as_text=True)
+    assert "只有协调员可以执行此操作。" in refused.get_data(as_text=True)
 
 
 def test_api_error_message_follows_accept_language(client, people, as_user):  # noqa: F811
