@@ -1,7 +1,9 @@
 """Language choice and translation of messages written outside our templates.
 
-Pages follow an explicit switch (?lang=) kept in the session, then the user's saved
-language, then the browser's; the API follows `Accept-Language`, then the saved language.
+Pages follow an explicit switch (?lang=) kept in the session (saving the language on the
+account page sets it too), then the browser's, then the user's saved language; the API
+follows `Accept-Language`, then the saved language. Notifications follow the recipient's
+saved language (`language_of`).
 Messages that libraries write (marshmallow's validation errors, its validators' texts) are
 looked up in our catalogue, so an API client asking for Chinese reads Chinese.
 """
@@ -36,8 +38,8 @@ def select_locale() -> str:
         return chosen
     if session.get("lang") in languages:
         return session["lang"]
-    return (_saved_language(languages)
-            or request.accept_languages.best_match(languages) or "en")
+    return (request.accept_languages.best_match(languages)
+            or _saved_language(languages) or "en")
 
 
 def _saved_language(languages) -> str | None:
