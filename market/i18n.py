@@ -139,3 +139,18 @@ def install_marshmallow_translation() -> None:
 def N_(message: str) -> str:  # noqa: N802 - the gettext_noop name pybabel looks for
     """Mark a message template for the catalogue; it is translated when used (see above)."""
     return message
+
+
+def per_request(key: str, build):
+    """`build()` once per request (names of items and companies shown on a page).
+
+    Kept on the request, not on `g`: `g` outlives a request when an application context
+    was pushed around several (commands, tests), and names read then may have changed.
+    Outside a request it is built on every call.
+    """
+    if not has_request_context():
+        return build()
+    cache = request.environ.setdefault("market.per_request", {})
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]

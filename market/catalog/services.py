@@ -6,7 +6,6 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import g
 from flask_babel import get_locale
 
 from market.accounts.access import require_coordinator, require_user
@@ -55,11 +54,15 @@ def sku_name(sku: str) -> str:
 
     Report rows carry SKUs; the items are read once per request, whatever the rows.
     """
-    items = g.get("_items_by_sku")
-    if items is None:
-        items = g._items_by_sku = items_by_sku()
-    item = items.get(sku)
-    return display_name(item) if item is not None else sku
+    from market.i18n import per_request
+
+    names = per_request("item_names", lambda: {
+        item.sku: (item.name, item.name_zh) for item in items_by_sku().values()
+    })
+    if sku not in names:
+        return sku
+    name, name_zh = names[sku]
+    return name_zh if name_zh and str(get_locale()).startswith("zh") else name
 
 
 def display_name(item: Item) -> str:

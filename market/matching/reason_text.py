@@ -14,11 +14,11 @@ Which reasons a company may read at all is decided before, in `reason_view`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from types import SimpleNamespace
 from typing import Any
 
 import marshmallow as ma
 import sqlalchemy as sa
-from flask import g
 from flask_babel import gettext
 
 Reason = str | dict[str, Any]
@@ -44,22 +44,26 @@ def _names() -> dict[str, dict]:
     One statement each whatever the number of lines shown, so a page of reasons costs
     the same for ten lines as for ten thousand.
     """
-    cached = g.get("_reason_names")
-    if cached is None:
-        from market.accounts.models import Organization
-        from market.catalog.models import Item
-        from market.extensions import db
-        from market.lots.models import Lot
+    from market.i18n import per_request
 
-        orgs = sa.select(Organization.id, Organization.name)
-        lots = sa.select(Lot.id, Lot.organization_id)
-        cached = {
-            "orgs": dict(db.session.execute(orgs).tuples().all()),
-            "lots": dict(db.session.execute(lots).tuples().all()),
-            "items": {item.sku: item for item in db.session.scalars(sa.select(Item))},
-        }
-        g._reason_names = cached
-    return cached
+    return per_request("reason_names", _read_names)
+
+
+def _read_names() -> dict[str, dict]:
+    from market.accounts.models import Organization
+    from market.catalog.models import Item
+    from market.extensions import db
+    from market.lots.models import Lot
+
+    orgs = sa.select(Organization.id, Organization.name)
+    lots = sa.select(Lot.id, Lot.organization_id)
+    items = sa.select(Item.sku, Item.name, Item.name_zh)
+    return {
+        "orgs": dict(db.session.execute(orgs).tuples().all()),
+        "lots": dict(db.session.execute(lots).tuples().all()),
+        "items": {sku: SimpleNamespace(name=name, name_zh=name_zh)
+                  for sku, name, name_zh in db.session.execute(items)},
+    }
 
 
 def named_args(args: dict[str, Any]) -> dict[str, Any]:
