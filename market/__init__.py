@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     auth_loaders.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.install_marshmallow_translation()
     limiter.init_app(app)
     api.init_app(app)
     security_headers.init_app(app)

@@ -8,9 +8,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from market.accounts.forms import SECTOR_LABELS
+from market.audit import display as audit_display
 from market.auth_loaders import authenticated_by_token, bearer_token
-from market.catalog.services import display_name
+from market.catalog.services import display_name, sku_name
 from market.common import display
+from market.common.error_text import error_title
 from market.extensions import csrf
 from market.matching.reason_text import reason_text
 
@@ -81,6 +83,7 @@ def init_app(app: Flask) -> None:
             "nav_links": links,
             "current_locale": str(get_locale()),
             "sector_labels": SECTOR_LABELS,
+            "error_title": error_title,
         }
 
     @app.template_filter("item_name")
@@ -89,4 +92,6 @@ def init_app(app: Flask) -> None:
         return display_name(item)
 
     app.add_template_filter(reason_text, "reason")
+    app.add_template_filter(sku_name, "sku_name")
     display.init_app(app)
+    audit_display.init_app(app)

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from market.accounts.models import Organization, User
 from market.common.errors import Forbidden, Invalid, NotAuthenticated, NotFound
 from market.extensions import db
+from market.i18n import N_, translate
 
 
 def require_user(actor: User | None) -> User:
     """Refuse anonymous callers (401)."""
     if actor is None or not getattr(actor, "is_authenticated", False):
-        raise NotAuthenticated("Log in first.")
+        raise NotAuthenticated(_("Log in first."))
     return actor
 
 
@@ -18,7 +21,7 @@ def require_coordinator(actor: User | None) -> User:
     """Only coordinators and admins pass (403 otherwise)."""
     actor = require_user(actor)
     if not actor.is_coordinator:
-        raise Forbidden("Only coordinators may do this.")
+        raise Forbidden(_("Only coordinators may do this."))
     return actor
 
 
@@ -26,14 +29,14 @@ def require_admin(actor: User | None) -> User:
     """Only admins pass (403 otherwise)."""
     actor = require_user(actor)
     if actor.role != "admin":
-        raise Forbidden("Only admins may do this.")
+        raise Forbidden(_("Only admins may do this."))
     return actor
 
 
 # What a suspended company may still do, besides reading its own data: confirm receipt of
 # (or dispute) goods already shipped to it. Those services call `require_user`; every other
 # write by a company calls `require_writer` (directly or through `acting_organization`).
-SUSPENDED_MESSAGE = (
+SUSPENDED_MESSAGE = N_(
     "Company '{name}' is suspended: it can read its own data and confirm receipt of goods "
     "already shipped to it, but cannot change anything until a coordinator reinstates it."
 )
@@ -52,7 +55,7 @@ def require_writer(actor: User | None) -> User:
         return actor
     org = actor.organization
     if org is not None and org.status == "suspended":
-        raise Forbidden(SUSPENDED_MESSAGE.format(name=org.name))
+        raise Forbidden(translate(SUSPENDED_MESSAGE).format(name=org.name))
     return actor
 
 
@@ -85,13 +88,15 @@ def acting_organization(
     else:
         org = actor.organization
         if org is None:
-            raise Forbidden("Your account belongs to no company.")
+            raise Forbidden(_("Your account belongs to no company."))
         if organization_id is not None and organization_id != org.id:
-            raise Forbidden("You can only act for your own company.")
+            raise Forbidden(_("You can only act for your own company."))
     if not org.is_verified:
         raise Forbidden(
-            f"Company '{org.name}' is {org.status}; only verified companies may do this."
+            _("Company '%(name)s' is %(status)s; only verified companies may do this.",
+              name=org.name, status=_(org.status))
         )
     if role not in org.roles:
-        raise Forbidden(f"Company '{org.name}' is not registered as a {role}.")
+        raise Forbidden(_("Company '%(name)s' is not registered as a %(role)s.", name=org.name,
+                          role=_(role)))
     return org

@@ -19,6 +19,7 @@ from market.common.pagination import PageResult, paginate
 from market.common.transaction import unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
+from market.notifications import texts
 from market.notifications.services import notify_organization
 
 # What sets a verified company's priority and need suggestions.
@@ -102,21 +103,13 @@ def decide_change(
         asked = ", ".join(f"{name} {change[name]}" for name in PRIORITY_FIELDS if name in change)
         if decision == "approve":
             _apply_priority(org, change)
-            subject = "Your change request was approved"
-            body = f"{org.name}: {asked} now apply; your priority tier is {org.tier}."
-        else:
-            subject = "Your change request was rejected"
-            body = (f"{org.name}: the change to {asked} was not approved. Reason: {reason}. "
-                    f"Your sector, headcount and priority tier (tier {org.tier}) stay as they "
-                    "were.")
         org.pending_change = None
         after = snapshot(org, CHANGE_SNAPSHOT)
         if reason:
             after["reason"] = reason
         record(actor, f"organization.change_{'approved' if decision == 'approve' else 'rejected'}",
                "organization", org.id, before, after)
-        # Notifications are stored in English: the recipient's language is unknown here.
-        notify_organization(org, subject, body)
+        notify_organization(org, texts.change_decided(org, decision == "approve", asked, reason))
     return org
 
 

@@ -148,6 +148,16 @@ class PasswordForm(FlaskForm):
     )
 
 
+class LanguageForm(FlaskForm):
+    """The language a user reads pages, notifications, e-mail and SMS in."""
+
+    language = SelectField(
+        _l("Language"),
+        choices=[SelectChoice("en", "English"), SelectChoice("zh", "中文")],
+        validators=[DataRequired()],
+    )
+
+
 class DecisionForm(FlaskForm):
     """A coordinator's decision on a filing."""
 

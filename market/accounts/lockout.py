@@ -41,6 +41,7 @@ def refuse_if_locked(user: User) -> None:
 
 def record_failure(user: User) -> None:
     """Count one failed log-in; the LOGIN_MAX_FAILURES-th locks the account and tells its owner."""
+    from market.notifications import texts
     from market.notifications.services import notify_user
 
     with unit_of_work():
@@ -63,13 +64,8 @@ def record_failure(user: User) -> None:
         )
         record(None, "user.locked", "user", user.id, None,
                {"failures": failures, "locked_until": locked_until.isoformat()})
-        notify_user(
-            user,
-            "Your account is locked for a while",
-            f"There were {failures} failed log-ins to {user.email}. The account is locked for "
-            f"{minutes} minutes, until {local_time(locked_until)}. If it was not you, "
-            "change your password once the lock ends.",
-        )
+        notify_user(user, texts.account_locked(user.email, failures, minutes,
+                                               local_time(locked_until)))
     db.session.refresh(user)
 
 

@@ -111,6 +111,8 @@ class User(UserMixin, db.Model):
     # worker sees the same number; `locked_until` refuses even the right password.
     failed_logins: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     locked_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # The language the person reads: notifications, e-mail and SMS are written in it.
+    language: so.Mapped[str] = so.mapped_column(sa.String(5), default="en", server_default="en")
 
     organization: so.Mapped[Organization | None] = so.relationship(back_populates="users")
 

@@ -21,6 +21,7 @@ from market.common.pagination import PageResult, paginate
 from market.common.transaction import unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
+from market.notifications import texts
 from market.notifications.services import notify_organization
 
 COORDINATOR_FIELDS = ("tier", "status")
@@ -100,16 +101,11 @@ def decide_filing(
         before = snapshot(org, ORG_SNAPSHOT)
         if decision == "approve":
             org.status, org.rejection_reason, org.verified_at = "verified", None, utcnow()
-            subject = "Your company filing was approved"
-            body = f"{org.name} is verified: you can now list stock, post needs and apply."
         else:
             org.status, org.rejection_reason = "rejected", reason
-            subject = "Your company filing was rejected"
-            body = f"{org.name} was not verified. Reason: {reason}. Fix the data and file again."
         record(actor, f"organization.{'approved' if decision == 'approve' else 'rejected'}",
                "organization", org.id, before, snapshot(org, ORG_SNAPSHOT))
-        # Notifications are stored in English: the recipient's language is unknown here.
-        notify_organization(org, subject, body)
+        notify_organization(org, texts.filing_decided(org, decision == "approve", reason))
     return org
 
 
@@ -146,10 +142,7 @@ def update_organization(actor: User | None, org_id: int, changes: dict[str, Any]
         if after != before or action == "organization.refiled":
             record(actor, action, "organization", org.id, before, after)
         if actor.is_coordinator and after["status"] != before["status"]:
-            notify_organization(
-                org, f"Your company is now {org.status}",
-                f"A district coordinator set {org.name} to {org.status}.",
-            )
+            notify_organization(org, texts.organization_status(org))
     return org
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import marshmallow as ma
 from flask import current_app
+from flask_babel import gettext as _
 
 from market.accounts.credit_code import credit_code_error
 from market.accounts.models import SECTOR_TIERS
@@ -29,19 +30,21 @@ def email_error(email: Any) -> str | None:
     try:
         ma.validate.Email()(email)
     except (ma.ValidationError, TypeError):
-        return f"must be an e-mail address, got {email!r}"
-    return None if len(email) <= 254 else "must be at most 254 characters"
+        return _("must be an e-mail address, got %(value)s", value=repr(email))
+    return None if len(email) <= 254 else _("must be at most 254 characters")
 
 
 def password_error(password: Any, email: str | None = None) -> str | None:
     """Why a password is unacceptable (too short, too long, or easy to guess), or None."""
     if not isinstance(password, str):
-        return "must be a string"
+        return _("must be a string")
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
-        return f"must be at least {minimum} characters, got {len(password)}"
+        return _("must be at least %(minimum)s characters, got %(length)s",
+                 minimum=minimum, length=len(password))
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"must be at most {MAX_PASSWORD_LENGTH} characters, got {len(password)}"
+        return _("must be at most %(maximum)s characters, got %(length)s",
+                 maximum=MAX_PASSWORD_LENGTH, length=len(password))
     return weakness(password, email)
 
 
@@ -55,17 +58,19 @@ def sector_error(sector: Any) -> str | None:
 def roles_error(roles: Any) -> str | None:
     """Why `roles` is not ["supplier"], ["buyer"] or both, or None."""
     if not isinstance(roles, list | tuple) or not roles:
-        return f"must be a list with supplier, buyer or both, got {roles!r}"
+        return _("must be a list with supplier, buyer or both, got %(value)s",
+                 value=repr(roles))
     unknown = [r for r in roles if r not in ROLES]
     if unknown:
-        return f"unknown role {unknown[0]!r}; use supplier and/or buyer"
+        return _("unknown role %(value)s; use supplier and/or buyer", value=repr(unknown[0]))
     return None
 
 
 def phone_error(phone: Any) -> str | None:
     """Why `phone` does not look like a phone number, or None."""
     if not isinstance(phone, str) or not PHONE_RE.match(phone.strip()):
-        return f"must be a phone number (digits, spaces, +, -), got {phone!r}"
+        return _("must be a phone number (digits, spaces, +, -), got %(value)s",
+                 value=repr(phone))
     return None
 
 
@@ -87,8 +92,10 @@ def org_field_errors(fields: dict[str, Any]) -> dict[str, list[str]]:
     if "headcount" in fields and (
         isinstance(headcount, bool) or not isinstance(headcount, int) or headcount < 1
     ):
-        errors["headcount"] = [f"must be a whole number of at least 1, got {headcount!r}"]
+        errors["headcount"] = [
+            _("must be a whole number of at least 1, got %(value)s", value=repr(headcount))
+        ]
     for name in ("name", "address"):
         if name in fields and not str(fields[name] or "").strip():
-            errors[name] = ["must not be blank"]
+            errors[name] = [_("must not be blank")]
     return errors

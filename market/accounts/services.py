@@ -21,6 +21,7 @@ from market.common.errors import Conflict, Invalid, NotAuthenticated
 from market.common.transaction import begin_write, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
+from market.i18n import LANGUAGES, current_language
 
 ORG_INPUT_FIELDS = (
     "name", "credit_code", "roles", "sector", "headcount", "address", "latitude", "longitude",
@@ -106,6 +107,7 @@ def register(
                 password_hash=generate_password_hash(password),
                 role="company",
                 organization_id=org.id,
+                language=current_language(),
             )
             db.session.add(user)
             db.session.flush()
@@ -170,6 +172,23 @@ def change_password(actor: User | None, current: str, new: str) -> None:
         sessions.end_all(actor)
         record(actor, "user.password_changed", "user", actor.id, None,
                {"sessions_and_tokens": "ended"})
+
+
+def set_language(actor: User | None, language: str) -> User:
+    """Save the language the user reads: pages, notifications, e-mail and SMS follow it."""
+    actor = require_user(actor)
+    if language not in LANGUAGES:
+        raise Invalid.field(
+            "language", gettext("must be one of en, zh, got %(value)s", value=repr(language))
+        )
+    if actor.language != language:
+        with unit_of_work():
+            begin_write()
+            before = {"language": actor.language}
+            actor.language = language
+            record(actor, "user.language_changed", "user", actor.id, before,
+                   {"language": language})
+    return actor
 
 
 def me(actor: User | None) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
@@ -21,6 +22,7 @@ from market.accounts.forms import (
     DecisionForm,
     EmptyForm,
     FilingForm,
+    LanguageForm,
     LoginForm,
     PasswordForm,
     RegisterForm,
@@ -126,7 +128,30 @@ def password():
             return redirect(home_for(actor))
     elif request.method == "POST":
         status = 422
-    return render_template("accounts/password.html", form=form), status
+    return render_template("accounts/password.html", form=form,
+                           language_form=_language_form()), status
+
+
+def _language_form() -> LanguageForm:
+    form = LanguageForm(formdata=None)
+    form.language.data = current_actor().language
+    return form
+
+
+@bp.route("/account/language", methods=["POST"])
+@login_required
+def language():
+    """Save the language the user reads; notifications and SMS follow it from now on."""
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        for message in form.language.errors:
+            flash(message, "error")
+        return redirect(url_for("accounts.password"))
+    actor = services.set_language(current_actor(), form.language.data)
+    session["lang"] = actor.language
+    with force_locale(actor.language):
+        flash(_("Language saved: notifications, e-mail and SMS now come in it."), "success")
+    return redirect(url_for("accounts.password"))
 
 
 @bp.route("/register", methods=["GET", "POST"])

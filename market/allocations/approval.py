@@ -21,6 +21,7 @@ from market.common.types import utcnow
 from market.lots.models import Lot
 from market.matching.models import Allocation
 from market.needs.models import Need
+from market.notifications import texts
 from market.notifications.services import notify_organization
 
 AUDIT_FIELDS = ("status", "quantity", "received_quantity", "decision_note", "receipt_note")
@@ -81,22 +82,9 @@ def _ensure_open(lot: Lot, need: Need) -> None:
 
 
 def _notify_approved(allocation: Allocation, lot: Lot, need: Need) -> None:
-    supplier, buyer = allocation.supplier, allocation.buyer
-    what = f"{allocation.quantity} {allocation.item.unit} of {allocation.item.sku}"
-    notify_organization(
-        supplier,
-        f"Allocation #{allocation.id} approved: ship {what} to {buyer.name}",
-        f"A coordinator approved allocation #{allocation.id}: {what} from your lot {lot.id} "
-        f"to {buyer.name}.\nContact: {buyer.name}, phone {buyer.phone}, "
-        f"deliver to {need.address or buyer.address}.",
-    )
-    notify_organization(
-        buyer,
-        f"Allocation #{allocation.id} approved: {what} from {supplier.name}",
-        f"A coordinator approved allocation #{allocation.id}: {what} for your need {need.id} "
-        f"from {supplier.name}.\nContact: {supplier.name}, phone {supplier.phone}, "
-        f"ships from {lot.address or supplier.address}.",
-    )
+    notify_organization(allocation.supplier,
+                        texts.allocation_approved_supplier(allocation, lot, need))
+    notify_organization(allocation.buyer, texts.allocation_approved_buyer(allocation, lot, need))
 
 
 def reject(actor: User | None, allocation_id: int, reason: str | None) -> Allocation:

@@ -22,6 +22,7 @@ from market.common.errors import Forbidden, Invalid, NotFound
 from market.common.transaction import unit_of_work
 from market.common.types import utcnow
 from market.matching.models import Allocation
+from market.notifications import texts
 from market.notifications.services import notify_organization
 
 
@@ -52,12 +53,7 @@ def ship(actor: User | None, allocation_id: int) -> Allocation:
         after = audit.snapshot(allocation, AUDIT_FIELDS)
         after.update(lot_quantity=lot.quantity, lot_reserved=lot.reserved, lot_shipped=lot.shipped)
         audit.record(actor, "allocation.ship", "allocation", allocation.id, before, after)
-        notify_organization(
-            allocation.buyer,
-            f"Allocation #{allocation.id} shipped",
-            f"{allocation.supplier.name} shipped {allocation.quantity} {allocation.item.unit} "
-            f"of {allocation.item.sku} (allocation #{allocation.id}). Please confirm receipt.",
-        )
+        notify_organization(allocation.buyer, texts.allocation_shipped(allocation))
     return allocation
 
 
@@ -108,13 +104,8 @@ def receive(
         after.update(lot_quantity=lot.quantity, lot_reserved=lot.reserved,
                      need_received=need.received, need_allocated=need.allocated)
         audit.record(actor, f"allocation.{status}", "allocation", allocation.id, before, after)
-        notify_organization(
-            allocation.supplier,
-            f"Allocation #{allocation.id} {status}",
-            f"{allocation.buyer.name} received {got} of {allocation.quantity} "
-            f"{allocation.item.unit} of {allocation.item.sku}."
-            + (f"\nNote: {note}" if note else ""),
-        )
+        notify_organization(allocation.supplier,
+                            texts.allocation_received(allocation, got, status, note))
     return allocation
 
 
@@ -139,11 +130,5 @@ def cancel(actor: User | None, allocation_id: int, reason: str | None = None) ->
         after.update(lot_reserved=lot.reserved, need_allocated=need.allocated)
         audit.record(actor, "allocation.cancel", "allocation", allocation.id, before, after)
         for org in (allocation.supplier, allocation.buyer):
-            notify_organization(
-                org,
-                f"Allocation #{allocation.id} cancelled",
-                f"A coordinator cancelled allocation #{allocation.id} "
-                f"({allocation.quantity} of {allocation.item.sku})."
-                + (f"\nReason: {reason}" if reason else ""),
-            )
+            notify_organization(org, texts.allocation_cancelled(allocation, reason))
     return allocation

@@ -49,6 +49,22 @@ def items_by_sku(skus: set[str] | None = None) -> dict[str, Item]:
     return {item.sku: item for item in db.session.scalars(stmt)}
 
 
+def sku_name(sku: str) -> str:
+    """The name of the item with this SKU in the page's language (the SKU if unknown).
+
+    Report rows carry SKUs; the items are read once per request, whatever the rows.
+    """
+    from market.i18n import per_request
+
+    names = per_request("item_names", lambda: {
+        item.sku: (item.name, item.name_zh) for item in items_by_sku().values()
+    })
+    if sku not in names:
+        return sku
+    name, name_zh = names[sku]
+    return name_zh if name_zh and str(get_locale()).startswith("zh") else name
+
+
 def display_name(item: Item) -> str:
     """The item's name in the page's language (the Chinese name when the locale is zh)."""
     if item.name_zh and str(get_locale()).startswith("zh"):

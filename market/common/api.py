@@ -6,13 +6,16 @@ from typing import Any
 
 import flask_smorest
 from flask import render_template, request
+from flask_babel import gettext as _
 from webargs.flaskparser import FlaskParser, abort
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import HTTPException
 
 from market import sqlite_setup
 from market.common import input_guard, openapi
+from market.common.error_text import error_page_message
 from market.common.errors import ServiceError
+from market.i18n import translate, translate_errors
 
 
 def wants_json() -> bool:
@@ -46,7 +49,7 @@ def describe_errors(errors: dict[str, Any]) -> str:
         elif not isinstance(messages, list):
             messages = [messages]
         parts.append(f"{field}: {'; '.join(str(m) for m in messages)}")
-    return "Invalid input: " + " | ".join(parts)
+    return _("Invalid input: %(fields)s", fields=" | ".join(parts))
 
 
 def error_response(status: int, message: str, errors: dict | None = None):
@@ -81,26 +84,28 @@ class Api(flask_smorest.Api):
     def handle_http_exception(self, error: HTTPException):
         """Answer JSON for /api requests and an error page for the rest."""
         if not wants_json():
-            return render_template("error.html", code=error.code, message=error.description), (
-                error.code
-            )
+            message = error_page_message(error.code, error.description)
+            return render_template("error.html", code=error.code, message=message), error.code
         data = getattr(error, "data", None) or {}
         headers = data.get("headers", {})
         errors = data.get("errors") or data.get("messages")
         if errors is not None:
-            errors = flatten_errors(errors)
-            message = data.get("message") or describe_errors(errors)
+            errors = translate_errors(flatten_errors(errors))
+            message = translate(data.get("message")) or describe_errors(errors)
         else:
-            message = data.get("message") or error.description
+            message = translate(data.get("message")) or error_page_message(
+                error.code, error.description
+            )
         body, status = error_response(error.code or 500, message, errors)
         return body, status, headers
 
 
 def handle_service_error(error: ServiceError):
     """Translate a domain error into the API shape or an error page."""
+    message, errors = translate(error.message), translate_errors(error.errors)
     if wants_json():
-        return error_response(error.status, error.message, error.errors)
-    return render_template("error.html", code=error.status, message=error.message), error.status
+        return error_response(error.status, message, errors)
+    return render_template("error.html", code=error.status, message=message), error.status
 
 
 class JsonParser(FlaskParser):

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import marshmallow as ma
 
+from market.i18n import N_
+
 MAX_QUANTITY = 10**9
 MAX_MONEY = Decimal("9999999999.99")
 """The largest amount a money column (NUMERIC(12, 2)) holds."""
@@ -20,10 +22,12 @@ class Quantity(ma.fields.Integer):
             ma.validate.Range(
                 min=minimum,
                 max=MAX_QUANTITY,
-                error="must be a whole number from {min} to {max}, got {input}",
+                error=N_("must be a whole number from {min} to {max}, got {input}"),
             ),
         )
-        kwargs.setdefault("error_messages", {"invalid": "must be a whole number, got {input!r}"})
+        kwargs.setdefault(
+            "error_messages", {"invalid": N_("must be a whole number, got {input!r}")}
+        )
         super().__init__(strict=True, **kwargs)
 
     def _validated(self, value):
@@ -60,15 +64,15 @@ class Money(CheckedDecimal):
             ma.validate.Range(
                 min=Decimal("0"),
                 max=MAX_MONEY,
-                error="must be 0 or more, got {input}",
+                error=N_("must be 0 or more, got {input}"),
             ),
         )
         kwargs.setdefault(
             "error_messages",
             {
-                "invalid": "must be a decimal amount, got {input!r}",
-                "cents": "must have at most two decimal places, got {input}",
-                "range": "must be 0 to 9999999999.99, got {input}",
+                "invalid": N_("must be a decimal amount, got {input!r}"),
+                "cents": N_("must have at most two decimal places, got {input}"),
+                "range": N_("must be 0 to 9999999999.99, got {input}"),
             },
         )
         super().__init__(places=2, as_string=True, **kwargs)
@@ -92,7 +96,8 @@ class Latitude(ma.fields.Float):
 
     def __init__(self, **kwargs):
         kwargs.setdefault(
-            "validate", ma.validate.Range(min=-90, max=90, error="must be -90 to 90, got {input}")
+            "validate",
+            ma.validate.Range(min=-90, max=90, error=N_("must be -90 to 90, got {input}")),
         )
         super().__init__(allow_nan=False, **kwargs)
 
@@ -103,7 +108,7 @@ class Longitude(ma.fields.Float):
     def __init__(self, **kwargs):
         kwargs.setdefault(
             "validate",
-            ma.validate.Range(min=-180, max=180, error="must be -180 to 180, got {input}"),
+            ma.validate.Range(min=-180, max=180, error=N_("must be -180 to 180, got {input}")),
         )
         super().__init__(allow_nan=False, **kwargs)
 

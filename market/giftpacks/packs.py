@@ -26,7 +26,8 @@ from market.giftpacks.models import GiftPack, GiftPackComponent
 from market.giftpacks.services import reopen_application
 from market.lots.models import Lot
 from market.lots.services import mark_exhausted_if_empty
-from market.notifications.services import notify_organization, notify_user
+from market.notifications import texts
+from market.notifications.services import Compose, notify_organization, notify_user
 
 # What a company sees of its packs: nothing while they are only proposals.
 VISIBLE_TO_COMPANIES = ("approved", "shipped", "received", "disputed", "cancelled")
@@ -172,21 +173,11 @@ def approve_pack(actor: User | None, pack_id: int) -> GiftPack:
 
 
 def _notify_approval(pack: GiftPack) -> None:
-    recipient = pack.organization
-    notify_organization(
-        recipient, "Gift pack approved",
-        f"Gift pack {pack.id} ({pack.template.name}) has been approved for {recipient.name}. "
-        "The donating suppliers will ship it.",
-    )  # fmt: skip
+    notify_organization(pack.organization, texts.pack_approved(pack))
     for org_id in sorted(supplier_ids(pack)):
         org = db.session.get(Organization, org_id)
-        units = ", ".join(f"{c.quantity} {c.item.sku} from lot {c.lot_id}"
-                          for c in pack.components if c.lot.organization_id == org_id)  # fmt: skip
-        notify_organization(
-            org, "Donation to ship",
-            f"Gift pack {pack.id} for {recipient.name} ({recipient.address}, {recipient.phone}) "
-            f"was approved: please ship {units}.",
-        )  # fmt: skip
+        components = [c for c in pack.components if c.lot.organization_id == org_id]
+        notify_organization(org, texts.pack_to_ship(pack, components))
 
 
 def reject_pack(actor: User | None, pack_id: int, reason: str) -> GiftPack:
@@ -215,8 +206,7 @@ def ship_pack(actor: User | None, pack_id: int) -> GiftPack:
         for lot_id, units in units_per_lot(pack).items():
             _move_out(actor, lot_id, units)
         _set_status(actor, pack, "approved", "shipped", "ship", shipped_at=utcnow())
-        notify_organization(pack.organization, "Gift pack shipped",
-                            f"Gift pack {pack.id} is on its way. Confirm receipt when it arrives.")
+        notify_organization(pack.organization, texts.pack_shipped(pack))
     return pack
 
 
@@ -272,16 +262,16 @@ def receive_pack(actor: User | None, pack_id: int, quantity: int | None = None,
         for lot_id, units in units_per_lot(pack).items():
             _hand_over(actor, lot_id, units)
         if new == "disputed":
-            _notify_coordinators(pack, f"{got} of {total} units arrived. {note or ''}".strip())
+            _notify_coordinators(pack, texts.pack_disputed(pack, got, total, note))
     return pack
 
 
-def _notify_coordinators(pack: GiftPack, body: str) -> None:
+def _notify_coordinators(pack: GiftPack, compose: Compose) -> None:
     coordinators = db.session.scalars(
         sa.select(User).where(User.role.in_(("coordinator", "admin")), User.active.is_(True))
     )
     for user in coordinators:
-        notify_user(user, f"Gift pack {pack.id} disputed by {pack.organization.name}", body)
+        notify_user(user, compose)
 
 
 def cancel_pack(actor: User | None, pack_id: int) -> GiftPack:
@@ -302,6 +292,5 @@ def cancel_pack(actor: User | None, pack_id: int) -> GiftPack:
         _set_status(actor, pack, "approved", "cancelled", "cancel",
                     decided_by_id=actor.id, decided_at=utcnow())  # fmt: skip
         reopen_application(actor, pack.application)
-        notify_organization(pack.organization, "Gift pack cancelled",
-                            f"Gift pack {pack.id} was cancelled by the district coordinators.")
+        notify_organization(pack.organization, texts.pack_cancelled(pack))
     return pack

@@ -10,6 +10,7 @@ from typing import IO, Any
 
 import marshmallow as ma
 from flask import current_app
+from flask_babel import gettext, ngettext
 
 from market.accounts.access import acting_organization, require_user
 from market.accounts.models import Organization, User
@@ -104,8 +105,9 @@ def _check_rows(text: str, org: Organization, max_rows: int) -> list[dict[str, A
         ) from None
     if errors:
         lines = len({e["line"] for e in errors})
-        noun = "row" if lines == 1 else "rows"
-        raise Invalid(f"{lines} bad {noun}; nothing was imported.", {"rows": errors})
+        message = ngettext("%(num)d bad row; nothing was imported.",
+                           "%(num)d bad rows; nothing was imported.", lines)
+        raise Invalid(message, {"rows": errors})
     if not good:
         raise Invalid.field("file", "has no rows under the header")
     return good
@@ -115,9 +117,11 @@ def _check_header(header: list[str]) -> None:
     """The header must name each import column exactly once (in any order)."""
     if sorted(header) != sorted(IMPORT_COLUMNS):
         expected = ",".join(IMPORT_COLUMNS)
-        message = f"header must be {expected}; got {','.join(header)}"
+        message = gettext("header must be %(expected)s; got %(got)s", expected=expected,
+                          got=",".join(header))
         raise Invalid(
-            f"Line 1: {message}", {"rows": [{"line": 1, "field": "header", "message": message}]}
+            gettext("Line %(line)s: %(message)s", line=1, message=message),
+            {"rows": [{"line": 1, "field": "header", "message": message}]},
         )
 
 
@@ -126,7 +130,8 @@ def _check_row(
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """One row through the API's schema and listing rules; returns columns and (field, message)s."""
     if len(row) != len(header):
-        return {}, [("row", f"has {len(row)} values, expected {len(header)}")]
+        return {}, [("row", gettext("has %(got)s values, expected %(expected)s",
+                                    got=len(row), expected=len(header)))]
     bad = [(name, text_message()) for name, cell in zip(header, row, strict=True)
            if bad_text(cell)]
     if bad:

@@ -14,13 +14,14 @@ from market.common.schemas import (
     Quantity,
     UserRefSchema,
 )
+from market.i18n import N_
 from market.lots.models import LOT_KINDS, LOT_STATUSES
 
 EDITABLE_STATUSES = ("active", "paused")
 
 
 def _one_of(choices: tuple[str, ...]) -> ma.validate.OneOf:
-    return ma.validate.OneOf(choices, error="must be one of {choices}, got {input!r}")
+    return ma.validate.OneOf(choices, error=N_("must be one of {choices}, got {input!r}"))
 
 
 class AwareDateTime(ma.fields.AwareDateTime):
@@ -30,7 +31,7 @@ class AwareDateTime(ma.fields.AwareDateTime):
         kwargs.setdefault(
             "error_messages",
             {
-                "invalid": "must be an ISO 8601 time, got {input!r}",
+                "invalid": N_("must be an ISO 8601 time, got {input!r}"),
                 "invalid_awareness": "must include a time zone, e.g. 2026-03-01T18:00:00+08:00",
             },
         )

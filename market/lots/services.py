@@ -7,6 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
 
 from market.accounts.access import (
     acting_organization,
@@ -46,15 +47,17 @@ def check_new_lot(
     errors: FieldErrors = {}
     item = items.get(data["item"])
     if item is None:
-        errors["item"] = [f"unknown SKU {data['item']!r}"]
+        errors["item"] = [_("unknown SKU %(value)s", value=repr(data["item"]))]
     price = data.get("unit_price")
     if data["kind"] == "sale" and price is None:
-        errors["unit_price"] = ["required for a sale lot"]
+        errors["unit_price"] = [_("required for a sale lot")]
     elif data["kind"] == "donation" and price is not None:
-        errors["unit_price"] = [f"a donation has no price, got {price}"]
+        errors["unit_price"] = [_("a donation has no price, got %(value)s", value=price)]
     until = data.get("available_until")
     if until is not None and until <= now:
-        errors["available_until"] = [f"must be in the future, got {until.isoformat()}"]
+        errors["available_until"] = [
+            _("must be in the future, got %(value)s", value=until.isoformat())
+        ]
     lat, lon, address = data.get("latitude"), data.get("longitude"), data.get("address")
     if (lat is None) != (lon is None):
         missing = "latitude" if lat is None else "longitude"

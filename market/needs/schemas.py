@@ -13,6 +13,7 @@ from market.common.schemas import (
     Quantity,
     UserRefSchema,
 )
+from market.i18n import N_
 from market.needs.models import NEED_STATUSES
 
 SKU = ma.fields.String
@@ -74,7 +75,9 @@ class SuggestionArgsSchema(ma.Schema):
     item = SKU(required=True)
     days = ma.fields.Integer(
         required=True,
-        validate=ma.validate.Range(min=1, max=3650, error="must be 1 to 3650 days, got {input}"),
+        validate=ma.validate.Range(
+            min=1, max=3650, error=N_("must be 1 to 3650 days, got {input}")
+        ),
     )
     organization_id = ma.fields.Integer()
 

@@ -11,6 +11,7 @@ from flask_login import login_required
 from market.accounts.access import acting_organization, require_user
 from market.accounts.pickers import company_choices, preselect_company
 from market.catalog.models import Item
+from market.catalog.services import display_name
 from market.common.errors import Conflict, Forbidden, Invalid
 from market.common.pagination import paginate
 from market.common.web import current_actor, redirect_back
@@ -125,7 +126,7 @@ def _items() -> list[Item]:
 
 
 def _fill_choices(form: NeedForm, actor) -> None:
-    form.item.choices = [(i.sku, f"{i.sku} · {i.name} ({i.unit})") for i in _items()]
+    form.item.choices = [(i.sku, f"{display_name(i)} ({_(i.unit)}) · {i.sku}") for i in _items()]
     if actor.is_coordinator:
         form.organization_id.choices = company_choices("buyer")
         preselect_company(form.organization_id)

@@ -58,7 +58,7 @@ def _found(text: str, *needles: str) -> list[str]:
 
 def _leaks(text: str, lot, need, *companies) -> list[str]:
     """What of another company's lot, need or identity the text contains."""
-    found = [f for f in (f"Lot {lot.id} ", f"{lot.unit_price:.2f}", f"{need.quantity} units",
+    found = [f for f in (f"#{lot.id} of ", f"{lot.unit_price:.2f}", f"{need.quantity} units",
                          f"Need {need.id}:") if f in text]
     found += [c.name for c in companies if c.name in text]
     found += [f"company {c.id}," for c in companies if f"company {c.id}," in text]
@@ -70,20 +70,20 @@ def test_a_supplier_reads_no_competitor_or_buyer_data(client, people, token_for,
     clinic_need = contested["clinic_need"]
     line = _line(lot_a, clinic_need)
     mine = _reasons(client, token_for(people["supplier_a"]), line.id)
-    assert f"Lot {lot_a.id} (MASK-SURGICAL): 600 units at 1.50" in mine
+    assert f"Lot #{lot_a.id} of Supplier A (Surgical mask): 600 units at 1.50" in mine
     assert "Other lots serving this need: 1." in mine
-    assert f"Lot {lot_b.id} " not in mine
+    assert not _found(mine, f"#{lot_b.id} of ", "Supplier B")
     assert not _found(mine, "2.80", "300 units")
     assert not _found(mine, "900", "Filled")  # the buyer's need is the buyer's
     assert contested["clinic"].name not in mine
     assert f"company {contested['clinic'].id}" not in mine
     full = _reasons(client, token_for(people["coordinator"]), line.id)
-    assert f"Lot {lot_b.id} (MASK-SURGICAL): 300 units at 2.80" in full
-    assert f"900 units of MASK-SURGICAL for company {contested['clinic'].id}" in full
+    assert f"Lot #{lot_b.id} of Supplier B (Surgical mask): 300 units at 2.80" in full
+    assert f"900 units of Surgical mask for company {contested['clinic'].name}," in full
     b_line = _line(lot_b, clinic_need)
     theirs = _reasons(client, token_for(people["supplier_b"]), b_line.id)
-    assert f"Lot {lot_b.id} (MASK-SURGICAL): 300 units at 2.80" in theirs
-    assert not _found(theirs, f"Lot {lot_a.id} ", "1.50", "600")
+    assert f"Lot #{lot_b.id} of Supplier B (Surgical mask): 300 units at 2.80" in theirs
+    assert not _found(theirs, f"#{lot_a.id} of ", "Supplier A", "1.50", "600")
 
 
 def test_a_buyer_reads_its_need_and_only_totals_of_others(client, token_for, contested):
@@ -93,7 +93,7 @@ def test_a_buyer_reads_its_need_and_only_totals_of_others(client, token_for, con
     assert f"Need {contested['clinic_need'].id}: 900 units" in clinic
     assert "Other lots serving this need: 1, with 600 units." in clinic
     assert "Filled 900 of 900 units" in clinic
-    assert not _found(clinic, f"Lot {lot_a.id} ", "1.50")
+    assert not _found(clinic, f"#{lot_a.id} of ", "Supplier A", "1.50")
     shop_line = _line(lot_b, contested["shop_need"])
     shop = _reasons(client, token_for(contested["shop_user"]), shop_line.id)
     assert "200 units unmet (higher_tier)" in shop  # anonymous totals stay
@@ -106,7 +106,7 @@ def test_csv_exports_filter_reasons_the_same_way(client, people, token_for, cont
     own = client.get("/api/v1/allocations.csv", headers=token_for(people["supplier_a"]))
     text = own.get_data(as_text=True)
     assert "Other lots serving this need: 1." in text
-    assert not _found(text, "2.80", f"Lot {contested['lot_b'].id} ")
+    assert not _found(text, "2.80", f"#{contested['lot_b'].id} of ", "Supplier B")
     full = client.get("/api/v1/allocations.csv", headers=token_for(people["coordinator"]))
     assert "300 units at 2.80" in full.get_data(as_text=True)
 
@@ -117,7 +117,7 @@ def test_the_company_page_shows_only_its_own_reasons(client, login, people, cont
     line = _line(contested["lot_a"], contested["clinic_need"])
     assert f'id="reasons-{line.id}"' in page
     assert "Other lots serving this need: 1." in page
-    assert not _found(page, "2.80", f"Lot {contested['lot_b'].id} ")
+    assert not _found(page, "2.80", f"#{contested['lot_b'].id} of ", "Supplier B")
     login(people["coordinator"])
     assert "300 units at 2.80" in client.get("/allocations/proposals?status=approved").get_data(
         as_text=True)
