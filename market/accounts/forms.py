@@ -54,10 +54,15 @@ ROLE_CHOICES = {
 
 
 def sector_choices() -> list[SelectChoice]:
-    """The sector codes with their labels and priority tiers."""
+    """An empty "choose" option, then the sector codes with their labels and priority tiers.
+
+    No sector is preselected: a company that skipped the field would otherwise silently
+    become the first sector (and its tier).
+    """
     return [
-        SelectChoice(code, _l("%(sector)s (tier %(tier)s)", sector=SECTOR_LABELS[code], tier=tier))
-        for code, tier in SECTOR_TIERS.items()
+        SelectChoice("", _l("Choose the sector…")),
+        *(SelectChoice(code, _l("%(sector)s (tier %(tier)s)", sector=SECTOR_LABELS[code], tier=tier))
+        for code, tier in SECTOR_TIERS.items()),
     ]
 
 
@@ -86,7 +91,8 @@ class CompanyForm(FlaskForm):
 
     name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
     sector = SelectField(
-        _l("Sector"), choices=sector_choices,
+        _l("Sector"), choices=sector_choices, default="",
+        validators=[DataRequired(message=_l("Choose the company's sector."))],
         description=_l("The sector sets your priority tier when supplies are scarce."),
     )
     headcount = IntegerField(

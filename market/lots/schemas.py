@@ -129,6 +129,9 @@ class LotSchema(ma.Schema):
 
 
 class ImportResultSchema(ma.Schema):
-    """`{imported: N}`."""
+    """`{imported: N, encoding}`: the encoding the file was read in."""
 
     imported = ma.fields.Integer()
+    encoding = ma.fields.String(
+        metadata={"enum": ["utf-8", "utf-8-sig", "gb18030"],
+                  "description": "utf-8-sig = UTF-8 with a BOM; gb18030 covers GBK"})
