@@ -61,8 +61,9 @@ def sector_choices() -> list[SelectChoice]:
     """
     return [
         SelectChoice("", _l("Choose the sector…")),
-        *(SelectChoice(code, _l("%(sector)s (tier %(tier)s)", sector=SECTOR_LABELS[code], tier=tier))
-        for code, tier in SECTOR_TIERS.items()),
+        *(SelectChoice(code, _l("%(sector)s (tier %(tier)s)", sector=SECTOR_LABELS[code],
+                                tier=tier))
+          for code, tier in SECTOR_TIERS.items()),
     ]
 
 

@@ -188,8 +188,8 @@ def template_rows() -> list[list[Any]]:
     """
     skus = sorted(items_by_sku())
     sku = "MASK-SURGICAL" if "MASK-SURGICAL" in skus or not skus else skus[0]
-    return [[sku, 1000, "sale", "0.80", 36.0664, 120.3826, _("10 Hong Kong Middle Road, Shinan, Qingdao"),
-             "2026-12-31T18:00:00+08:00"]]
+    address = _("10 Hong Kong Middle Road, Shinan, Qingdao")
+    return [[sku, 1000, "sale", "0.80", 36.0664, 120.3826, address, "2026-12-31T18:00:00+08:00"]]
 
 
 def export_lots(actor: User | None, filters: dict[str, Any]) -> Iterator[list[Any]]:

@@ -67,7 +67,8 @@ def test_template_has_header_and_sample_row_in_the_users_language(client, people
     login(people["supplier_a"])
     english = client.get("/lots/import/template.csv?lang=en").get_data()
     chinese = client.get("/lots/import/template.csv?lang=zh").get_data()
-    assert english.startswith(b"\xef\xbb\xbf") and chinese.startswith(b"\xef\xbb\xbf")
+    assert english.startswith(b"\xef\xbb\xbf")
+    assert chinese.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(chinese.decode("utf-8-sig"))))
     assert rows[0] == list(IMPORT_COLUMNS)
     assert "青岛" in rows[1][IMPORT_COLUMNS.index("address")]
