@@ -15,6 +15,7 @@ from market.common.schemas import (
     UserRefSchema,
 )
 from market.lots.models import LOT_KINDS, LOT_STATUSES
+from market.places.schemas import Subdistrict
 
 EDITABLE_STATUSES = ("active", "paused")
 
@@ -47,6 +48,7 @@ class LotCreateSchema(ma.Schema):
     quantity = Quantity(required=True)
     kind = ma.fields.String(required=True, validate=_one_of(LOT_KINDS))
     unit_price = Money(load_default=None, allow_none=True)
+    subdistrict = Subdistrict(load_default=None, allow_none=True)
     latitude = Latitude(load_default=None, allow_none=True)
     longitude = Longitude(load_default=None, allow_none=True)
     address = ma.fields.String(
@@ -116,6 +118,7 @@ class LotSchema(ma.Schema):
     kind = ma.fields.String()
     unit_price = Money(allow_none=True)
     status = ma.fields.String()
+    subdistrict = ma.fields.String(allow_none=True)
     latitude = ma.fields.Float()
     longitude = ma.fields.Float()
     address = ma.fields.String(allow_none=True)

@@ -116,6 +116,8 @@ def _lot_payload(form: LotForm) -> dict[str, Any]:
     for name in ("latitude", "longitude"):
         if form[name].data is not None:
             payload[name] = form[name].data
+    if form.subdistrict.data:
+        payload["subdistrict"] = form.subdistrict.data
     if form.address.data:
         payload["address"] = form.address.data.strip()
     if form.available_until.data is not None:
