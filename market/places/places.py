@@ -36,7 +36,8 @@ class Place:
 
 
 @lru_cache(maxsize=4)
-def _load(path: str) -> tuple[Place, ...]:
+def load_places(path: str) -> tuple[Place, ...]:
+    """The subdistricts of one places file (read once per path; no app needed)."""
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
     return tuple(
@@ -47,7 +48,7 @@ def _load(path: str) -> tuple[Place, ...]:
 
 def places() -> tuple[Place, ...]:
     """The configured district's subdistricts, in the file's order (read once per file)."""
-    return _load(str(current_app.config.get("DISTRICT_PLACES_FILE") or DEFAULT_FILE))
+    return load_places(str(current_app.config.get("DISTRICT_PLACES_FILE") or DEFAULT_FILE))
 
 
 def place(code: str | None) -> Place | None:
