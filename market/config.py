@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -25,6 +26,12 @@ def _distance_limit(name: str, default: float) -> float | None:
     if value.lower() == "none" or float(value) == 0:
         return None
     return float(value)
+
+
+def _tile_origin(url: str | None) -> str:
+    """The CSP source of a map tile URL (`{s}` subdomains become `*`); empty for own tiles."""
+    parts = urlsplit((url or "").replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def _optional_int(name: str) -> int | None:
@@ -133,7 +140,8 @@ class Config:
         "default-src": "'self'",
         "script-src": "'self'",
         "style-src": "'self'",
-        "img-src": "'self' data:",
+        # map tiles (MAP_TILE_URL) may come from their tile server
+        "img-src": f"'self' data: {_tile_origin(MAP_TILE_URL)}".strip(),
         "font-src": "'self'",
         "connect-src": "'self'",
         "object-src": "'none'",

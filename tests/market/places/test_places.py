@@ -230,3 +230,11 @@ def test_whatif_page_shows_the_distance_limit(client, login, people):
     login(people["coordinator"])
     html = client.get("/reports/what-if").get_data(as_text=True)
     assert "50 km" in html or "50.0 km" in html
+
+
+def test_csp_lets_the_configured_tile_server_in():
+    from market.config import _tile_origin
+    assert _tile_origin("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png") == (
+        "https://*.tile.openstreetmap.org")
+    assert _tile_origin("/tiles/{z}/{x}/{y}.png") == ""  # own tiles: 'self' covers them
+    assert _tile_origin("") == ""
