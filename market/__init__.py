@@ -10,6 +10,7 @@ from flask import Flask
 
 AREAS = (
     "public",
+    "places",
     "accounts",
     "catalog",
     "lots",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 
@@ -17,9 +18,20 @@ def _env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
-def _optional_float(name: str) -> float | None:
+def _distance_limit(name: str, default: float) -> float | None:
+    """A distance in km; `none` (or 0) means no limit, unset means `default`."""
     value = _env(name)
-    return float(value) if value is not None else None
+    if value is None:
+        return default
+    if value.lower() == "none" or float(value) == 0:
+        return None
+    return float(value)
+
+
+def _tile_origin(url: str | None) -> str:
+    """The CSP source of a map tile URL (`{s}` subdomains become `*`); empty for own tiles."""
+    parts = urlsplit((url or "").replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def _optional_int(name: str) -> int | None:
@@ -36,12 +48,20 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     MATCH_SCHEDULE = _env("MATCH_SCHEDULE", "0 8,16 * * *")
     TIMEZONE = _env("TIMEZONE", "Asia/Shanghai")
-    # Matching policy (SOLVER.md): empty max distance / nearest = no limit, every arc.
+    # Matching policy (SOLVER.md): empty nearest = every arc. The maximum delivery distance
+    # suits a city (50 km) so one misplaced lot is not proposed hundreds of km away;
+    # MATCH_MAX_DISTANCE_KM=none removes the limit.
     MATCH_TRANSPORT_COST_PER_UNIT_KM = float(_env("MATCH_TRANSPORT_COST_PER_UNIT_KM", "0.01") or 0)
-    MATCH_MAX_DISTANCE_KM = _optional_float("MATCH_MAX_DISTANCE_KM")
+    MATCH_MAX_DISTANCE_KM = _distance_limit("MATCH_MAX_DISTANCE_KM", 50.0)
     MATCH_FAIRNESS_STEPS = int(_env("MATCH_FAIRNESS_STEPS", "10") or 10)
     MATCH_NEAREST = _optional_int("MATCH_NEAREST")
     MATCH_LOCK_STALE_SECONDS = int(_env("MATCH_LOCK_STALE_SECONDS", "1800") or 1800)
+    # The district's subdistricts (街道) with centroids (market/places/data/*.json shape);
+    # a deployment for another district points this at its own file.
+    DISTRICT_PLACES_FILE = _env("DISTRICT_PLACES_FILE")
+    # Map tiles for the location pin, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png;
+    # empty = no map (the subdistrict and the coordinates fields still work).
+    MAP_TILE_URL = _env("MAP_TILE_URL", "")
     LOTS_IMPORT_MAX_ROWS = int(_env("LOTS_IMPORT_MAX_ROWS", "5000") or 5000)
     # Background work (market/queue.py): the Huey queue, a SQLite file under instance/ by
     # default, `postgresql+psycopg://…` or `redis://…` in production. QUEUE_IMMEDIATE runs
@@ -120,7 +140,8 @@ class Config:
         "default-src": "'self'",
         "script-src": "'self'",
         "style-src": "'self'",
-        "img-src": "'self' data:",
+        # map tiles (MAP_TILE_URL) may come from their tile server
+        "img-src": f"'self' data: {_tile_origin(MAP_TILE_URL)}".strip(),
         "font-src": "'self'",
         "connect-src": "'self'",
         "object-src": "'none'",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, S, V, Z
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -15,12 +17,13 @@ def check_digit(body: str) -> str:
 def credit_code_error(code: str) -> str | None:
     """Why `code` is not a valid unified social credit code, or None when it is."""
     if not isinstance(code, str) or len(code) != 18:
-        return f"must be 18 characters, got {code!r}"
+        return _("must be 18 characters, got %(code)r", code=code)
     code = code.upper()
     bad = [ch for ch in code if ch not in ALPHABET]
     if bad:
-        return f"contains characters not allowed in a credit code: {''.join(bad)!r}"
-    expected = check_digit(code[:17])
-    if code[17] != expected:
-        return f"check digit of {code!r} is wrong (expected {expected!r})"
+        return _("contains characters not allowed in a credit code: %(bad)r", bad="".join(bad))
+    if code[17] != check_digit(code[:17]):
+        # The expected digit is not named: it would let anyone forge a valid-looking code.
+        return _("%(code)s is not a valid credit code: check it against the business licence",
+                 code=code)
     return None

@@ -29,6 +29,7 @@ from wtforms.validators import (
 
 from market.accounts.models import SECTOR_TIERS
 from market.accounts.rules import credit_code_error, email_error, password_error, phone_error
+from market.places.forms import check_place, subdistrict_field
 
 SECTOR_LABELS = {
     "medical": _l("Medical"),
@@ -54,10 +55,16 @@ ROLE_CHOICES = {
 
 
 def sector_choices() -> list[SelectChoice]:
-    """The sector codes with their labels and priority tiers."""
+    """An empty "choose" option, then the sector codes with their labels and priority tiers.
+
+    No sector is preselected: a company that skipped the field would otherwise silently
+    become the first sector (and its tier).
+    """
     return [
-        SelectChoice(code, _l("%(sector)s (tier %(tier)s)", sector=SECTOR_LABELS[code], tier=tier))
-        for code, tier in SECTOR_TIERS.items()
+        SelectChoice("", _l("Choose the sector…")),
+        *(SelectChoice(code, _l("%(sector)s (tier %(tier)s)", sector=SECTOR_LABELS[code],
+                                tier=tier))
+          for code, tier in SECTOR_TIERS.items()),
     ]
 
 
@@ -86,20 +93,27 @@ class CompanyForm(FlaskForm):
 
     name = StringField(_l("Company name"), validators=[DataRequired(), Length(max=200)])
     sector = SelectField(
-        _l("Sector"), choices=sector_choices,
+        _l("Sector"), choices=sector_choices, default="",
+        validators=[DataRequired(message=_l("Choose the company's sector."))],
         description=_l("The sector sets your priority tier when supplies are scarce."),
     )
     headcount = IntegerField(
         _l("Employees on site"), validators=[InputRequired(), NumberRange(min=1, max=10**9)]
     )
-    address = StringField(_l("Address"), validators=[DataRequired(), Length(max=300)])
-    latitude = FloatField(_l("Latitude"), validators=[InputRequired(), NumberRange(-90, 90)],
-                          description=_l("Decimal degrees north, e.g. 31.2304"))
-    longitude = FloatField(_l("Longitude"), validators=[InputRequired(), NumberRange(-180, 180)],
-                           description=_l("Decimal degrees east, e.g. 121.4737"))
+    subdistrict = subdistrict_field("subdistrict", required=False)
+    address = StringField(_l("Street address"), validators=[DataRequired(), Length(max=300)])
+    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)],
+                          description=_l("Decimal degrees north, e.g. 36.0664"))
+    longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)],
+                           description=_l("Decimal degrees east, e.g. 120.3826"))
     phone = StringField(
         _l("Contact phone"), validators=[DataRequired(), Length(max=40), _rule(phone_error)]
     )
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own checks, then: a subdistrict or a pinned place."""
+        valid = super().validate(extra_validators)
+        return check_place(self) and valid
 
 
 class FilingForm(CompanyForm):
@@ -190,7 +204,8 @@ def company_changes(form: CompanyForm) -> dict[str, Any]:
     """The service's field dict from a submitted company form."""
     data: dict[str, Any] = {
         name: getattr(form, name).data
-        for name in ("name", "sector", "headcount", "address", "latitude", "longitude", "phone")
+        for name in ("name", "sector", "headcount", "subdistrict", "address", "latitude",
+                     "longitude", "phone")
     }
     if "credit_code" in form:
         data["credit_code"] = (form.credit_code.data or "").strip().upper()

@@ -47,6 +47,8 @@ class Organization(db.Model):
     tier_overridden: so.Mapped[bool] = so.mapped_column(default=False)
     headcount: so.Mapped[int]
     address: so.Mapped[str] = so.mapped_column(sa.String(300))
+    # The subdistrict (街道) code of market/places; NULL for places given only by coordinates.
+    subdistrict: so.Mapped[str | None] = so.mapped_column(sa.String(12))
     latitude: so.Mapped[float]
     longitude: so.Mapped[float]
     phone: so.Mapped[str] = so.mapped_column(sa.String(40))

@@ -23,6 +23,7 @@ from market.common.types import utcnow
 from market.extensions import db
 from market.notifications import texts
 from market.notifications.services import notify_organization
+from market.places.places import locate
 
 COORDINATOR_FIELDS = ("tier", "status")
 # Statuses a coordinator may set directly; rejecting needs a reason (the verification call).
@@ -122,7 +123,9 @@ def update_organization(actor: User | None, org_id: int, changes: dict[str, Any]
         refused = [name for name in COORDINATOR_FIELDS if name in changes]
         if refused:
             raise Forbidden(f"Only coordinators may change {', '.join(refused)}.")
-    errors = org_field_errors({k: v for k, v in changes.items() if k != "tier"})
+    changes = dict(changes)
+    errors = locate(changes)  # a new subdistrict without coordinates moves to its centroid
+    errors.update(org_field_errors({k: v for k, v in changes.items() if k != "tier"}))
     if errors:
         detail = "; ".join(f"{k}: {v[0]}" for k, v in errors.items())
         raise Invalid(f"Invalid company data: {detail}", errors)

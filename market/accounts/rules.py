@@ -16,12 +16,15 @@ from market.accounts.passwords import weakness
 ROLES = ("supplier", "buyer")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-()]{4,38}$")
 MAX_PASSWORD_LENGTH = 128
-CONTACT_FIELDS = ("name", "address", "latitude", "longitude", "phone", "headcount", "sector")
+CONTACT_FIELDS = (
+    "name", "subdistrict", "address", "latitude", "longitude", "phone", "headcount", "sector",
+)
 # Identity fields a company may still correct while nobody has verified it.
 FILING_FIELDS = ("credit_code", "roles")
 ORG_SNAPSHOT = (
     "name", "credit_code", "is_supplier", "is_buyer", "sector", "tier", "tier_overridden",
-    "headcount", "address", "latitude", "longitude", "phone", "status", "rejection_reason",
+    "headcount", "subdistrict", "address", "latitude", "longitude", "phone", "status",
+    "rejection_reason",
 )
 
 

@@ -14,6 +14,7 @@ from market.accounts.rules import (
 )
 from market.common.pagination import PageArgsSchema
 from market.common.schemas import Latitude, Longitude, Quantity
+from market.places.schemas import Subdistrict, subdistrict_name_field
 
 
 def _raise_if(message: str | None) -> None:
@@ -80,10 +81,21 @@ class OrganizationInSchema(ma.Schema):
     roles = _roles_field(required=True)
     sector = Sector(required=True, metadata={"enum": list(SECTOR_TIERS)})
     headcount = Quantity(required=True)
+    subdistrict = Subdistrict(load_default=None, allow_none=True)
     address = Text(300, required=True)
-    latitude = Latitude(required=True)
-    longitude = Longitude(required=True)
+    latitude = Latitude(metadata={"description": "optional with a subdistrict"})
+    longitude = Longitude(metadata={"description": "optional with a subdistrict"})
     phone = Phone(required=True)
+
+    @ma.validates_schema
+    def check_place(self, data, **_kwargs) -> None:
+        """A subdistrict, or both coordinates: nobody should have to know their latitude."""
+        if data.get("subdistrict"):
+            return
+        missing = [n for n in ("latitude", "longitude") if data.get(n) is None]
+        if missing:
+            raise ma.ValidationError(
+                {n: ["is required (or give a subdistrict)"] for n in missing})
 
 
 class RegisterSchema(ma.Schema):
@@ -161,6 +173,8 @@ class OrganizationSchema(ma.Schema):
     tier = ma.fields.Integer()
     tier_overridden = ma.fields.Boolean()
     headcount = ma.fields.Integer()
+    subdistrict = ma.fields.String(allow_none=True)
+    subdistrict_name = subdistrict_name_field()
     address = ma.fields.String()
     latitude = ma.fields.Float()
     longitude = ma.fields.Float()
@@ -227,6 +241,7 @@ class OrganizationPatchSchema(ma.Schema):
     """`PATCH /organizations/{id}`: contact fields (own users) or tier and status (coordinators)."""
 
     name = Text(200)
+    subdistrict = Subdistrict(allow_none=True)
     address = Text(300)
     latitude = Latitude()
     longitude = Longitude()

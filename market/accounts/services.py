@@ -22,6 +22,7 @@ from market.common.transaction import begin_write, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
 from market.i18n import LANGUAGES, current_language
+from market.places.places import locate
 
 ORG_INPUT_FIELDS = (
     "name", "credit_code", "roles", "sector", "headcount", "address", "latitude", "longitude",
@@ -55,8 +56,10 @@ def _check_password(password: str, email: str | None = None) -> None:
 
 
 def _check_org(fields: dict[str, Any]) -> None:
+    place_errors = locate(fields)  # a subdistrict stands in for the coordinates
     missing = [name for name in ORG_INPUT_FIELDS if fields.get(name) in (None, "")]
     errors = {name: ["is required"] for name in missing}
+    errors.update(place_errors)
     errors.update(org_field_errors({k: v for k, v in fields.items() if k not in missing}))
     if errors:
         detail = "; ".join(f"{k}: {v[0]}" for k, v in errors.items())
@@ -81,6 +84,7 @@ def _new_organization(fields: dict[str, Any]) -> Organization:
         tier=SECTOR_TIERS[fields["sector"]],
         tier_overridden=False,
         headcount=fields["headcount"],
+        subdistrict=fields.get("subdistrict") or None,
         address=fields["address"].strip(),
         latitude=float(fields["latitude"]),
         longitude=float(fields["longitude"]),

@@ -45,6 +45,7 @@ from market.auth_loaders import SESSION_ID_KEY
 from market.common.errors import Conflict, Invalid, NotAuthenticated
 from market.common.web import current_actor, local_path, redirect_to_next
 from market.extensions import limiter
+from market.places.forms import pin_of
 
 bp = Blueprint("accounts", __name__)
 
@@ -182,9 +183,9 @@ def register():
 
 def _filing_data(org) -> dict:
     roles = "both" if len(org.roles) == 2 else (org.roles[0] if org.roles else "buyer")
-    names = ("name", "sector", "headcount", "address", "latitude", "longitude", "phone",
-             "credit_code")
+    names = ("name", "sector", "headcount", "subdistrict", "address", "phone", "credit_code")
     data = {**{n: getattr(org, n) for n in names}, "roles": roles}
+    data.update(pin_of(org.subdistrict, org.latitude, org.longitude))
     # A waiting change request shows as the form's values, so saving other fields keeps it.
     data.update({k: v for k, v in (org.pending_change or {}).items() if k in data})
     return data

@@ -9,19 +9,23 @@ from typing import Any
 
 from market.accounts.credit_code import check_digit
 from market.accounts.models import SECTOR_TIERS
+from market.places.places import DEFAULT_FILE, Place, load_places
 
-CENTRE = (31.23, 121.47)  # the district centre (Huangpu, Shanghai)
+# The demo district is Qingdao's Shinan district, the seed story's: its real subdistricts
+# (market/places/data/qingdao_shinan.json), 0532 phone numbers, places around 36.06N 120.38E.
+SUBDISTRICTS: tuple[Place, ...] = load_places(str(DEFAULT_FILE))
 KM_PER_DEG_LAT = 111.32
-CODE_PREFIX = "91310101DM"  # 10 characters; with a 7-digit serial it is the 17-character body
+CODE_PREFIX = "91370202DM"  # 10 characters; with a 7-digit serial it is the 17-character body
 
 PLACES = (
-    "Huangpu", "Bund", "Xintiandi", "Yuyuan", "Laoximen", "Dapuqiao", "Huaihai", "Nanjing Road",
-    "Dongjiadu", "Penglai", "Ruijin", "Dashijie", "Renmin", "Fuxing", "Zhongshan", "Sinan",
-    "Taikang", "Luban", "Xizang", "Henan", "Jinling", "Yan'an", "Shimen", "Bansongyuan",
+    "Shinan", "Badaguan", "Zhanshan", "Taiping Bay", "Zhongshan Road", "Xiaoyushan", "Tuandao",
+    "Huiquan", "Fushan Bay", "Badaxia", "Yunnan Road", "Jiangsu Road", "Jinmen Road",
+    "Zhuhai Road", "Jinhu Road", "May Fourth Square", "Olympic Sailing", "Minjiang Road",
+    "Xianggang Road", "Qingdao Bay", "Zhan Qiao", "Guanhai", "Laiyang Road", "Taiping Jiao",
 )
 STREETS = (
-    "Zhongshan East 1st", "Henan South", "Xizang South", "Jinling East", "Huaihai Middle",
-    "Fuxing East", "Ruijin 2nd", "Luban", "Dapu", "Zhizaoju", "Penglai", "Nanjing East",
+    "Hong Kong Middle", "Zhongshan", "Yunnan", "Jiangsu", "Jinmen", "Zhuhai", "Jinhu",
+    "Zhanshan 3rd", "Taiping", "Nanjing", "Shandong", "Minjiang",
 )
 # Buyer sectors with their share of the district, the noun in the name and the median headcount.
 BUYER_SECTORS: tuple[tuple[str, float, tuple[str, ...], int], ...] = (
@@ -52,10 +56,10 @@ SUPPLIER_KINDS: tuple[tuple[str, str, bool], ...] = (
 # The first buyers of the district have fixed, recognisable names (buyer1@demo.local …).
 FIRST_BUYERS = (
     ("Sunshine Care Home", "elder_care", 80),
-    ("Huangpu Community Clinic", "medical", 45),
+    ("Shinan Community Clinic", "medical", 45),
     ("Fresh Mart Supermarket", "supermarket", 35),
-    ("Jinling Garment Factory", "manufacturing", 260),
-    ("Bund Tower Offices", "office", 120),
+    ("Zhongshan Road Garment Factory", "manufacturing", 260),
+    ("Hong Kong Road Tower Offices", "office", 120),
 )
 
 
@@ -75,8 +79,8 @@ class Scale:
 
 
 SCALES = {
-    "district": Scale("district", 6, 50, 120, 42, 5, 2.5, 0.06, 6),
-    "city": Scale("city", 500, 10_000, 50_000, 2_000, 40, 6.0, 0.02, 300),
+    "district": Scale("district", 6, 50, 120, 42, 10, 0.5, 0.06, 6),
+    "city": Scale("city", 500, 10_000, 50_000, 2_000, 40, 1.5, 0.02, 300),
 }
 
 
@@ -87,13 +91,21 @@ def credit_code(serial: int) -> str:
 
 
 class Geography:
-    """Clustered coordinates around the district centre (neighbourhoods, not a uniform grid)."""
+    """Clustered coordinates around the subdistricts' centres (neighbourhoods, not a grid).
+
+    `clusters` neighbourhoods take turns over the subdistricts; each place keeps the code
+    of the subdistrict its neighbourhood is in.
+    """
 
     def __init__(self, rng: random.Random, clusters: int, spread_km: float):
         self.rng = rng
-        radius = spread_km * math.sqrt(clusters)
-        self.centres = [self._offset(CENTRE, rng.gauss(0, radius), rng.gauss(0, radius))
-                        for _ in range(clusters)]
+        self.centres: list[tuple[Place, tuple[float, float]]] = []
+        for i in range(clusters):
+            sub = SUBDISTRICTS[i % len(SUBDISTRICTS)]
+            # more neighbourhoods than subdistricts: the extra ones sit around a centre
+            north, east = ((rng.gauss(0, spread_km), rng.gauss(0, spread_km))
+                           if i >= len(SUBDISTRICTS) else (0.0, 0.0))
+            self.centres.append((sub, self._offset((sub.lat, sub.lon), north, east)))
         self.spread_km = spread_km
 
     @staticmethod
@@ -102,11 +114,12 @@ class Geography:
         km_per_deg_lon = KM_PER_DEG_LAT * math.cos(math.radians(lat))
         return round(lat + north_km / KM_PER_DEG_LAT, 6), round(lon + east_km / km_per_deg_lon, 6)
 
-    def place(self) -> tuple[float, float]:
-        """A point in one of the neighbourhoods."""
-        centre = self.rng.choice(self.centres)
+    def place(self) -> tuple[float, float, str]:
+        """A point in one of the neighbourhoods, with its subdistrict code."""
+        subdistrict, centre = self.rng.choice(self.centres)
         spread = self.spread_km
-        return self._offset(centre, self.rng.gauss(0, spread), self.rng.gauss(0, spread))
+        lat, lon = self._offset(centre, self.rng.gauss(0, spread), self.rng.gauss(0, spread))
+        return lat, lon, subdistrict.code
 
 
 def lognormal(rng: random.Random, median: float, sigma: float = 0.8) -> float:
@@ -116,13 +129,14 @@ def lognormal(rng: random.Random, median: float, sigma: float = 0.8) -> float:
 
 def _org_row(rng: random.Random, geo: Geography, serial: int, name: str, sector: str,
              headcount: int, roles: tuple[bool, bool], status: str, now: Any) -> dict[str, Any]:
-    lat, lon = geo.place()
+    lat, lon, subdistrict = geo.place()
     return {
         "name": name, "credit_code": credit_code(serial), "is_supplier": roles[0],
         "is_buyer": roles[1], "sector": sector, "tier": SECTOR_TIERS[sector],
         "headcount": max(1, headcount),
-        "address": f"{rng.randint(1, 999)} {rng.choice(STREETS)} Road, Huangpu District",
-        "latitude": lat, "longitude": lon, "phone": f"021{rng.randint(10**7, 10**8 - 1)}",
+        "subdistrict": subdistrict,
+        "address": f"{rng.randint(1, 999)} {rng.choice(STREETS)} Road, Shinan District",
+        "latitude": lat, "longitude": lon, "phone": f"0532{rng.randint(10**7, 10**8 - 1)}",
         "status": status, "created_at": now, "updated_at": now,
         "verified_at": now if status == "verified" else None,
     }

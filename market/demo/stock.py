@@ -56,6 +56,7 @@ def need_rows(rng: random.Random, buyers: list[dict], items: dict[str, Any], cou
             "max_unit_price": _price(rng, typical * 1.3) if capped else None,
             "needed_by": (now + timedelta(days=rng.randint(5, 40))).date(),
             "accept_substitutes": sku.startswith("MASK") and rng.random() < 0.5,
+            "subdistrict": buyer["subdistrict"],
             "latitude": buyer["latitude"], "longitude": buyer["longitude"],
             "address": buyer["address"], "status": "open",
             "created_at": now - timedelta(minutes=rng.randint(0, 14 * 24 * 60)),
@@ -82,6 +83,7 @@ def lot_rows(rng: random.Random, suppliers: list[dict], items: dict[str, Any], c
             "quantity": lognormal(rng, 1.0, 0.9),  # a weight; scaled to units below
             "reserved": 0, "shipped": 0,
             "unit_price": None if donation else _price(rng, ITEM_PROFILES[sku][1]),
+            "subdistrict": supplier["subdistrict"],
             "latitude": supplier["latitude"], "longitude": supplier["longitude"],
             "address": supplier["address"],
             "available_until": now + timedelta(days=rng.randint(20, 90)),

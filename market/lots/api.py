@@ -67,8 +67,16 @@ class LotById(MethodView):
 @blp.response(201, ImportResultSchema)
 def import_lots(args):
     """Import a CSV of lots: every row is checked first, then all are imported or none."""
-    count = csv_io.import_lots(current_actor(), args["file"], args.get("organization_id"))
-    return {"imported": count}
+    result = csv_io.import_lots(current_actor(), args["file"], args.get("organization_id"))
+    return {"imported": result.imported, "encoding": result.encoding}
+
+
+@blp.route("/lots/import-template.csv", methods=["GET"])
+@blp.doc(responses={"200": {"description": "CSV: the import header and a sample row",
+                            "content": {"text/csv": {}}}})
+def import_template():
+    """The import template: the header the import reads and one sample row (UTF-8 with BOM)."""
+    return csv_response("lots-template.csv", csv_io.IMPORT_COLUMNS, csv_io.template_rows())
 
 
 @blp.route("/lots.csv", methods=["GET"])

@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 import marshmallow as ma
@@ -39,27 +40,44 @@ _INTEGER = re.compile(r"[+-]?\d+")
 _row_schema = LotCreateSchema(exclude=("organization_id",))
 
 RowError = dict[str, Any]
+# The encodings an upload may be in, as the answer names them. Excel saves "CSV UTF-8" with a
+# BOM, other tools without; a Chinese Windows saves plain "CSV" in GBK, which GB18030 extends.
+UTF8, UTF8_BOM, GB18030 = "utf-8", "utf-8-sig", "gb18030"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """How many lots one import added, and the encoding the file was read in."""
+
+    imported: int
+    encoding: str
 
 
 def import_lots(
     actor: User | None, upload: IO[bytes] | None, organization_id: int | None = None
-) -> int:
+) -> ImportResult:
     """Check a whole CSV file of lots, then import every row in one transaction, or none.
 
-    At most `LOTS_IMPORT_MAX_ROWS` (setting, default 5,000) rows per file.
+    At most `LOTS_IMPORT_MAX_ROWS` (setting, default 5,000) rows per file. The file may be
+    UTF-8 (with or without BOM) or GB18030/GBK; the result names the encoding read.
     """
     actor = require_user(actor)
     org = acting_organization(actor, "supplier", organization_id)
     max_rows = int(current_app.config.get("LOTS_IMPORT_MAX_ROWS", MAX_IMPORT_ROWS))
-    text = _read_text(upload)
+    text, encoding = read_upload(upload)
     rows = _check_rows(text, org, max_rows)
     with unit_of_work():
         lots = add_lots(actor, rows)
-    return len(lots)
+    return ImportResult(len(lots), encoding)
 
 
-def _read_text(upload: IO[bytes] | None) -> str:
-    """The upload as text: present, not empty, not too big, UTF-8 (a BOM is fine)."""
+def read_upload(upload: IO[bytes] | None) -> tuple[str, str]:
+    """The upload as text and the encoding it was read in: present, not empty, not too big.
+
+    Strict UTF-8 first (a BOM is dropped), else GB18030, the superset of GBK and GB2312 that
+    a Chinese Excel writes. Valid UTF-8 Chinese text is never valid-looking GBK by accident
+    in practice, but GBK bytes are almost never valid UTF-8, so the order matters.
+    """
     if upload is None:
         raise Invalid.field("file", "no file uploaded (multipart field 'file')")
     raw = upload.read(MAX_IMPORT_BYTES + 1)
@@ -68,12 +86,24 @@ def _read_text(upload: IO[bytes] | None) -> str:
     if not raw.strip():
         raise Invalid.field("file", "is empty")
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode(UTF8)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return (text[1:], UTF8_BOM) if text.startswith("\ufeff") else (text, UTF8)
+    try:
+        return raw.decode(GB18030), GB18030
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise Invalid.field(
-            "file", f"is not UTF-8 text (bad byte at line {line}); save it as CSV UTF-8"
-        ) from None
+        raise Invalid.field("file", gettext(
+            "is neither UTF-8 nor GB18030/GBK text (bad byte at line %(line)s); "
+            "save it as CSV UTF-8", line=line)) from None
+
+
+def encoding_label(encoding: str) -> str:
+    """How a page names an encoding read by `read_upload`."""
+    return {UTF8: "UTF-8", UTF8_BOM: gettext("UTF-8 with BOM"), GB18030: "GB18030/GBK"}.get(
+        encoding, encoding)
 
 
 def _check_rows(text: str, org: Organization, max_rows: int) -> list[dict[str, Any]]:
@@ -153,6 +183,18 @@ def _flat(messages: Any) -> list[tuple[str, list[Any]]]:
     if isinstance(messages, dict):
         return [(f, m if isinstance(m, list) else [m]) for f, m in messages.items()]
     return [("row", messages if isinstance(messages, list) else [messages])]
+
+
+def template_rows() -> list[list[Any]]:
+    """The sample row of the downloadable import template, in the reader's language.
+
+    The header stays the column codes the import reads; the sample shows the format (leaving
+    latitude, longitude and address all empty takes the company's place instead).
+    """
+    skus = sorted(items_by_sku())
+    sku = "MASK-SURGICAL" if "MASK-SURGICAL" in skus or not skus else skus[0]
+    address = gettext("10 Hong Kong Middle Road, Shinan, Qingdao")
+    return [[sku, 1000, "sale", "0.80", 36.0664, 120.3826, address, "2026-12-31T18:00:00+08:00"]]
 
 
 def export_lots(actor: User | None, filters: dict[str, Any]) -> Iterator[list[Any]]:

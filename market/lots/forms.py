@@ -17,6 +17,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional
 
+from market.places.forms import subdistrict_field
+
 KIND_CHOICES = [SelectChoice("sale", _l("For sale")), SelectChoice("donation", _l("Donation"))]
 
 
@@ -36,6 +38,10 @@ class LotForm(FlaskForm):
     unit_price = DecimalField(
         _l("Unit price"), id="lot-unit-price", places=2, validators=[Optional()],
         description=_l("Per base unit. Leave empty for a donation."),
+    )
+    subdistrict = subdistrict_field(
+        "lot-subdistrict", required=False,
+        description=_l("Optional: defaults to your company's place."),
     )
     address = StringField(
         _l("Address"), id="lot-address", validators=[Optional()],

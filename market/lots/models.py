@@ -40,6 +40,8 @@ class Lot(db.Model):
     latitude: so.Mapped[float]
     longitude: so.Mapped[float]
     address: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    # The subdistrict (街道) code of market/places; NULL for places given only by coordinates.
+    subdistrict: so.Mapped[str | None] = so.mapped_column(sa.String(12))
     available_until: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     status: so.Mapped[str] = so.mapped_column(sa.String(20), default="active")
     entered_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))

@@ -16,6 +16,7 @@ from market.common.schemas import (
 )
 from market.i18n import N_
 from market.lots.models import LOT_KINDS, LOT_STATUSES
+from market.places.schemas import Subdistrict
 
 EDITABLE_STATUSES = ("active", "paused")
 
@@ -48,6 +49,7 @@ class LotCreateSchema(ma.Schema):
     quantity = Quantity(required=True)
     kind = ma.fields.String(required=True, validate=_one_of(LOT_KINDS))
     unit_price = Money(load_default=None, allow_none=True)
+    subdistrict = Subdistrict(load_default=None, allow_none=True)
     latitude = Latitude(load_default=None, allow_none=True)
     longitude = Longitude(load_default=None, allow_none=True)
     address = ma.fields.String(
@@ -117,6 +119,7 @@ class LotSchema(ma.Schema):
     kind = ma.fields.String()
     unit_price = Money(allow_none=True)
     status = ma.fields.String()
+    subdistrict = ma.fields.String(allow_none=True)
     latitude = ma.fields.Float()
     longitude = ma.fields.Float()
     address = ma.fields.String(allow_none=True)
@@ -130,6 +133,9 @@ class LotSchema(ma.Schema):
 
 
 class ImportResultSchema(ma.Schema):
-    """`{imported: N}`."""
+    """`{imported: N, encoding}`: the encoding the file was read in."""
 
     imported = ma.fields.Integer()
+    encoding = ma.fields.String(
+        metadata={"enum": ["utf-8", "utf-8-sig", "gb18030"],
+                  "description": "utf-8-sig = UTF-8 with a BOM; gb18030 covers GBK"})

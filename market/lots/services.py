@@ -26,10 +26,12 @@ from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
 from market.lots.models import Lot
 from market.matching.models import Allocation
+from market.places.places import place
 
 LOT_FIELDS = (
     "organization_id", "item_id", "kind", "quantity", "reserved", "shipped", "unit_price",
-    "latitude", "longitude", "address", "available_until", "status", "entered_by_id",
+    "subdistrict", "latitude", "longitude", "address", "available_until", "status",
+    "entered_by_id",
 )
 # Statuses the owner may still change; withdrawn is final.
 OPEN_STATUSES = ("active", "paused", "exhausted")
@@ -59,6 +61,10 @@ def check_new_lot(
             _("must be in the future, got %(value)s", value=until.isoformat())
         ]
     lat, lon, address = data.get("latitude"), data.get("longitude"), data.get("address")
+    subdistrict = data.get("subdistrict")
+    found = place(subdistrict)
+    if found is not None and lat is None and lon is None:  # the subdistrict's centre
+        lat, lon = found.lat, found.lon
     if (lat is None) != (lon is None):
         missing = "latitude" if lat is None else "longitude"
         errors[missing] = ["give both latitude and longitude, or neither"]
@@ -66,6 +72,7 @@ def check_new_lot(
         errors["latitude"] = ["give the coordinates of a location other than the company's"]
     if lat is None:  # the location defaults to the company's
         lat, lon, address = org.latitude, org.longitude, org.address
+        subdistrict = org.subdistrict
     columns = {
         "organization_id": org.id,
         "item_id": item.id if item is not None else None,
@@ -74,6 +81,7 @@ def check_new_lot(
         "reserved": 0,
         "shipped": 0,
         "unit_price": price if data["kind"] == "sale" else None,
+        "subdistrict": subdistrict or None,
         "latitude": lat,
         "longitude": lon,
         "address": address or None,

@@ -22,6 +22,7 @@ from market.accounts.access import acting_organization
 from market.accounts.pickers import company_choices, preselect_company
 from market.catalog.forms import attach_errors
 from market.catalog.services import all_items, display_name
+from market.common.csv_export import csv_response
 from market.common.display import district_zone
 from market.common.errors import Conflict, Invalid
 from market.common.pagination import paginate
@@ -107,6 +108,8 @@ def _lot_payload(form: LotForm) -> dict[str, Any]:
     for name in ("latitude", "longitude"):
         if form[name].data is not None:
             payload[name] = form[name].data
+    if form.subdistrict.data:
+        payload["subdistrict"] = form.subdistrict.data
     if form.address.data:
         payload["address"] = form.address.data.strip()
     if form.available_until.data is not None:
@@ -193,7 +196,7 @@ def import_():
     if form.validate_on_submit():
         org_id = form.organization_id.data if "organization_id" in form else None
         try:
-            count = csv_io.import_lots(actor, form.file.data.stream, org_id)
+            result = csv_io.import_lots(actor, form.file.data.stream, org_id)
         except Invalid as exc:
             errors = dict(exc.errors or {})
             rows = errors.pop("rows", [])
@@ -201,8 +204,16 @@ def import_():
             if rows:
                 flash(exc.message, "error")
         else:
-            flash(_("%(n)s lots imported.", n=count), "success")
+            flash(_("%(n)s lots imported (the file was read as %(encoding)s).", n=result.imported,
+                    encoding=csv_io.encoding_label(result.encoding)), "success")
             return redirect(url_for("lots.index"))
     return render_template(
         "lots/import.html", form=form, rows=rows, columns=",".join(csv_io.IMPORT_COLUMNS)
     )
+
+
+@bp.route("/import/template.csv")
+@login_required
+def import_template():
+    """The import template (header and a sample row in the user's language) to fill in."""
+    return csv_response("lots-template.csv", csv_io.IMPORT_COLUMNS, csv_io.template_rows())

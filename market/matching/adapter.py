@@ -32,7 +32,7 @@ EARTH_RADIUS_KM = 6371.0088
 PACK_TAKEN_STATUSES = ("approved", "shipped", "received", "disputed")
 KNOB_DEFAULTS: dict[str, Any] = {
     "transport_cost_per_unit_km": 0.01,
-    "max_distance_km": None,
+    "max_distance_km": 50.0,
     "fairness_steps": 10,
     "nearest": None,
 }

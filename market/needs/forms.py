@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from market.common.schemas import MAX_QUANTITY
+from market.places.forms import subdistrict_field
 
 
 class NeedForm(FlaskForm):
@@ -42,6 +43,10 @@ class NeedForm(FlaskForm):
         description=_l("After this date the need expires and is no longer matched."),
     )
     accept_substitutes = BooleanField(_l("Accept substitutes"), id="need-accept-substitutes")
+    subdistrict = subdistrict_field(
+        "need-subdistrict", required=False,
+        description=_l("Leave empty to deliver to the company's place."),
+    )
     address = StringField(
         _l("Delivery address"), id="need-address", validators=[Optional(), Length(max=300)],
         description=_l("Leave empty to deliver to the company's address."),
@@ -62,10 +67,13 @@ class NeedForm(FlaskForm):
     def service_data(self) -> dict:
         """The fields the needs service takes, without empty optional ones."""
         names = ("item", "quantity", "max_unit_price", "needed_by", "accept_substitutes",
-                 "address", "latitude", "longitude", "organization_id")  # fmt: skip
+                 "subdistrict", "address", "latitude", "longitude",
+                 "organization_id")  # fmt: skip
         data = {name: self[name].data for name in names if name in self}
         if not data.get("address"):
             data["address"] = None
+        if not data.get("subdistrict"):
+            data.pop("subdistrict", None)
         return data
 
 

@@ -50,6 +50,8 @@ class Need(db.Model):
     latitude: so.Mapped[float]
     longitude: so.Mapped[float]
     address: so.Mapped[str | None] = so.mapped_column(sa.String(300))
+    # The subdistrict (街道) code of market/places; NULL for places given only by coordinates.
+    subdistrict: so.Mapped[str | None] = so.mapped_column(sa.String(12))
     status: so.Mapped[str] = so.mapped_column(sa.String(30), default="open")
     entered_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -15,6 +15,7 @@ from market.common.schemas import (
 )
 from market.i18n import N_
 from market.needs.models import NEED_STATUSES
+from market.places.schemas import Subdistrict
 
 SKU = ma.fields.String
 
@@ -27,6 +28,7 @@ class NeedCreateSchema(ma.Schema):
     max_unit_price = Money(allow_none=True)
     needed_by = ma.fields.Date(allow_none=True)
     accept_substitutes = ma.fields.Boolean(load_default=False)
+    subdistrict = Subdistrict(allow_none=True)
     latitude = Latitude(allow_none=True)
     longitude = Longitude(allow_none=True)
     address = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=300))
@@ -40,6 +42,7 @@ class NeedUpdateSchema(ma.Schema):
     max_unit_price = Money(allow_none=True)
     needed_by = ma.fields.Date(allow_none=True)
     accept_substitutes = ma.fields.Boolean()
+    subdistrict = Subdistrict(allow_none=True)
     latitude = Latitude()
     longitude = Longitude()
     address = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=300))
@@ -106,6 +109,7 @@ class NeedSchema(ma.Schema):
     max_unit_price = Money(allow_none=True)
     needed_by = ma.fields.Date(allow_none=True)
     accept_substitutes = ma.fields.Boolean()
+    subdistrict = ma.fields.String(allow_none=True)
     latitude = ma.fields.Float()
     longitude = ma.fields.Float()
     address = ma.fields.String(allow_none=True)

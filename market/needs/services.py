@@ -31,6 +31,7 @@ from market.common.errors import Conflict, Invalid, NotFound
 from market.common.transaction import unit_of_work
 from market.extensions import db
 from market.needs.models import MATCHABLE_NEED_STATUSES, Need
+from market.places.places import locate
 
 AUDIT_FIELDS = (
     "quantity",
@@ -40,6 +41,7 @@ AUDIT_FIELDS = (
     "max_unit_price",
     "needed_by",
     "accept_substitutes",
+    "subdistrict",
     "latitude",
     "longitude",
     "address",
@@ -50,6 +52,7 @@ EDITABLE_FIELDS = (
     "max_unit_price",
     "needed_by",
     "accept_substitutes",
+    "subdistrict",
     "latitude",
     "longitude",
     "address",
@@ -113,7 +116,10 @@ def create_need(actor: User | None, data: dict[str, Any]) -> Need:
     org = acting_organization(actor, "buyer", data.get("organization_id"))
     item = item_by_sku(data["item"])
     _check_needed_by(data.get("needed_by"))
+    data = dict(data)
+    locate(data)  # a subdistrict without coordinates: its centre (the schema checked the code)
     _check_location(data)
+    own_place = data.get("latitude") is None
     with unit_of_work():
         need = Need(
             organization_id=org.id,
@@ -126,7 +132,8 @@ def create_need(actor: User | None, data: dict[str, Any]) -> Need:
             accept_substitutes=bool(data.get("accept_substitutes", False)),
             latitude=org.latitude if data.get("latitude") is None else data["latitude"],
             longitude=org.longitude if data.get("longitude") is None else data["longitude"],
-            address=data.get("address") or (org.address if data.get("latitude") is None else None),
+            address=data.get("address") or (org.address if own_place else None),
+            subdistrict=org.subdistrict if own_place else data.get("subdistrict"),
             status="open",
             entered_by_id=actor.id,
         )
@@ -180,6 +187,8 @@ def update_need(actor: User | None, need_id: int, data: dict[str, Any]) -> Need:
         )
     if "needed_by" in data:
         _check_needed_by(data["needed_by"])
+    data = dict(data)
+    locate(data)  # a new subdistrict without coordinates moves the need to its centre
     _check_location({k: data.get(k, getattr(need, k)) for k in ("latitude", "longitude")})
     with unit_of_work():
         before = snapshot(need, AUDIT_FIELDS)

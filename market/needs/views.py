@@ -20,6 +20,7 @@ from market.needs import services
 from market.needs.forms import ConfirmForm, NeedForm, RenewForm
 from market.needs.models import NEED_STATUSES
 from market.needs.schemas import NeedListArgsSchema
+from market.places.forms import pin_of
 
 bp = Blueprint("needs", __name__, url_prefix="/needs")
 
@@ -73,6 +74,9 @@ def edit(need_id: int):
     need = services.get_need(actor, need_id)
     form = NeedForm(obj=need)
     del form.organization_id, form.item, form.days
+    if request.method == "GET":  # a place at its subdistrict's centre shows no pin
+        pin = pin_of(need.subdistrict, need.latitude, need.longitude)
+        form.latitude.data, form.longitude.data = pin["latitude"], pin["longitude"]
     if form.validate_on_submit():
         data = form.service_data()
         for name in ("latitude", "longitude"):

@@ -44,20 +44,18 @@ class Company:
     credit_code: str
     roles: str
     sector: str
-    latitude: str
-    longitude: str
+    subdistrict: str  # a 街道 code of market/places/data/qingdao_shinan.json
 
 
 def supplier_company(tag: str) -> Company:
     """A supplier filing, unique per `tag`."""
     return Company(
         f"supplier-{tag}@example.com",
-        f"Huangpu Masks {tag}",
+        f"Shinan Masks {tag}",
         make_credit_code(501),
         "supplier",
         "manufacturing",
-        "31.2304",
-        "121.4737",
+        "370202008",  # 香港中路街道
     )
 
 
@@ -69,8 +67,7 @@ def buyer_company(tag: str) -> Company:
         make_credit_code(502),
         "buyer",
         "elder_care",
-        "31.2404",
-        "121.4837",
+        "370202009",  # 金门路街道, about 1.3 km away
     )
 
 
@@ -114,8 +111,7 @@ def register(page: Page, ui: Ui, company: Company) -> None:
     form.locator("#sector").select_option(company.sector)
     form.locator("#headcount").fill("40")
     form.locator("#address").fill(f"{company.name} Road 1")
-    form.locator("#latitude").fill(company.latitude)
-    form.locator("#longitude").fill(company.longitude)
+    form.locator("#subdistrict").select_option(company.subdistrict)  # no coordinates typed
     form.locator("#phone").fill("13800138000")
     page.locator("#register-submit").click()
     expect_flash(page, ui.t("Your company is filed. A coordinator will verify it soon."))
@@ -368,8 +364,7 @@ def test_company_name_is_escaped_on_filings_page(new_page, coordinator):
         make_credit_code(777),
         "both",
         "trade",
-        "31.2",
-        "121.4",
+        "370202006",
     )
     dialogs: list[str] = []
     page = new_page()

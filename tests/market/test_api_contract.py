@@ -280,7 +280,7 @@ def lot_import(j: Journey) -> None:
         content_type="multipart/form-data",
         data={"file": (io.BytesIO(good.encode()), "lots.csv")},
     )
-    assert r.get_json() == {"imported": 2}
+    assert r.get_json() == {"imported": 2, "encoding": "utf-8"}
     bad = header + "THERMOMETER-IR,5,sale,80.00,,,,\nGLOVES-NITRILE,-3,sale,1,,,,\n"
     r = j.call(
         "post",

@@ -44,7 +44,8 @@ def test_tier_follows_sector(client, registration):
 
 
 BAD_COMPANY = [
-    ("credit_code", VALID_CODE[:-1] + ("0" if VALID_CODE[-1] != "0" else "1"), "check digit"),
+    ("credit_code", VALID_CODE[:-1] + ("0" if VALID_CODE[-1] != "0" else "1"),
+     "not a valid credit code"),
     ("credit_code", "91110108ABC", "18 characters"),
     ("credit_code", "9111010800000000IO", "not allowed"),
     ("credit_code", 911101080000000010, "Not a valid string"),

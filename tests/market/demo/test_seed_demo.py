@@ -8,11 +8,13 @@ from werkzeug.security import check_password_hash
 from market.accounts.credit_code import credit_code_error
 from market.accounts.models import SECTOR_TIERS, Organization, User
 from market.catalog.models import Item
-from market.demo import seed
+from market.demo import people, seed
 from market.extensions import db
 from market.giftpacks.models import GiftPackApplication, GiftPackTemplate
 from market.lots.models import Lot
 from market.needs.models import Need
+
+SHINAN_CODES = {sub.code for sub in people.SUBDISTRICTS}
 
 
 def count(model, *where) -> int:
@@ -46,8 +48,14 @@ def test_seed_demo_district_builds_the_expected_district(app):
     for org in db.session.scalars(sa.select(Organization)):
         assert credit_code_error(org.credit_code) is None
         assert org.tier == SECTOR_TIERS[org.sector]
-        assert abs(org.latitude - 31.23) < 0.5
-        assert abs(org.longitude - 121.47) < 0.5
+        # Qingdao's Shinan district, not Shanghai: around 36.06N 120.38E, real subdistricts
+        assert abs(org.latitude - 36.065) < 0.05
+        assert abs(org.longitude - 120.36) < 0.08
+        assert org.subdistrict in SHINAN_CODES
+        assert org.phone.startswith("0532")
+        assert "Shinan" in org.address
+    assert {sub.name_zh for sub in people.SUBDISTRICTS} >= {"八大关街道", "湛山街道", "中山路街道"}
+    assert count(Lot, Lot.subdistrict.is_(None)) == 0
     template = db.session.scalar(sa.select(GiftPackTemplate))
     assert template.name == seed.PACK_NAME
     assert sorted((c.item.sku, c.quantity) for c in template.contents) == [

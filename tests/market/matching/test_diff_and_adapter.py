@@ -51,9 +51,9 @@ def test_run_reports_changes_since_previous_run(small_market, make_need, people)
 def test_pin_keeps_line_and_exclusion_forbids_pair(make_org, make_lot, make_need, people):
     supplier = make_org(roles=("supplier",))
     near = make_org(roles=("buyer",), latitude=31.0, longitude=121.0)
-    far = make_org(roles=("buyer",), latitude=31.5, longitude=121.5)
+    far = make_org(roles=("buyer",), latitude=31.2, longitude=121.2)  # 29 km: within the limit
     lot_near = make_lot(supplier, quantity=100, latitude=31.0, longitude=121.0)
-    lot_far = make_lot(supplier, quantity=100, latitude=31.5, longitude=121.5)
+    lot_far = make_lot(supplier, quantity=100, latitude=31.2, longitude=121.2)
     need_near = make_need(near, quantity=100)
     make_need(far, quantity=100)
     coordinator = people["coordinator"]

@@ -83,7 +83,8 @@ def test_other_knobs_are_another_study(client, login, people, market, computes):
     client.get(PAGE, query_string={"max_distance_km": "0.1", "caps": "kept"})
     client.get(PAGE, query_string={"max_distance_km": "0.1", "caps": "kept"})
     assert len(computes) == 2
-    assert [s.knobs["edited"]["max_distance_km"] for s in studies()] == [None, 0.1]
+    # the configured default limit (50 km), then the edited one
+    assert [s.knobs["edited"]["max_distance_km"] for s in studies()] == [50.0, 0.1]
 
 
 def test_other_knobs_on_the_same_market_solve_only_the_edited_policy(
