@@ -27,7 +27,7 @@ PRIORITY_FIELDS = ("sector", "headcount")
 CHANGE_SNAPSHOT = ("sector", "headcount", "tier", "tier_overridden", "pending_change")
 
 
-def _locked(org_id: int) -> Organization:
+def locked_organization(org_id: int) -> Organization:
     """Load a company for an update, locking its row on PostgreSQL."""
     org = db.session.scalar(
         sa.select(Organization).where(Organization.id == org_id).with_for_update()
@@ -93,7 +93,7 @@ def decide_change(
     if decision == "reject" and not reason:
         raise Invalid.field("reason", "is required when rejecting a change request")
     with unit_of_work():
-        org = _locked(org_id)
+        org = locked_organization(org_id)
         change = org.pending_change
         if not change:
             raise Conflict(

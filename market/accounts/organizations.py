@@ -12,7 +12,7 @@ from market.accounts.access import (
     require_user,
     require_writer,
 )
-from market.accounts.change_requests import request_change
+from market.accounts.change_requests import locked_organization, request_change
 from market.accounts.models import ORG_STATUSES, SECTOR_TIERS, Organization, User
 from market.accounts.rules import CONTACT_FIELDS, FILING_FIELDS, ORG_SNAPSHOT, org_field_errors
 from market.audit.services import record, snapshot
@@ -75,16 +75,6 @@ def count_pending(actor: User | None) -> int:
     return db.session.scalar(query) or 0
 
 
-def _locked(org_id: int) -> Organization:
-    """Load a company for an update, locking its row on PostgreSQL."""
-    org = db.session.scalar(
-        sa.select(Organization).where(Organization.id == org_id).with_for_update()
-    )
-    if org is None:
-        raise NotFound("Organization not found.")
-    return org
-
-
 def decide_filing(
     actor: User | None, org_id: int, decision: str, reason: str | None = None
 ) -> Organization:
@@ -96,7 +86,7 @@ def decide_filing(
     if decision == "reject" and not reason:
         raise Invalid.field("reason", "is required when rejecting a filing")
     with unit_of_work():
-        org = _locked(org_id)
+        org = locked_organization(org_id)
         if org.status != "pending":
             raise Conflict(f"Company '{org.name}' is {org.status}, not pending; nothing to decide.")
         before = snapshot(org, ORG_SNAPSHOT)
@@ -130,7 +120,7 @@ def update_organization(actor: User | None, org_id: int, changes: dict[str, Any]
         detail = "; ".join(f"{k}: {v[0]}" for k, v in errors.items())
         raise Invalid(f"Invalid company data: {detail}", errors)
     with unit_of_work():
-        org = _locked(org_id)
+        org = locked_organization(org_id)
         if not actor.is_coordinator and org.status not in ("pending", "rejected"):
             changes = request_change(actor, org, changes)
         before = snapshot(org, ORG_SNAPSHOT)

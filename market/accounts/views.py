@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import (
     Blueprint,
     current_app,
@@ -249,45 +252,33 @@ def filings():
 @login_required
 def decide_change(org_id: int):
     """Approve or reject a company's change of sector or headcount, then go back."""
-    form = DecisionForm()
-    back = local_path(form.next.data) or url_for("accounts.filings")
-    if not form.validate_on_submit():
-        flash(_("Choose approve or reject."), "error")
-        return redirect(back)
-    try:
-        org = change_requests.decide_change(
-            current_actor(), org_id, form.decision.data, form.reason.data
-        )
-    except (Invalid, Conflict) as exc:
-        flash(exc.message, "error")
-        return redirect(back)
-    if form.decision.data == "approve":
-        flash(_("The change request of %(name)s is approved.", name=org.name), "success")
-    else:
-        flash(_("The change request of %(name)s is rejected.", name=org.name), "success")
-    return redirect(back)
+    return _decide(change_requests.decide_change, org_id, lambda org, decision: (
+        _("The change request of %(name)s is approved.", name=org.name) if decision == "approve"
+        else _("The change request of %(name)s is rejected.", name=org.name)))
 
 
 @bp.post("/organizations/<int:org_id>/verification")
 @login_required
 def verify(org_id: int):
     """Approve or reject a filing, then go back to where the coordinator was."""
+    return _decide(organizations.decide_filing, org_id, lambda org, _decision: (
+        _("%(name)s is verified.", name=org.name) if org.status == "verified"
+        else _("%(name)s is rejected.", name=org.name)))
+
+
+def _decide(decide: Callable[..., Any], org_id: int, done: Callable[[Any, str], str]):
+    """Run a coordinator's approve-or-reject form through `decide`, say the outcome, go back."""
     form = DecisionForm()
     back = local_path(form.next.data) or url_for("accounts.filings")
     if not form.validate_on_submit():
         flash(_("Choose approve or reject."), "error")
         return redirect(back)
     try:
-        org = organizations.decide_filing(
-            current_actor(), org_id, form.decision.data, form.reason.data
-        )
+        org = decide(current_actor(), org_id, form.decision.data, form.reason.data)
     except (Invalid, Conflict) as exc:
         flash(exc.message, "error")
         return redirect(back)
-    if org.status == "verified":
-        flash(_("%(name)s is verified.", name=org.name), "success")
-    else:
-        flash(_("%(name)s is rejected.", name=org.name), "success")
+    flash(done(org, form.decision.data), "success")
     return redirect(back)
 
 
