@@ -198,16 +198,17 @@ def run_matching_and_approve(page: Page, ui: Ui, supplier: Company, buyer: Compa
     expect(page.locator("h1 .badge")).to_have_text(ui.badge("completed"))
 
     page.locator("#nav-allocations-proposals").click()
-    rows = page.locator("#proposals tbody tr[id^=allocation-]")
+    rows = page.locator(".need-group tbody tr[id^=allocation-]")
     expect(rows).to_have_count(1)
     row = rows.first
     allocation_id = row_id(row, "allocation-")
     # the line explains itself, in the reader's language: the need, its tier and the lot used
     tier = "优先级 2" if ui.locale == "zh" else "priority tier 2"
-    expect(page.locator(f"#reasons-{allocation_id}")).to_contain_text(tier)
+    group = page.locator(".need-group").first  # one block per need: its buyer and reasons once
+    expect(group.locator("ul.reasons")).to_contain_text(tier)
+    expect(group.locator("h2")).to_contain_text(buyer.name)
     expect(row).to_contain_text(supplier.name)
-    expect(row).to_contain_text(buyer.name)
-    expect(row.locator("td.num").nth(1)).to_contain_text(str(NEED_QUANTITY))
+    expect(row.locator("td.num").first).to_contain_text(f"{NEED_QUANTITY:,}")
     expect(row.locator(".badge")).to_have_text(ui.badge("proposed"))
     page.locator(f"#approve-{allocation_id}").click()
     expect_flash(page, ui.t("Allocation #%(id)s approved.", id=allocation_id))
