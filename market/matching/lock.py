@@ -24,7 +24,7 @@ from flask import current_app, has_request_context
 from flask_babel import gettext as _
 
 from market.common.errors import Conflict
-from market.common.transaction import is_postgres
+from market.common.transaction import begin_write, is_postgres
 from market.common.types import utcnow
 from market.extensions import db
 from market.matching.models import RunLock
@@ -122,8 +122,9 @@ def _advisory_lock() -> Iterator[None]:
 
 def claim_row(me: str) -> bool:
     """Claim the lock row for `me` in a committed transaction; False when a live owner holds it."""
-    if db.session().in_transaction():
-        db.session.commit()
+    # Read and claim under the write lock: on SQLite a deferred transaction that read first
+    # cannot upgrade once another worker wrote (SQLITE_BUSY at once, without waiting).
+    begin_write()
     try:
         _ensure_row()
         row = db.session.execute(

@@ -127,6 +127,7 @@ def execute_run(run_id: int) -> MatchRun | None:
 
 
 def _claim(run_id: int) -> bool:
+    begin_write()  # wait for the write lock rather than fail to upgrade a read (SQLite)
     claimed = db.session.execute(
         sa.update(MatchRun).where(MatchRun.id == run_id, MatchRun.status == "queued")
         .values(status="running", phase="reading", worker=worker_id(), heartbeat_at=utcnow(),
