@@ -108,6 +108,7 @@ def screenshots(page: Page, folder: str, stem: str, part: int = 1600) -> list[Pa
     for n, top in enumerate(range(0, height, part), start=1):
         clip = {"x": 0, "y": top, "width": width, "height": min(part, height - top)}
         path = target / (f"{stem}.png" if n == 1 else f"{stem}-part{n}.png")
+        path.parent.mkdir(parents=True, exist_ok=True)  # a stem may name a subfolder
         page.screenshot(path=path, full_page=True, clip=clip)
         paths.append(path)
     return paths
@@ -120,7 +121,7 @@ def page_name(path: str) -> str:
 
 # Runs of two or more words of ASCII letters in the visible text (not inside a longer token
 # such as an e-mail address, a SKU or a URL).
-ENGLISH_RUN = re.compile(r"(?<![\w@.-])[A-Za-z]{2,}(?:[ ,'’]+[A-Za-z]{2,})+(?![\w@-])")
+ENGLISH_RUN = re.compile(r"(?<![\w@.-])[A-Za-z]+(?:[ ,'’]+[A-Za-z]+)+(?![\w@-])")
 # Words a Chinese page may show in Latin letters: names of the languages, product and
 # format names, and the units and codes of the catalogue.
 ALLOWED_LATIN = {"English", "API", "CSV", "UTF", "BOM", "GB", "GBK", "PPE", "ID", "SMS", "KN",
@@ -129,9 +130,10 @@ ALLOWED_LATIN = {"English", "API", "CSV", "UTF", "BOM", "GB", "GBK", "PPE", "ID"
 
 def english_left(page: Page, typed: list[str]) -> list[str]:
     """Runs of 2+ English words in the page's visible text, leaving out the data the test
-    typed (`typed`: names, e-mails, addresses) and the allowed Latin words."""
+    typed (`typed`: names, e-mails, addresses), `<code>` and the allowed Latin words."""
     text = page.locator("body").inner_text()
-    for value in sorted(typed, key=len, reverse=True):
+    codes = page.locator("code").all_inner_texts()  # column codes, SKUs, audit actions: data
+    for value in sorted([*typed, *codes], key=len, reverse=True):
         text = text.replace(value, " ")
     found = []
     for match in ENGLISH_RUN.finditer(text):
