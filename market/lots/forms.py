@@ -86,7 +86,7 @@ class LotImportForm(FlaskForm):
     file = FileField(
         _l("CSV file"), id="import-file", validators=[FileRequired()],
         description=_l(
-            "UTF-8 CSV with the header "
+            "CSV (UTF-8 or GBK) with the header "
             "item,quantity,kind,unit_price,latitude,longitude,address,available_until"
         ),
     )

@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, render_template
 from flask_babel import gettext as _
 
+from market.catalog.services import sku_name
 from market.common.web import current_actor
 from market.public.todo import home_tasks
 
@@ -21,7 +22,7 @@ def home():
     totals["demand_units"] = sum(row["demand"] for row in items)
     totals["delivered_units"] = sum(row["delivered"] for row in items)
     chart = {
-        "labels": [row["item"] for row in items],
+        "labels": [sku_name(row["item"]) for row in items],
         # a log axis cannot show 0: leave those bars out rather than break the chart
         "supply": [row["supply"] or None for row in items],
         "demand": [row["demand"] or None for row in items],

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from market.catalog.services import sku_name
 from market.common.csv_export import csv_response
 from market.common.display import local_time
 from market.common.web import current_actor
@@ -31,7 +32,7 @@ def chart_data(data: dict[str, Any]) -> dict[str, Any]:
     runs = [r for r in reversed(data["runs"]) if r["status"] == "completed" and not r["dry_run"]]
     return {
         "items": {
-            "labels": [row["item"] for row in items],
+            "labels": [sku_name(row["item"]) for row in items],
             "supply": [row["supply"] for row in items],
             "demand": [row["demand"] for row in items],
             "allocated": [row["allocated"] for row in items],

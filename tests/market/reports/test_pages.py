@@ -37,7 +37,8 @@ def test_dashboard_shows_cards_charts_and_tables(as_coordinator, market):
     start = html.index('<script type="application/json" id="dashboard-data">')
     payload = html[html.index(">", start) + 1: html.index("</script>", start)]
     charts = json.loads(payload)
-    masks = charts["items"]["labels"].index("MASK-SURGICAL")
+    # the labels are the items' names in the page language, not their SKUs
+    masks = charts["items"]["labels"].index("Surgical mask")
     assert charts["items"]["supply"][masks] == 1200
     assert charts["reasons"]["units"] == [120, 30]
     # completed real runs, oldest first (the allocations' run recorded no figures)
