@@ -415,3 +415,15 @@ def test_company_name_is_escaped_on_filings_page(new_page, coordinator):
     cell.get_by_role("link").click()  # the company's detail page escapes it too
     expect(page.get_by_role("heading", level=1)).to_contain_text(hostile.name)
     assert dialogs == [], f"a script ran: {dialogs}"
+
+
+def test_the_english_check_sees_english_and_passes_typed_data(new_page):
+    """The check used on the Chinese pages finds English words, and leaves typed data alone."""
+    page = new_page(locale="en-GB")
+    page.goto("/login")
+    assert Ui("en").t("Log in") in english_left(page, [])  # "Log in", the page's heading
+    page.goto("/login?lang=zh")
+    assert english_left(page, []) == []
+    page.locator("h1").evaluate("h => { h.textContent += ' Long Name Trading'; }")  # as data
+    assert english_left(page, []) == ["Long Name Trading"]
+    assert english_left(page, ["Long Name Trading"]) == []
