@@ -11,6 +11,7 @@ from flask_login import login_required
 
 from market.accounts.pickers import company_choices, preselect_company
 from market.catalog.models import Item
+from market.catalog.services import display_name
 from market.common.errors import Conflict, Forbidden, Invalid
 from market.common.pagination import paginate
 from market.common.web import current_actor, redirect_back
@@ -53,7 +54,7 @@ def index():
 
 def _template_form() -> TemplateForm:
     form = TemplateForm()
-    choices = [("", "—")] + [(i.sku, f"{i.sku} · {i.name} ({i.unit})")
+    choices = [("", "—")] + [(i.sku, f"{i.sku} · {display_name(i)} ({_(i.unit)})")
                              for i in db.session.scalars(sa.select(Item).order_by(Item.sku))]
     for row in form.contents:
         row.item.choices = choices

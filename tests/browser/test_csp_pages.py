@@ -16,9 +16,9 @@ from playwright.sync_api import Page, expect
 from market.common.types import utcnow
 from market.extensions import db
 
-pytestmark = pytest.mark.browser
+from .helpers import PASSWORD, log_in
 
-PASSWORD = "correct horse battery"
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
@@ -53,15 +53,6 @@ def people(make_org, make_lot, make_need, make_user, make_run) -> dict:
     }
     db.session.commit()  # hold no read transaction while the server writes
     return emails
-
-
-def log_in(page: Page, email: str) -> None:
-    """Log in on the login page."""
-    page.goto("/login")
-    page.locator("#login-form #email").fill(email)
-    page.locator("#login-form #password").fill(PASSWORD)
-    page.locator("#login-submit").click()
-    expect(page.locator("#current-user")).to_have_text(email)
 
 
 def wait_for_chart(page: Page, canvas_id: str) -> None:

@@ -1,23 +1,25 @@
-"""The whole marketplace journey through the pages, in English and once in Chinese.
+"""The whole marketplace journey through the pages, for every role, in English and Chinese, on a
+phone (390 px) and a laptop (1366 px).
 
 A supplier and a buyer register on the register page, a coordinator verifies both on the
 filings page, the supplier lists a lot, the buyer posts a need, the coordinator runs matching
-and approves the proposal, the supplier ships and the buyer confirms receipt. Each person has
-their own browser context. Only the catalogue and the coordinator are seeded directly.
+and approves the proposal, the supplier ships and the buyer confirms receipt; the buyer then
+cancels a spare need through its confirmation dialog. Each person has their own browser
+context. Only the catalogue and the coordinator are seeded directly. On a phone every header
+link is reached through the collapsed menu, and list rows are cards.
 
 Expected page text is looked up in the app's own message catalogue (`t`), so the same steps
-check the English and the Chinese UI, and keep passing as translations are reworded.
+check the English and the Chinese UI, and keep passing as translations are reworded. On the
+Chinese pages, no run of English words may be left (outside the data the test typed). The
+phone pages of each language are saved in test-artifacts/journey/<lang>/ for a person to see.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 import pytest
-import sqlalchemy as sa
-from flask_babel import force_locale, gettext
 from playwright.sync_api import Page, expect
 
 from market.allocations.services import reservation_drift
@@ -27,9 +29,24 @@ from market.matching.models import Allocation
 from market.needs.models import Need
 from tests.conftest import make_credit_code
 
+from .helpers import (
+    LAPTOP,
+    LOCALES,
+    PASSWORD,
+    PHONE,
+    Ui,
+    click_header,
+    english_left,
+    expect_flash,
+    fresh,
+    log_in,
+    log_out,
+    screenshots,
+    set_width,
+)
+
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery"
 SKU = "MASK-SURGICAL"
 LOT_QUANTITY = 500
 NEED_QUANTITY = 200
@@ -71,25 +88,25 @@ def buyer_company(tag: str) -> Company:
     )
 
 
-class Ui:
-    """Page text in one language, as the running app renders it."""
+@dataclass
+class Person:
+    """One person's browser page, language and width; `look` checks each page they reach."""
 
-    def __init__(self, locale: str) -> None:
-        self.locale = locale
+    page: Page
+    ui: Ui
+    role: str
+    width: int
+    typed: list[str]  # the data typed in this journey: names, e-mails, addresses
+    english: list[str] = field(default_factory=list)
 
-    def t(self, message: str, **values: Any) -> str:
-        """The app's translation of `message` (flash messages, buttons, badges)."""
-        with force_locale(self.locale):
-            return gettext(message, **values)
-
-    def badge(self, status: str) -> str:
-        """The text of the status badge the `status` macro shows."""
-        return self.t(status.replace("_", " "))
-
-
-def expect_flash(page: Page, text: str, category: str = "success") -> None:
-    """Wait for the next page to show a flash message of `category` containing `text`."""
-    expect(page.locator(f".flashes .flash-{category}", has_text=text)).to_be_visible()
+    def look(self, name: str) -> None:
+        """After a step: on a Chinese page note any English left; on a phone save the page."""
+        if self.ui.locale == "zh":
+            left = english_left(self.page, self.typed)
+            if left:
+                self.english.append(f"{self.role} {name} ({self.page.url}): {left}")
+        if self.width == PHONE:
+            screenshots(self.page, f"journey/{self.ui.locale}", f"{self.role}-{name}")
 
 
 def row_id(row, prefix: str) -> int:
@@ -97,11 +114,13 @@ def row_id(row, prefix: str) -> int:
     return int(row.get_attribute("id").removeprefix(prefix))
 
 
-def register(page: Page, ui: Ui, company: Company) -> None:
+def register(person: Person, company: Company) -> None:
     """File a company and its first user on the register page, then log out."""
+    page, ui = person.page, person.ui
     page.goto("/register")
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN" if ui.locale == "zh" else "en")
     expect(page.locator(f"#lang-{ui.locale}")).to_have_attribute("aria-current", "true")
+    person.look("register")
     form = page.locator("#register-form")
     form.locator("#email").fill(company.email)
     form.locator("#password").fill(PASSWORD)
@@ -117,41 +136,29 @@ def register(page: Page, ui: Ui, company: Company) -> None:
     expect_flash(page, ui.t("Your company is filed. A coordinator will verify it soon."))
     expect(page.locator("#company-status .badge")).to_have_text(ui.badge("pending"))
     expect(page.locator("#current-user")).to_have_text(company.email)
+    person.look("company-pending")
     log_out(page, ui)
 
 
-def log_in(page: Page, ui: Ui, email: str, next_path: str) -> None:
-    """Log in on the login page and land on `next_path`."""
-    page.goto(f"/login?next={next_path}")
-    page.locator("#login-form #email").fill(email)
-    page.locator("#login-form #password").fill(PASSWORD)
-    page.locator("#login-submit").click()
-    expect_flash(page, ui.t("Welcome, %(email)s.", email=email))
-    expect(page).to_have_url(re.compile(re.escape(next_path) + r"(\?.*)?$"))
-
-
-def log_out(page: Page, ui: Ui) -> None:
-    """Press the log-out button in the top bar."""
-    page.locator("#logout").click()
-    expect_flash(page, ui.t("You are logged out."))
-    expect(page.locator("#login-link")).to_be_visible()
-
-
-def verify_filing(page: Page, ui: Ui, company: Company) -> None:
+def verify_filing(person: Person, company: Company) -> None:
     """Approve a company's filing on the filings page."""
+    page, ui = person.page, person.ui
     page.goto("/filings")
     row = page.locator("#filings tbody tr", has_text=company.name)
     expect(row).to_contain_text(company.credit_code)
+    person.look(f"filings-{company.roles}")
     row.locator("button[id^='approve-org-']").click()
     expect_flash(page, ui.t("%(name)s is verified.", name=company.name))
     expect(page.locator("#filings tbody tr", has_text=company.name)).to_have_count(0)
 
 
-def list_lot(page: Page, ui: Ui) -> int:
+def list_lot(person: Person) -> int:
     """List a sale lot on the lots pages; returns its id."""
-    page.locator("#nav-lots-index").click()
+    page, ui = person.page, person.ui
+    click_header(page, "nav-lots-index")
     expect(page).to_have_url(re.compile(r"/lots/(\?.*)?$"))
     page.locator("#new-lot").click()
+    person.look("lot-new")
     form = page.locator("#lot-form")
     form.locator("#lot-item").select_option(SKU)
     form.locator("#lot-quantity").fill(str(LOT_QUANTITY))
@@ -164,40 +171,49 @@ def list_lot(page: Page, ui: Ui) -> int:
     expect_flash(page, ui.t("Lot %(id)s listed.", id=lot_id))
     row = page.locator(f"#lot-{lot_id}")
     expect(row).to_contain_text(SKU)
+    expect(row).to_contain_text("¥1.50")
     expect(row.locator(".badge")).to_have_text(ui.badge("active"))
+    person.look("lots")
     return lot_id
 
 
-def post_need(page: Page, ui: Ui) -> int:
+def post_need(person: Person, quantity: int = NEED_QUANTITY) -> int:
     """Post a need on the needs pages; returns its id."""
-    page.locator("#nav-needs-index").click()
+    page, ui = person.page, person.ui
+    click_header(page, "nav-needs-index")
     expect(page).to_have_url(re.compile(r"/needs/?(\?.*)?$"))
+    before = page.locator("#needs-table tbody tr").count()
     page.locator("#new-need").click()
+    person.look("need-new")
     form = page.locator("#need-form")
     form.locator("#need-item").select_option(SKU)
-    form.locator("#need-quantity").fill(str(NEED_QUANTITY))
+    form.locator("#need-quantity").fill(str(quantity))
     form.locator("#need-max-price").fill("2.00")
     page.locator("#need-submit").click()
     rows = page.locator("#needs-table tbody tr")
-    expect(rows).to_have_count(1)
-    need_id = row_id(rows.first, "need-")
+    expect(rows).to_have_count(before + 1)
+    need_id = max(row_id(r, "need-") for r in rows.all())
     expect_flash(page, ui.t("Need %(id)s posted.", id=need_id))
     row = page.locator(f"#need-{need_id}")
     expect(row).to_contain_text(SKU)
     expect(row.locator(".badge")).to_have_text(ui.badge("open"))
+    person.look("needs")
     return need_id
 
 
-def run_matching_and_approve(page: Page, ui: Ui, supplier: Company, buyer: Company) -> int:
+def run_matching_and_approve(person: Person, supplier: Company, buyer: Company) -> int:
     """Run matching from the runs page, then approve its one proposal; returns its id."""
-    page.locator("#nav-matching-runs").click()
+    page, ui = person.page, person.ui
+    click_header(page, "nav-matching-runs")
+    person.look("runs")
     page.locator("#run-matching").click()
     expect(page).to_have_url(re.compile(r"/matching/runs/\d+$"))
     run_id = int(page.url.rsplit("/", 1)[1])
     expect_flash(page, ui.t("Matching run %(id)s proposed %(n)s lines.", id=run_id, n=1))
     expect(page.locator("h1 .badge")).to_have_text(ui.badge("completed"))
+    person.look("run")
 
-    page.locator("#nav-allocations-proposals").click()
+    click_header(page, "nav-allocations-proposals")
     rows = page.locator(".need-group tbody tr[id^=allocation-]")
     expect(rows).to_have_count(1)
     row = rows.first
@@ -210,6 +226,7 @@ def run_matching_and_approve(page: Page, ui: Ui, supplier: Company, buyer: Compa
     expect(row).to_contain_text(supplier.name)
     expect(row.locator("td.num").first).to_contain_text(f"{NEED_QUANTITY:,}")
     expect(row.locator(".badge")).to_have_text(ui.badge("proposed"))
+    person.look("proposals")
     page.locator(f"#approve-{allocation_id}").click()
     expect_flash(page, ui.t("Allocation #%(id)s approved.", id=allocation_id))
     row = page.locator(f"#allocation-{allocation_id}")
@@ -218,39 +235,47 @@ def run_matching_and_approve(page: Page, ui: Ui, supplier: Company, buyer: Compa
     return allocation_id
 
 
-def ship(page: Page, ui: Ui, allocation_id: int, buyer: Company) -> None:
+def ship(person: Person, allocation_id: int, buyer: Company) -> None:
     """Mark the allocation shipped on the supplier's allocations page."""
-    page.locator("#nav-allocations-mine").click()
+    page, ui = person.page, person.ui
+    click_header(page, "nav-allocations-mine")
     row = page.locator(f"#allocation-{allocation_id}")
     expect(row.locator(".badge")).to_have_text(ui.badge("approved"))
     expect(page.locator(f"#other-{allocation_id}")).to_contain_text(buyer.name)
+    person.look("allocations-to-ship")
     page.locator(f"#ship-{allocation_id}").click()
     expect_flash(page, ui.t("Allocation #%(id)s marked shipped.", id=allocation_id))
     expect(page.locator(f"#allocation-{allocation_id} .badge")).to_have_text(ui.badge("shipped"))
     expect(page.locator(f"#ship-{allocation_id}")).to_have_count(0)
 
 
-def receive(page: Page, ui: Ui, allocation_id: int, supplier: Company) -> None:
+def receive(person: Person, allocation_id: int, supplier: Company) -> None:
     """Confirm receipt of everything on the buyer's allocations page."""
-    page.locator("#nav-allocations-mine").click()
+    page, ui = person.page, person.ui
+    click_header(page, "nav-allocations-mine")
     row = page.locator(f"#allocation-{allocation_id}")
     expect(row.locator(".badge")).to_have_text(ui.badge("shipped"))
     expect(page.locator(f"#other-{allocation_id}")).to_contain_text(supplier.name)
+    person.look("allocations-to-confirm")
     page.locator(f"#receive-{allocation_id}").click()
     expect_flash(page, ui.t("Receipt of allocation #%(id)s recorded.", id=allocation_id))
     expect(page.locator(f"#allocation-{allocation_id} .badge")).to_have_text(ui.badge("received"))
     expect(page.locator(f"#receive-{allocation_id}")).to_have_count(0)
 
 
-def fresh(model, ident: int):
-    """Read a row as committed by the server (and end the read, so SQLite is not locked)."""
-    db.session.commit()  # drop any snapshot this thread's session still holds
-    try:
-        return db.session.execute(
-            sa.select(model).where(model.id == ident).execution_options(populate_existing=True)
-        ).scalar_one()
-    finally:
-        db.session.commit()
+def cancel_need(person: Person, need_id: int) -> None:
+    """Cancel a need through its confirmation dialog: dismissing it first changes nothing."""
+    page, ui = person.page, person.ui
+    question = ui.t("Cancel this need? This cannot be undone.")
+    asked: list[str] = []
+    page.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
+    page.locator(f"#cancel-need-{need_id}").click()
+    click_header(page, "nav-needs-index")  # a submitted form would have been sent before this
+    expect(page.locator(f"#need-{need_id} .badge")).to_have_text(ui.badge("open"))
+    page.once("dialog", lambda d: (asked.append(d.message), d.accept()))
+    page.locator(f"#cancel-need-{need_id}").click()
+    expect(page.locator(f"#need-{need_id} .badge")).to_have_text(ui.badge("cancelled"))
+    assert asked == [question, question]
 
 
 @dataclass
@@ -269,45 +294,56 @@ def coordinator(app, catalog, make_user) -> Coordinator:
     return Coordinator(email)
 
 
-def journey(new_page, coordinator, locale: str, browser_locale: str) -> None:
-    """Drive the whole journey in one UI language and check the database at the end."""
+def journey(new_page, coordinator, locale: str, width: int) -> None:
+    """Drive the whole journey in one UI language at one width; check the database at the end."""
     ui = Ui(locale)
-    supplier, buyer = supplier_company(locale), buyer_company(locale)
-    supplier_page = new_page(locale=browser_locale)
-    buyer_page = new_page(locale=browser_locale)
-    coordinator_page = new_page(locale=browser_locale)
+    tag = f"{locale}{width}"
+    supplier, buyer = supplier_company(tag), buyer_company(tag)
+    typed = [coordinator.email]
+    for company in (supplier, buyer):
+        typed += [company.email, f"{company.name} Road 1", company.name, company.credit_code]
 
-    register(supplier_page, ui, supplier)
-    register(buyer_page, ui, buyer)
+    def person(role: str) -> Person:
+        page = new_page(locale=LOCALES[locale])
+        set_width(page, width)
+        return Person(page, ui, role, width, typed)
 
-    log_in(coordinator_page, ui, coordinator.email, "/filings")
-    verify_filing(coordinator_page, ui, supplier)
-    verify_filing(coordinator_page, ui, buyer)
-    expect(coordinator_page.locator("p.empty")).to_have_text(
-        ui.t("No filings wait for a decision.")
-    )
+    seller, purchaser, office = person("supplier"), person("buyer"), person("coordinator")
 
-    log_in(supplier_page, ui, supplier.email, "/company")
-    expect(supplier_page.locator("#company-status .badge")).to_have_text(ui.badge("verified"))
-    lot_id = list_lot(supplier_page, ui)
+    register(seller, supplier)
+    register(purchaser, buyer)
 
-    log_in(buyer_page, ui, buyer.email, "/company")
-    need_id = post_need(buyer_page, ui)
+    log_in(office.page, coordinator.email, "/filings", ui)
+    verify_filing(office, supplier)
+    verify_filing(office, buyer)
+    expect(office.page.locator("p.empty")).to_have_text(ui.t("No filings wait for a decision."))
 
-    allocation_id = run_matching_and_approve(coordinator_page, ui, supplier, buyer)
-    ship(supplier_page, ui, allocation_id, buyer)
+    log_in(seller.page, supplier.email, "/company", ui)
+    expect(seller.page.locator("#company-status .badge")).to_have_text(ui.badge("verified"))
+    seller.look("company")
+    lot_id = list_lot(seller)
+
+    log_in(purchaser.page, buyer.email, "/company", ui)
+    need_id = post_need(purchaser)
+
+    allocation_id = run_matching_and_approve(office, supplier, buyer)
+    ship(seller, allocation_id, buyer)
     # On its way: the units stay in the lot and reserved until the buyer confirms receipt.
     lot = fresh(Lot, lot_id)
     assert (lot.quantity, lot.reserved, lot.shipped) == (
         LOT_QUANTITY, NEED_QUANTITY, NEED_QUANTITY)
-    receive(buyer_page, ui, allocation_id, supplier)
+    receive(purchaser, allocation_id, supplier)
 
     # The lots and needs pages follow the delivery.
-    supplier_page.locator("#nav-lots-index").click()
-    lot_row = supplier_page.locator(f"#lot-{lot_id}")
+    click_header(seller.page, "nav-lots-index")
+    lot_row = seller.page.locator(f"#lot-{lot_id}")
     expect(lot_row.locator("td.num").first).to_contain_text(str(LOT_QUANTITY - NEED_QUANTITY))
-    buyer_page.locator("#nav-needs-index").click()
-    expect(buyer_page.locator(f"#need-{need_id} .badge")).to_have_text(ui.badge("fulfilled"))
+    click_header(purchaser.page, "nav-needs-index")
+    expect(purchaser.page.locator(f"#need-{need_id} .badge")).to_have_text(ui.badge("fulfilled"))
+    purchaser.look("needs-fulfilled")
+    spare_need = post_need(purchaser, quantity=1_500)
+    expect(purchaser.page.locator(f"#need-{spare_need}")).to_contain_text("1,500")
+    cancel_need(purchaser, spare_need)
 
     allocation = fresh(Allocation, allocation_id)
     assert (allocation.status, allocation.quantity, allocation.received_quantity) == (
@@ -324,20 +360,21 @@ def journey(new_page, coordinator, locale: str, browser_locale: str) -> None:
     )
     need = fresh(Need, need_id)
     assert (need.received, need.status) == (NEED_QUANTITY, "fulfilled")
+    assert fresh(Need, spare_need).status == "cancelled"
     try:
         assert reservation_drift() == []
     finally:
         db.session.commit()  # end the read, so SQLite is not locked
+    english = seller.english + purchaser.english + office.english
+    assert english == [], "English left on Chinese pages:\n" + "\n".join(english)
 
 
-def test_journey_in_english(new_page, coordinator):
-    """Register, verify, list, post, match, approve, ship and receive — all through the pages."""
-    journey(new_page, coordinator, "en", "en-GB")
-
-
-def test_journey_in_chinese(new_page, coordinator):
-    """The same journey with a Chinese browser: the pages speak Chinese."""
-    journey(new_page, coordinator, "zh", "zh-CN")
+@pytest.mark.parametrize("width", [PHONE, LAPTOP], ids=["phone", "laptop"])
+@pytest.mark.parametrize("locale", ["en", "zh"])
+def test_journey(new_page, coordinator, locale, width):
+    """Register, verify, list, post, match, approve, ship, receive and cancel — all through the
+    pages, in each language, on a phone and on a laptop."""
+    journey(new_page, coordinator, locale, width)
 
 
 def test_language_switch(new_page):
@@ -350,8 +387,7 @@ def test_language_switch(new_page):
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
     expect(page.locator("#lang-zh")).to_have_attribute("aria-current", "true")
     expect(page.locator("#lang-en")).not_to_have_attribute("aria-current", "true")
-    with force_locale("zh"):
-        expect(page.locator("h1")).to_have_text(gettext("Log in"))
+    expect(page.locator("h1")).to_have_text(Ui("zh").t("Log in"))
     page.goto("/register")  # no ?lang: the session keeps the choice
     expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
 
@@ -370,8 +406,8 @@ def test_company_name_is_escaped_on_filings_page(new_page, coordinator):
     dialogs: list[str] = []
     page = new_page()
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    register(page, ui, hostile)
-    log_in(page, ui, coordinator.email, "/filings")
+    register(Person(page, ui, "hostile", LAPTOP, []), hostile)
+    log_in(page, coordinator.email, "/filings", ui)
     cell = page.locator("#filings tbody tr td").first
     expect(cell).to_have_text(hostile.name)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.content()
@@ -379,3 +415,15 @@ def test_company_name_is_escaped_on_filings_page(new_page, coordinator):
     cell.get_by_role("link").click()  # the company's detail page escapes it too
     expect(page.get_by_role("heading", level=1)).to_contain_text(hostile.name)
     assert dialogs == [], f"a script ran: {dialogs}"
+
+
+def test_the_english_check_sees_english_and_passes_typed_data(new_page):
+    """The check used on the Chinese pages finds English words, and leaves typed data alone."""
+    page = new_page(locale="en-GB")
+    page.goto("/login")
+    assert Ui("en").t("Log in") in english_left(page, [])  # "Log in", the page's heading
+    page.goto("/login?lang=zh")
+    assert english_left(page, []) == []
+    page.locator("h1").evaluate("h => { h.textContent += ' Long Name Trading'; }")  # as data
+    assert english_left(page, []) == ["Long Name Trading"]
+    assert english_left(page, ["Long Name Trading"]) == []

@@ -1,10 +1,11 @@
 """Phones first, and safe actions, in a real browser (issue 12, points 3 and 7).
 
 Every page of every role, at 390 px (a phone) and 1366 px (a laptop), in English and Chinese:
-nothing scrolls sideways, and the buttons of list rows (verify, ship, confirm receipt,
-withdraw…) lie inside the screen. The Chinese phone pages are also saved as screenshots in
-test-artifacts/phone/ for a person to look at. Irreversible actions ask first: dismissing the
-question changes nothing.
+nothing scrolls sideways, the buttons of list rows (verify, ship, confirm receipt,
+withdraw…) lie inside the screen, and a Chinese page leaves no run of English words (issue
+12, point 1). The phone pages of both languages are also saved as screenshots in
+test-artifacts/phone/<lang>/<role>-<page>.png for a person to look at. Irreversible actions
+ask first: dismissing the question changes nothing.
 """
 
 from __future__ import annotations
@@ -13,19 +14,26 @@ import re
 from decimal import Decimal
 
 import pytest
-import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from market.common.types import utcnow
 from market.extensions import db
 
-from .conftest import ARTIFACTS
+from .helpers import (
+    LAPTOP,
+    LOCALES,
+    PASSWORD,
+    PHONE,
+    english_left,
+    fresh,
+    page_name,
+    screenshots,
+    set_width,
+)
+from .helpers import log_in as log_in_at
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery"
-PHONE, LAPTOP = 390, 1366
-LOCALES = {"en": "en-GB", "zh": "zh-CN"}
 LONG_NAME = "青岛市市南区八大关街道海滨医疗防护用品贸易有限责任公司第二分公司"
 LONG_ADDRESS = "山东省青岛市市南区香港中路街道香港中路一百二十八号海天中心写字楼A座三十八层3801室"
 
@@ -97,6 +105,9 @@ def world(make_org, make_lot, make_need, make_user, make_run, catalog) -> dict:
         # List pages whose rows must show their action buttons on screen.
         "actions": {"/filings", "/lots/", "/allocations/mine", "/needs/", "/matching/constraints",
                     "/matching/quotas"},
+        # Data typed into the database in Latin letters (may show on a Chinese page).
+        "typed": ["Pending Trading", "phone-coord@example.com", "phone-supplier@example.com",
+                  "phone-buyer@example.com"],
         "spare_lot": spare.id,
         "spare_need": spare_need.id,
     }
@@ -106,12 +117,8 @@ def world(make_org, make_lot, make_need, make_user, make_run, catalog) -> dict:
 
 def log_in(page: Page, email: str) -> None:
     """Log in on the login page (at laptop width, where the header shows the user)."""
-    page.set_viewport_size({"width": LAPTOP, "height": 900})
-    page.goto("/login")
-    page.locator("#login-form #email").fill(email)
-    page.locator("#login-form #password").fill(PASSWORD)
-    page.locator("#login-submit").click()
-    expect(page.locator("#current-user")).to_have_text(email)
+    set_width(page, LAPTOP)
+    log_in_at(page, email)
 
 
 OVERFLOW = """() => ({
@@ -135,17 +142,10 @@ OFFSCREEN_ACTIONS = """() => {
 }"""
 
 
-def screenshots(page: Page, stem: str, part: int = 1600) -> None:
-    """The whole page in screen-sized parts a person can read (stem-part1.png, …)."""
-    height = page.evaluate("document.documentElement.scrollHeight")
-    width = page.viewport_size["width"]
-    for n, top in enumerate(range(0, height, part), start=1):
-        clip = {"x": 0, "y": top, "width": width, "height": min(part, height - top)}
-        page.screenshot(path=ARTIFACTS / "phone" / f"{stem}-part{n}.png", full_page=True, clip=clip)
-
-
-def check_pages(page: Page, paths: list[str], action_pages: set[str], shots: str | None) -> list:
-    """Visit each page at the current width; return what overflows or hides its actions."""
+def check_pages(page: Page, paths: list[str], action_pages: set[str], shots: str | None,
+                typed: list[str] | None = None) -> list:
+    """Visit each page at the current width; return what overflows or hides its actions, and
+    (given the data the test typed, `typed`) the English words left on a Chinese page."""
     problems = []
     for path in paths:
         response = page.goto(path)
@@ -164,24 +164,25 @@ def check_pages(page: Page, paths: list[str], action_pages: set[str], shots: str
                 problems.append(f"{path}: no row actions shown")
             if actions["off"]:
                 problems.append(f"{path}: actions off screen: {actions['off']}")
+        if typed is not None and (left := english_left(page, typed)):
+            problems.append(f"{path}: English on a Chinese page: {left}")
         if shots:
-            name = re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-") or "home"
-            screenshots(page, f"{shots}-{name}")
+            screenshots(page, "phone", f"{shots}-{page_name(path)}")
     return problems
 
 
 @pytest.mark.parametrize("role", ["anonymous", "coordinator", "supplier", "buyer"])
 def test_every_page_fits_a_phone_and_a_laptop(new_page, world, role):
-    (ARTIFACTS / "phone").mkdir(parents=True, exist_ok=True)
     problems = []
     for lang, browser_locale in LOCALES.items():
         page = new_page(browser_locale)
         if role != "anonymous":
             log_in(page, world["emails"][role])
         for width in (PHONE, LAPTOP):
-            page.set_viewport_size({"width": width, "height": 844 if width == PHONE else 900})
-            shots = f"{role}-{lang}" if (lang == "zh" and width == PHONE) else None
-            problems += check_pages(page, world["pages"][role], world["actions"], shots)
+            set_width(page, width)
+            shots = f"{lang}/{role}" if width == PHONE else None
+            typed = world["typed"] if (lang == "zh" and width == PHONE) else None
+            problems += check_pages(page, world["pages"][role], world["actions"], shots, typed)
         if lang == "zh":
             assert page.locator("html").get_attribute("lang") == "zh-CN"
     assert problems == [], "\n".join(problems)
@@ -203,17 +204,6 @@ def test_header_collapses_into_a_menu_on_a_phone(new_page, world):
     page.set_viewport_size({"width": LAPTOP, "height": 900})  # a laptop shows the links
     expect(page.locator("#menu-toggle")).to_be_hidden()
     expect(page.locator("#nav-allocations-mine")).to_be_visible()
-
-
-def fresh(model, ident: int):
-    """Read a row as committed by the server (and end the read, so SQLite is not locked)."""
-    db.session.commit()  # drop any snapshot this thread's session still holds
-    try:
-        return db.session.execute(
-            sa.select(model).where(model.id == ident).execution_options(populate_existing=True)
-        ).scalar_one()
-    finally:
-        db.session.commit()
 
 
 def posts_to(page: Page) -> list[str]:

@@ -15,9 +15,9 @@ from playwright.sync_api import expect
 from market.extensions import db
 from market.matching.tasks import run_matching
 
-pytestmark = pytest.mark.browser
+from .helpers import PASSWORD, log_in
 
-PASSWORD = "correct horse battery"
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
@@ -43,11 +43,7 @@ def coordinator(make_org, make_lot, make_need, make_user) -> str:
 
 def test_run_button_queues_the_run_and_its_page_follows_it_to_the_end(new_page, coordinator):
     page = new_page()
-    page.goto("/login?next=/matching/")
-    page.locator("#login-form #email").fill(coordinator)
-    page.locator("#login-form #password").fill(PASSWORD)
-    page.locator("#login-submit").click()
-    expect(page).to_have_url(re.compile(r"/matching/$"))
+    log_in(page, coordinator, "/matching/")
 
     page.locator("#run-matching").click()  # answers at once: the run is only queued
     expect(page).to_have_url(re.compile(r"/matching/runs/\d+$"))
