@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import gettext as _
 
 from market.accounts.models import ORG_STATUSES, SECTOR_TIERS
 from market.accounts.rules import (
@@ -95,7 +96,7 @@ class OrganizationInSchema(ma.Schema):
         missing = [n for n in ("latitude", "longitude") if data.get(n) is None]
         if missing:
             raise ma.ValidationError(
-                {n: ["is required (or give a subdistrict)"] for n in missing})
+                {n: [_("is required (or give a subdistrict)")] for n in missing})
 
 
 class RegisterSchema(ma.Schema):

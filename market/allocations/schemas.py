@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import gettext as _
 
 from market.common.pagination import PageArgsSchema
 from market.common.schemas import Money, OrgRefSchema, Quantity
@@ -14,7 +15,7 @@ NOTE_LENGTH = ma.validate.Length(max=500, error="must be at most {max} character
 
 def _not_blank(value: str) -> None:
     if not value.strip():
-        raise ma.ValidationError("must not be blank")
+        raise ma.ValidationError(_("must not be blank"))
 
 
 class AllocationFilterArgsSchema(ma.Schema):

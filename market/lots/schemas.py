@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 
 from market.common.pagination import PageArgsSchema
@@ -75,7 +76,7 @@ class LotUpdateSchema(ma.Schema):
     def not_empty(self, data, **kwargs):
         """An empty PATCH is a mistake worth reporting."""
         if not data:
-            raise ma.ValidationError("give quantity, unit_price or status", "_schema")
+            raise ma.ValidationError(_("give quantity, unit_price or status"), "_schema")
 
 
 class LotFilterSchema(PageArgsSchema):
