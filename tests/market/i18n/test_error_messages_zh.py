@@ -131,6 +131,9 @@ def test_every_answer_above_is_free_of_english(ask, people, make_lot):
         (people["supplier_a"], "PATCH", f"/api/v1/lots/{lot.id}", {"quantity": 50}),
         (people["supplier_a"], "PATCH", f"/api/v1/lots/{lot.id}", {}),
         (people["buyer"], "GET", "/api/v1/gift-packs/999", None),
+        (people["buyer"], "GET", "/api/v1/lots?per_page=9999", None),
+        (people["coordinator"], "POST", "/api/v1/match-runs/constraints",
+         {"allocation_id": 0, "kind": "forbid"}),
         (people["coordinator"], "POST", "/api/v1/match-runs/quotas",
          {"organization_id": 999, "item": "MASK-SURGICAL", "max_units": 5}),
     ]:

@@ -1,7 +1,8 @@
 """Guard: no error message a person reads is written as a bare English string.
 
-Every `ServiceError` (and subclass), `Invalid.field(...)`, marshmallow `ValidationError`,
-`ensure_visible(...)` message and field-error list in market/ must come from the catalogue
+Every `ServiceError` (and subclass), `Invalid.field(...)`, marshmallow `ValidationError` and
+validator `error=` template, `ensure_visible(...)` message and field-error list in market/
+must come from the catalogue
 (`_`/`gettext`/`ngettext`/`_l`/`N_`), so the API answers in the `Accept-Language` and the
 pages in the page language. A str literal or an f-string there is English for everybody;
 this scan names the file and line of each one. The scanner is tested on small sources too,
@@ -86,6 +87,8 @@ def _message_arguments(call: ast.Call, errors: set[str]) -> list[ast.AST]:
     """The arguments of `call` that carry text a person reads."""
     owner, name = _callee(call)
     keywords = {k.arg: k.value for k in call.keywords}
+    if "error" in keywords or "error_messages" in keywords:  # marshmallow's message templates
+        return [keywords.get("error"), keywords.get("error_messages")]
     if name == "field" and owner in errors:
         return [*call.args[1:2], keywords.get("message")]
     if name in errors:
@@ -155,8 +158,10 @@ errors["item"] = [f"unknown SKU {sku!r}"]
 errors = {name: ["is required"] for name in missing}
 raise Conflict("Need %s is gone." % need_id)
 raise Conflict("Need {} is gone.".format(need_id))
+size = ma.validate.Range(min=1, max=4, error="must be 1 to 4, got {input}")
+price = ma.fields.Decimal(error_messages={"invalid": "must be a number, got {input!r}"})
 '''
-    assert sorted(line for line, _code in english_messages(source, ERRORS)) == list(range(2, 12))
+    assert sorted(line for line, _code in english_messages(source, ERRORS)) == list(range(2, 14))
 
 
 def test_the_scanner_accepts_catalogue_messages_and_codes():
@@ -170,5 +175,7 @@ ensure_visible(actor, org_id, _("Lot %(id)s not found.", id=lot_id))
 raise ma.ValidationError(_("give quantity"), "_schema")
 errors["item"] = [_("unknown SKU %(value)s", value=sku)]
 raise NotFound(message)
+size = ma.validate.Range(min=1, max=4, error=N_("must be 1 to 4, got {input}"))
+price = ma.fields.Decimal(error_messages={"invalid": N_("must be a number, got {input!r}")})
 '''
     assert english_messages(source, ERRORS) == []
