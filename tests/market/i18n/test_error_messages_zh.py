@@ -219,3 +219,19 @@ def test_too_many_requests_page_in_chinese(client):
     assert response.status_code == 429
     assert "请求过于频繁" in html
     assert_chinese(_error_text(html))
+
+
+def test_a_refusal_raised_outside_a_request_reads_in_the_default_language(app, people, make_lot):
+    # The queue's tasks run in an application context with no request: no crash, English.
+    from market.allocations.stock import load_allocation
+    from market.common.errors import Conflict, NotFound
+    from market.lots.services import update_lot
+
+    with pytest.raises(NotFound) as missing:
+        load_allocation(999)
+    assert missing.value.message == "Allocation 999 not found."
+
+    lot = make_lot(people["supplier_a_org"], status="withdrawn")
+    with pytest.raises(Conflict) as closed:
+        update_lot(people["supplier_a"], lot.id, {"quantity": 5})
+    assert closed.value.message == f"Lot {lot.id} is withdrawn; it can no longer be changed."
