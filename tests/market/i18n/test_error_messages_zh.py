@@ -161,35 +161,32 @@ def test_a_refusal_on_a_page_is_flashed_in_chinese(client, people, login, make_n
     assert db.session.get(type(need), need.id).status == "partially_allocated"
 
 
-def test_a_refusal_as_an_error_page_in_chinese(client, people, login):
-    login(people["supplier_a"])
-    client.get("/?lang=zh")
-    missing = client.get("/lots/999/edit")
-    assert missing.status_code == 404
-    assert _error_text(missing.get_data(as_text=True)) == "未找到库存批次 999。"
-
-    login(people["coordinator"])
-    client.get("/?lang=zh")  # logging in starts a new session
-    bad_day = client.get("/reports/daily?date=someday")
-    assert bad_day.status_code == 422
-    assert _error_text(bad_day.get_data(as_text=True)) == (
-        "date: 必须是 YYYY-MM-DD 格式的日期，收到的是 &#39;someday&#39;")
-
-
-def _error_text(html: str) -> str:
+def error_page(response, status: int, title: str) -> str:
+    """The message of an error page, after checking its status and its translated title."""
+    html = response.get_data(as_text=True)
+    assert response.status_code == status, html[:300]
+    assert f"{status} · {title}" in html
     found = re.search(r'<p id="error-message">(.*?)</p>', html, re.S)
     assert found, html[:500]
     return found.group(1)
 
 
+def test_a_refusal_as_an_error_page_in_chinese(client, people, login):
+    login(people["supplier_a"])
+    client.get("/?lang=zh")
+    assert error_page(client.get("/lots/999/edit"), 404, "未找到") == "未找到库存批次 999。"
+
+    login(people["coordinator"])
+    client.get("/?lang=zh")  # logging in starts a new session
+    assert error_page(client.get("/reports/daily?date=someday"), 422, "输入无效") == (
+        "date: 必须是 YYYY-MM-DD 格式的日期，收到的是 &#39;someday&#39;")
+
+
 def test_forbidden_page_in_chinese(client, people, login):
     login(people["buyer"])
     client.get("/?lang=zh")
-    response = client.get("/organizations")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 403
-    assert "无权访问" in html
-    assert _error_text(html) == "只有协调员可以执行此操作。"
+    message = error_page(client.get("/organizations"), 403, "无权访问")
+    assert message == "只有协调员可以执行此操作。"
 
 
 def test_server_error_page_in_chinese(app, client):
@@ -200,11 +197,8 @@ def test_server_error_page_in_chinese(app, client):
         raise RuntimeError("boom")
 
     client.get("/?lang=zh")
-    response = client.get("/test-boom")
-    html = response.get_data(as_text=True)
-    assert response.status_code == 500
-    assert "出错了" in html
-    assert _error_text(html) == "服务器未能完成此请求，错误已记录。"
+    message = error_page(client.get("/test-boom"), 500, "出错了")
+    assert message == "服务器未能完成此请求，错误已记录。"
 
 
 @pytest.mark.parametrize(
@@ -214,11 +208,7 @@ def test_too_many_requests_page_in_chinese(client):
     client.get("/login?lang=zh")
     wrong = {"email": "x@example.com", "password": "wrong one"}
     client.post("/login", data=wrong)
-    response = client.post("/login", data=wrong)
-    html = response.get_data(as_text=True)
-    assert response.status_code == 429
-    assert "请求过于频繁" in html
-    assert_chinese(_error_text(html))
+    assert_chinese(error_page(client.post("/login", data=wrong), 429, "请求过于频繁"))
 
 
 def test_a_refusal_raised_outside_a_request_reads_in_the_default_language(app, people, make_lot):
