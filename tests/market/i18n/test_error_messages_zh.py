@@ -11,7 +11,7 @@ import re
 import pytest
 
 from market.extensions import db
-from tests.market.lots.conftest import as_user  # noqa: F401 - fixture
+from tests.market.lots.conftest import as_user, csv_file  # noqa: F401 - fixture
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
 EN = {"Accept-Language": "en-US,en;q=0.9"}
@@ -123,6 +123,22 @@ def test_invalid_input_and_refusals_in_chinese(ask, people, catalog):
         people["supplier_a"], "POST", "/api/v1/lots/import", content_type="multipart/form-data",
         data={"file": (io.BytesIO(b"  \n"), "lots.csv")})
     assert (status, message, errors) == (422, "file: 为空", {"file": ["为空"]})
+
+
+def test_every_csv_row_error_is_in_chinese(ask, people, catalog):
+    body = csv_file("MASK-NOPE,10,sale,1,,,,", "MASK-SURGICAL,10,gift,1,,,,",
+                    "MASK-SURGICAL,10,donation,1,,,,", "MASK-SURGICAL,10,sale,1,36.1,,,",
+                    "MASK-SURGICAL,10,sale,1,,,,2001-01-01T00:00:00+08:00",
+                    "MASK-SURGICAL,ten,sale,1,,,,", "MASK-SURGICAL,10,sale")
+    status, message, errors = ask(people["supplier_a"], "POST", "/api/v1/lots/import",
+                                  data=body, content_type="multipart/form-data")
+    assert (status, message) == (422, "7 行有误；未导入任何内容。")
+    lines = {row["line"]: row for row in errors["rows"]}
+    assert sorted(lines) == list(range(2, 9))
+    assert lines[2]["field"] == "item"  # the column code stays, the text is translated
+    assert "MASK-NOPE" in lines[2]["message"]
+    for row in errors["rows"]:
+        assert_chinese(row["message"])
 
 
 def test_every_answer_above_is_free_of_english(ask, people, make_lot):
