@@ -109,6 +109,9 @@ def test_invalid_input_and_refusals_in_chinese(ask, people, catalog):
     status, message, _errors = ask(buyer, "GET", "/api/v1/organizations")
     assert (status, message) == (403, "只有协调员可以执行此操作。")
 
+    status, message, _errors = ask(None, "GET", "/api/v1/lots")
+    assert (status, message) == (401, "请先登录。")
+
     status, message, _errors = ask(None, "POST", "/api/v1/auth/tokens",
                                    json={"email": buyer.email, "password": "wrong guess"})
     assert (status, message) == (401, "电子邮箱或密码错误。")
