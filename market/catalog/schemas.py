@@ -12,7 +12,8 @@ from market.i18n import N_
 
 # Upper-case letters and digits in dash-separated groups, e.g. MASK-KN95.
 SKU_PATTERN = r"^[A-Z0-9]+(-[A-Z0-9]+)*$"
-SKU_MESSAGE = "must be upper-case letters, digits and single dashes (e.g. MASK-KN95), got {input!r}"
+SKU_MESSAGE = N_(
+    "must be upper-case letters, digits and single dashes (e.g. MASK-KN95), got {input!r}")
 
 
 class Sku(ma.fields.String):

@@ -34,7 +34,8 @@ class AwareDateTime(ma.fields.AwareDateTime):
             "error_messages",
             {
                 "invalid": N_("must be an ISO 8601 time, got {input!r}"),
-                "invalid_awareness": "must include a time zone, e.g. 2026-03-01T18:00:00+08:00",
+                "invalid_awareness": N_(
+                    "must include a time zone, e.g. 2026-03-01T18:00:00+08:00"),
             },
         )
         super().__init__(**kwargs)

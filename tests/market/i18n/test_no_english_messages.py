@@ -95,6 +95,9 @@ def _message_arguments(call: ast.Call, errors: set[str]) -> list[ast.AST]:
         return [*call.args, keywords.get("message"), keywords.get("errors")]
     if name == "ValidationError":
         return [*call.args[:1], keywords.get("message")]
+    if name == "setdefault" and call.args and getattr(call.args[0], "value", None) in (
+            "error_messages", "error"):
+        return call.args[1:2]
     if name == "ensure_visible":
         return [*call.args[2:3], keywords.get("message")]
     if name == "abort":
@@ -160,8 +163,9 @@ raise Conflict("Need %s is gone." % need_id)
 raise Conflict("Need {} is gone.".format(need_id))
 size = ma.validate.Range(min=1, max=4, error="must be 1 to 4, got {input}")
 price = ma.fields.Decimal(error_messages={"invalid": "must be a number, got {input!r}"})
+kwargs.setdefault("error_messages", {"invalid_awareness": "must include a time zone"})
 '''
-    assert sorted(line for line, _code in english_messages(source, ERRORS)) == list(range(2, 14))
+    assert sorted(line for line, _code in english_messages(source, ERRORS)) == list(range(2, 15))
 
 
 def test_the_scanner_accepts_catalogue_messages_and_codes():
@@ -177,5 +181,6 @@ errors["item"] = [_("unknown SKU %(value)s", value=sku)]
 raise NotFound(message)
 size = ma.validate.Range(min=1, max=4, error=N_("must be 1 to 4, got {input}"))
 price = ma.fields.Decimal(error_messages={"invalid": N_("must be a number, got {input!r}")})
+kwargs.setdefault("error_messages", {"invalid_awareness": N_("must include a time zone")})
 '''
     assert english_messages(source, ERRORS) == []
