@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import Flask, Request, jsonify, redirect, request, session, url_for
+from flask_babel import gettext
 
 from market.extensions import login_manager
 
@@ -63,6 +64,6 @@ def init_app(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         if request.path.startswith("/api/"):
-            body = {"code": 401, "status": "Unauthorized", "message": "Log in first."}
+            body = {"code": 401, "status": "Unauthorized", "message": gettext("Log in first.")}
             return jsonify(body), 401
         return redirect(url_for("accounts.login", next=request.full_path))

@@ -81,6 +81,14 @@ def translate(message: Any) -> Any:
     return get_translations().gettext(message)
 
 
+def status_word(code: str) -> str:
+    """A stored status code (`partially_allocated`) in the reader's words, for messages.
+
+    The catalogue knows the statuses as the badges show them (see `market.i18n_words`).
+    """
+    return translate(code.replace("_", " "))
+
+
 def translate_errors(errors: Any) -> Any:
     """`translate` every message of a (nested) validation error mapping."""
     if isinstance(errors, dict):

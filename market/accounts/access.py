@@ -64,10 +64,11 @@ def can_see_org(actor: User, org_id: int) -> bool:
     return actor.is_coordinator or actor.organization_id == org_id
 
 
-def ensure_visible(actor: User, org_id: int, what: str) -> None:
-    """Answer 404 for a record of another company, so its existence is not revealed."""
+def ensure_visible(actor: User, org_id: int, message: str) -> None:
+    """Answer 404 (saying the translated `message`) for a record of another company, so its
+    existence is not revealed."""
     if not can_see_org(actor, org_id):
-        raise NotFound(f"{what} not found.")
+        raise NotFound(message)
 
 
 def acting_organization(
@@ -81,10 +82,11 @@ def acting_organization(
     actor = require_writer(actor)
     if actor.is_coordinator:
         if organization_id is None:
-            raise Invalid.field("organization_id", "required when a coordinator enters a record")
+            raise Invalid.field("organization_id",
+                                _("required when a coordinator enters a record"))
         org = db.session.get(Organization, organization_id)
         if org is None:
-            raise NotFound(f"Organization {organization_id} not found.")
+            raise NotFound(_("Organization %(id)s not found.", id=organization_id))
     else:
         org = actor.organization
         if org is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask.views import MethodView
+from flask_babel import gettext as _
 from webargs.flaskparser import FlaskParser, abort
 
 from market.accounts import change_requests, organizations, services, sessions
@@ -38,7 +39,7 @@ class JsonParser(FlaskParser):
     """Answer a body that is not JSON at all with 422, like any other bad input."""
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
-        abort(422, exc=error, messages={"json": [f"malformed JSON body: {error}"]})
+        abort(422, exc=error, messages={"json": [_("malformed JSON body: %(error)s", error=error)]})
 
 
 class AccountsBlueprint(Blueprint):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import SECTOR_TIERS, Organization, User
@@ -33,7 +34,7 @@ def locked_organization(org_id: int) -> Organization:
         sa.select(Organization).where(Organization.id == org_id).with_for_update()
     )
     if org is None:
-        raise NotFound("Organization not found.")
+        raise NotFound(_("Organization not found."))
     return org
 
 
@@ -89,16 +90,16 @@ def decide_change(
     actor = require_coordinator(actor)
     reason = (reason or "").strip() or None
     if decision not in ("approve", "reject"):
-        raise Invalid.field("decision", f"must be approve or reject, got {decision!r}")
+        raise Invalid.field("decision", _("must be approve or reject, got %(value)s",
+                                             value=repr(decision)))
     if decision == "reject" and not reason:
-        raise Invalid.field("reason", "is required when rejecting a change request")
+        raise Invalid.field("reason", _("is required when rejecting a change request"))
     with unit_of_work():
         org = locked_organization(org_id)
         change = org.pending_change
         if not change:
-            raise Conflict(
-                f"Company '{org.name}' has no change request waiting; nothing to decide."
-            )
+            raise Conflict(_("Company '%(name)s' has no change request waiting; nothing to "
+                             "decide.", name=org.name))
         before = snapshot(org, CHANGE_SNAPSHOT)
         asked = ", ".join(f"{name} {change[name]}" for name in PRIORITY_FIELDS if name in change)
         if decision == "approve":

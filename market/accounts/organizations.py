@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from market.accounts.access import (
     ensure_visible,
@@ -21,6 +22,7 @@ from market.common.pagination import PageResult, paginate
 from market.common.transaction import unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
+from market.i18n import status_word
 from market.notifications import texts
 from market.notifications.services import notify_organization
 from market.places.places import locate
@@ -33,10 +35,10 @@ SETTABLE_STATUSES = ("verified", "suspended")
 def get_organization(actor: User | None, org_id: int) -> Organization:
     """A company, for a coordinator or the company's own users (404 for anybody else)."""
     actor = require_user(actor)
-    ensure_visible(actor, org_id, "Organization")
+    ensure_visible(actor, org_id, _("Organization not found."))
     org = db.session.get(Organization, org_id)
     if org is None:
-        raise NotFound("Organization not found.")
+        raise NotFound(_("Organization not found."))
     return org
 
 
@@ -56,7 +58,8 @@ def list_organizations(
     if status:
         if status not in ORG_STATUSES:
             allowed = ", ".join(ORG_STATUSES)
-            raise Invalid.field("status", f"must be one of {allowed}, got {status!r}")
+            raise Invalid.field("status", _("must be one of %(allowed)s, got %(value)s",
+                                            allowed=allowed, value=repr(status)))
         stmt = stmt.where(Organization.status == status)
     if sector:
         stmt = stmt.where(Organization.sector == sector)
@@ -82,13 +85,15 @@ def decide_filing(
     actor = require_coordinator(actor)
     reason = (reason or "").strip() or None
     if decision not in ("approve", "reject"):
-        raise Invalid.field("decision", f"must be approve or reject, got {decision!r}")
+        raise Invalid.field("decision", _("must be approve or reject, got %(value)s",
+                                          value=repr(decision)))
     if decision == "reject" and not reason:
-        raise Invalid.field("reason", "is required when rejecting a filing")
+        raise Invalid.field("reason", _("is required when rejecting a filing"))
     with unit_of_work():
         org = locked_organization(org_id)
         if org.status != "pending":
-            raise Conflict(f"Company '{org.name}' is {org.status}, not pending; nothing to decide.")
+            raise Conflict(_("Company '%(name)s' is %(status)s, not pending; nothing to decide.",
+                             name=org.name, status=status_word(org.status)))
         before = snapshot(org, ORG_SNAPSHOT)
         if decision == "approve":
             org.status, org.rejection_reason, org.verified_at = "verified", None, utcnow()
@@ -108,17 +113,18 @@ def update_organization(actor: User | None, org_id: int, changes: dict[str, Any]
     so that no company can raise its own priority. Suspended companies cannot edit (403).
     """
     actor = require_writer(actor)
-    ensure_visible(actor, org_id, "Organization")
+    ensure_visible(actor, org_id, _("Organization not found."))
     if not actor.is_coordinator:
         refused = [name for name in COORDINATOR_FIELDS if name in changes]
         if refused:
-            raise Forbidden(f"Only coordinators may change {', '.join(refused)}.")
+            raise Forbidden(_("Only coordinators may change %(fields)s.",
+                              fields=", ".join(refused)))
     changes = dict(changes)
     errors = locate(changes)  # a new subdistrict without coordinates moves to its centroid
     errors.update(org_field_errors({k: v for k, v in changes.items() if k != "tier"}))
     if errors:
         detail = "; ".join(f"{k}: {v[0]}" for k, v in errors.items())
-        raise Invalid(f"Invalid company data: {detail}", errors)
+        raise Invalid(_("Invalid company data: %(fields)s", fields=detail), errors)
     with unit_of_work():
         org = locked_organization(org_id)
         if not actor.is_coordinator and org.status not in ("pending", "rejected"):
@@ -143,10 +149,9 @@ def _apply_fields(org: Organization, changes: dict[str, Any]) -> None:
     """Copy contact fields, and identity fields while the company is not yet verified."""
     identity = [name for name in FILING_FIELDS if name in changes]
     if identity and org.status not in ("pending", "rejected"):
-        raise Conflict(
-            f"{', '.join(identity)} of a {org.status} company cannot be changed here; "
-            "contact your district office."
-        )
+        raise Conflict(_("%(fields)s of a %(status)s company cannot be changed here; contact "
+                         "your district office.", fields=", ".join(identity),
+                         status=status_word(org.status)))
     if "credit_code" in changes:
         code = changes["credit_code"].upper()
         clash = db.session.scalar(
@@ -155,8 +160,8 @@ def _apply_fields(org: Organization, changes: dict[str, Any]) -> None:
             )
         )
         if clash is not None:
-            raise Conflict(f"credit_code: {code} is already registered.",
-                           {"credit_code": [f"{code} is already registered"]})
+            raise Conflict(_("credit_code: %(code)s is already registered.", code=code),
+                           {"credit_code": [_("%(code)s is already registered", code=code)]})
         org.credit_code = code
     if "roles" in changes:
         org.is_supplier, org.is_buyer = "supplier" in changes["roles"], "buyer" in changes["roles"]
@@ -175,16 +180,17 @@ def _apply_coordinator_fields(org: Organization, changes: dict[str, Any]) -> Non
         if tier is None:
             org.tier, org.tier_overridden = SECTOR_TIERS[org.sector], False
         elif isinstance(tier, bool) or not isinstance(tier, int) or not 1 <= tier <= 4:
-            raise Invalid.field("tier", f"must be 1 to 4, got {tier!r}")
+            raise Invalid.field("tier", _("must be 1 to 4, got %(value)s", value=repr(tier)))
         else:
             org.tier, org.tier_overridden = tier, True
     status = changes.get("status")
     if status is None or status == org.status:
         return
     if status not in SETTABLE_STATUSES:
-        raise Invalid.field("status", f"must be verified or suspended, got {status!r}")
+        raise Invalid.field("status", _("must be verified or suspended, got %(value)s",
+                                        value=repr(status)))
     if status == "verified" and org.status == "rejected":
-        raise Conflict("A rejected company must re-file before it can be verified.")
+        raise Conflict(_("A rejected company must re-file before it can be verified."))
     if status == "verified" and org.verified_at is None:
         org.verified_at = utcnow()
     org.status = status

@@ -54,7 +54,8 @@ def password_error(password: Any, email: str | None = None) -> str | None:
 def sector_error(sector: Any) -> str | None:
     """Why `sector` is not one of the sector codes, or None."""
     if sector not in SECTOR_TIERS:
-        return f"must be one of {', '.join(SECTOR_TIERS)}, got {sector!r}"
+        return _("must be one of %(allowed)s, got %(value)s", allowed=", ".join(SECTOR_TIERS),
+                 value=repr(sector))
     return None
 
 

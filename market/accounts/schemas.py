@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import gettext as _
 
 from market.accounts.models import ORG_STATUSES, SECTOR_TIERS
 from market.accounts.rules import (
@@ -14,6 +15,7 @@ from market.accounts.rules import (
 )
 from market.common.pagination import PageArgsSchema
 from market.common.schemas import Latitude, Longitude, Quantity
+from market.i18n import N_
 from market.places.schemas import Subdistrict, subdistrict_name_field
 
 
@@ -28,7 +30,7 @@ class Text(ma.fields.String):
     def __init__(self, max_length: int, **kwargs):
         kwargs.setdefault(
             "validate",
-            ma.validate.Length(min=1, max=max_length, error="must be 1 to {max} characters"),
+            ma.validate.Length(min=1, max=max_length, error=N_("must be 1 to {max} characters")),
         )
         super().__init__(**kwargs)
 
@@ -66,9 +68,9 @@ class Phone(ma.fields.String):
 def _roles_field(**kwargs) -> ma.fields.List:
     return ma.fields.List(
         ma.fields.String(
-            validate=ma.validate.OneOf(ROLES, error="must be supplier or buyer, got {input!r}")
+            validate=ma.validate.OneOf(ROLES, error=N_("must be supplier or buyer, got {input!r}"))
         ),
-        validate=ma.validate.Length(min=1, max=2, error="name supplier, buyer or both"),
+        validate=ma.validate.Length(min=1, max=2, error=N_("name supplier, buyer or both")),
         **kwargs,
     )
 
@@ -95,7 +97,7 @@ class OrganizationInSchema(ma.Schema):
         missing = [n for n in ("latitude", "longitude") if data.get(n) is None]
         if missing:
             raise ma.ValidationError(
-                {n: ["is required (or give a subdistrict)"] for n in missing})
+                {n: [_("is required (or give a subdistrict)")] for n in missing})
 
 
 class RegisterSchema(ma.Schema):
@@ -209,7 +211,8 @@ class OrganizationListArgsSchema(PageArgsSchema):
     """Filters of `GET /organizations`."""
 
     status = ma.fields.String(
-        validate=ma.validate.OneOf(ORG_STATUSES, error="must be one of {choices}, got {input!r}")
+        validate=ma.validate.OneOf(ORG_STATUSES,
+                                   error=N_("must be one of {choices}, got {input!r}"))
     )
     sector = Sector()
     q = ma.fields.String(metadata={"description": "part of the company name"})
@@ -224,11 +227,11 @@ class VerificationSchema(ma.Schema):
     decision = ma.fields.String(
         required=True,
         validate=ma.validate.OneOf(
-            ("approve", "reject"), error="must be approve or reject, got {input!r}"
+            ("approve", "reject"), error=N_("must be approve or reject, got {input!r}")
         ),
     )
     reason = ma.fields.String(
-        allow_none=True, validate=ma.validate.Length(max=500, error="at most {max} characters")
+        allow_none=True, validate=ma.validate.Length(max=500, error=N_("at most {max} characters"))
     )
 
 
@@ -253,12 +256,12 @@ class OrganizationPatchSchema(ma.Schema):
     tier = ma.fields.Integer(
         strict=True,
         allow_none=True,
-        validate=ma.validate.Range(min=1, max=4, error="must be 1 to 4, got {input}"),
+        validate=ma.validate.Range(min=1, max=4, error=N_("must be 1 to 4, got {input}")),
         metadata={"description": "coordinators; null goes back to the sector's tier"},
     )
     status = ma.fields.String(
         validate=ma.validate.OneOf(
-            ("verified", "suspended"), error="must be verified or suspended, got {input!r}"
+            ("verified", "suspended"), error=N_("must be verified or suspended, got {input!r}")
         ),
         metadata={"description": "coordinators"},
     )

@@ -42,7 +42,8 @@ def _check_email(email: str) -> None:
     if message:
         raise Invalid.field("email", message)
     if db.session.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise Conflict(f"email: {email} is already registered.", {"email": ["already registered"]})
+        raise Conflict(gettext("email: %(email)s is already registered.", email=email),
+                       {"email": [gettext("already registered")]})
 
 
 def _translated(message: str) -> str:
@@ -58,18 +59,19 @@ def _check_password(password: str, email: str | None = None) -> None:
 def _check_org(fields: dict[str, Any]) -> None:
     place_errors = locate(fields)  # a subdistrict stands in for the coordinates
     missing = [name for name in ORG_INPUT_FIELDS if fields.get(name) in (None, "")]
-    errors = {name: ["is required"] for name in missing}
+    errors = {name: [gettext("is required")] for name in missing}
     errors.update(place_errors)
     errors.update(org_field_errors({k: v for k, v in fields.items() if k not in missing}))
     if errors:
         detail = "; ".join(f"{k}: {v[0]}" for k, v in errors.items())
-        raise Invalid(f"Invalid company data: {detail}", errors)
+        raise Invalid(gettext("Invalid company data: %(fields)s", fields=detail), errors)
     code = fields["credit_code"].upper()
     taken = db.session.scalar(sa.select(Organization.id).where(Organization.credit_code == code))
     if taken is not None:
         raise Conflict(
-            f"credit_code: a company with credit code {code} is already registered.",
-            {"credit_code": [f"{code} is already registered"]},
+            gettext("credit_code: a company with credit code %(code)s is already registered.",
+                    code=code),
+            {"credit_code": [gettext("%(code)s is already registered", code=code)]},
         )
 
 
@@ -120,7 +122,7 @@ def register(
             record(user, "user.created", "user", user.id, None, {"email": email, "role": "company"})
     except sa.exc.IntegrityError:
         # Two registrations raced past the checks above; the unique index decided.
-        raise Conflict("The e-mail or credit code was registered a moment ago.") from None
+        raise Conflict(gettext("The e-mail or credit code was registered a moment ago.")) from None
     return user, org
 
 
@@ -133,12 +135,12 @@ def authenticate(email: str, password: str) -> User:
     user = db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
     if user is None:
         check_password_hash(_DUMMY_HASH, password or "")
-        raise NotAuthenticated("Wrong e-mail or password.")
+        raise NotAuthenticated(gettext("Wrong e-mail or password."))
     lockout.refuse_if_locked(user)
     if not check_password_hash(user.password_hash, password or "") or not user.is_active:
         lockout.record_failure(user)
         lockout.refuse_if_locked(user)  # this failure was the one that locked it
-        raise NotAuthenticated("Wrong e-mail or password.")
+        raise NotAuthenticated(gettext("Wrong e-mail or password."))
     lockout.record_success(user)
     return user
 
@@ -207,14 +209,16 @@ def create_user(
     """Create a coordinator, admin or company user (the command line's way in)."""
     email = normalize_email(email)
     if role not in USER_ROLES:
-        raise Invalid.field("role", f"must be one of {', '.join(USER_ROLES)}, got {role!r}")
+        raise Invalid.field("role", gettext("must be one of %(allowed)s, got %(value)s",
+                                            allowed=", ".join(USER_ROLES), value=repr(role)))
     if role == "company" and organization_id is None:
-        raise Invalid.field("organization_id", "a company user needs a company")
+        raise Invalid.field("organization_id", gettext("a company user needs a company"))
     with unit_of_work():
         _check_email(email)
         _check_password(password, email)
         if organization_id is not None and db.session.get(Organization, organization_id) is None:
-            raise Invalid.field("organization_id", f"no company {organization_id}")
+            raise Invalid.field("organization_id",
+                                gettext("no company %(id)s", id=organization_id))
         user = User(
             email=email,
             password_hash=generate_password_hash(password),

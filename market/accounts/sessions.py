@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 
 from market.accounts.access import require_user
 from market.accounts.models import ApiToken, LoginSession, User
@@ -108,7 +109,7 @@ def revoke_token(actor: User | None, token_id: int) -> None:
     actor = require_user(actor)
     row = db.session.get(ApiToken, token_id)
     if row is None or row.user_id != actor.id:
-        raise NotFound(f"token {token_id} not found.")
+        raise NotFound(_("token %(id)s not found.", id=token_id))
     with unit_of_work():
         begin_write()
         record(actor, "token.revoked", "api_token", row.id, {"user_id": actor.id}, None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from market.accounts.access import require_user
 from market.accounts.models import User
 from market.common.errors import NotFound
@@ -27,5 +29,5 @@ def get_allocation(actor: User | None, allocation_id: int) -> Allocation:
     actor = require_user(actor)
     allocation = db.session.get(Allocation, allocation_id)
     if allocation is None or not can_see(actor, allocation):
-        raise NotFound(f"Allocation {allocation_id} not found.")
+        raise NotFound(_("Allocation %(id)s not found.", id=allocation_id))
     return allocation

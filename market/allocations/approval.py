@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
+
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
 from market.allocations.stock import (
@@ -18,6 +20,7 @@ from market.audit import services as audit
 from market.common.errors import Conflict, Invalid, ServiceError
 from market.common.transaction import unit_of_work
 from market.common.types import utcnow
+from market.i18n import status_word
 from market.lots.models import Lot
 from market.matching.models import Allocation
 from market.needs.models import Need
@@ -64,21 +67,25 @@ def _approved_quantity(allocation: Allocation, quantity: int | None) -> int:
     if quantity is None:
         return allocation.quantity
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
-        raise Invalid.field("quantity", f"must be a whole number of at least 1, got {quantity!r}")
+        raise Invalid.field("quantity", _("must be a whole number of at least 1, got %(value)s",
+                                          value=repr(quantity)))
     if quantity > allocation.quantity:
         raise Invalid.field(
             "quantity",
-            f"may only lower the proposed {allocation.quantity}, got {quantity}",
+            _("may only lower the proposed %(proposed)s, got %(value)s",
+              proposed=allocation.quantity, value=quantity),
         )
     return quantity
 
 
 def _ensure_open(lot: Lot, need: Need) -> None:
     if lot.status != "active":
-        raise Conflict(f"Lot {lot.id} is {lot.status}; only active lots can be allocated.")
+        raise Conflict(_("Lot %(id)s is %(status)s; only active lots can be allocated.",
+                         id=lot.id, status=status_word(lot.status)))
     if need.status not in ("open", "partially_allocated"):
-        state = need.status.replace("_", " ")
-        raise Conflict(f"Need {need.id} is {state}; it takes no more units.")
+        state = status_word(need.status)
+        raise Conflict(_("Need %(id)s is %(status)s; it takes no more units.",
+                         id=need.id, status=state))
 
 
 def _notify_approved(allocation: Allocation, lot: Lot, need: Need) -> None:
@@ -92,9 +99,10 @@ def reject(actor: User | None, allocation_id: int, reason: str | None) -> Alloca
     actor = require_coordinator(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid.field("reason", "a reason is required to reject a proposal")
+        raise Invalid.field("reason", _("a reason is required to reject a proposal"))
     if len(reason) > MAX_NOTE:
-        raise Invalid.field("reason", f"must be at most {MAX_NOTE} characters, got {len(reason)}")
+        raise Invalid.field("reason", _("must be at most %(maximum)s characters, got %(length)s",
+                                        maximum=MAX_NOTE, length=len(reason)))
     actor_id = actor.id
     with unit_of_work():
         start_write()

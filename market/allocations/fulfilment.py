@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from market.accounts.access import require_coordinator, require_user, require_writer
 from market.accounts.models import User
 from market.allocations.access import can_see
@@ -29,13 +31,15 @@ from market.notifications.services import notify_organization
 def _ensure_party(actor: User, allocation: Allocation, side: str) -> None:
     """404 for companies that are not a party; 403 for the wrong party."""
     if not can_see(actor, allocation):
-        raise NotFound(f"Allocation {allocation.id} not found.")
+        raise NotFound(_("Allocation %(id)s not found.", id=allocation.id))
     if actor.is_coordinator:
         if side == "supplier":
             return  # a coordinator may record a shipment phoned in by the supplier
-        raise Forbidden("Only the buyer's users confirm receipt.")
+        raise Forbidden(_("Only the buyer's users confirm receipt."))
     if actor.organization_id != getattr(allocation, f"{side}_id"):
-        raise Forbidden(f"Only the {side}'s users may do this.")
+        if side == "supplier":
+            raise Forbidden(_("Only the supplier's users may do this."))
+        raise Forbidden(_("Only the buyer's users may do this."))
 
 
 def ship(actor: User | None, allocation_id: int) -> Allocation:
@@ -61,13 +65,16 @@ def _received_quantity(allocation: Allocation, quantity: int | None, note: str |
     if quantity is None:
         return allocation.quantity
     if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
-        raise Invalid.field("quantity", f"must be a whole number of 0 or more, got {quantity!r}")
+        raise Invalid.field("quantity", _("must be a whole number of 0 or more, got %(value)s",
+                                          value=repr(quantity)))
     if quantity > allocation.quantity:
         raise Invalid.field(
-            "quantity", f"must be at most the {allocation.quantity} shipped, got {quantity}"
+            "quantity", _("must be at most the %(shipped)s shipped, got %(value)s",
+                          shipped=allocation.quantity, value=quantity)
         )
     if quantity < allocation.quantity and not note:
-        raise Invalid.field("note", "say what was wrong when fewer units arrived than were shipped")
+        raise Invalid.field("note",
+                            _("say what was wrong when fewer units arrived than were shipped"))
     return quantity
 
 
@@ -81,7 +88,8 @@ def receive(
     actor = require_user(actor)
     note = (note or "").strip() or None
     if note is not None and len(note) > MAX_NOTE:
-        raise Invalid.field("note", f"must be at most {MAX_NOTE} characters, got {len(note)}")
+        raise Invalid.field("note", _("must be at most %(maximum)s characters, got %(length)s",
+                                      maximum=MAX_NOTE, length=len(note)))
     with unit_of_work():
         start_write()
         allocation = load_allocation(allocation_id)
@@ -114,7 +122,8 @@ def cancel(actor: User | None, allocation_id: int, reason: str | None = None) ->
     actor = require_coordinator(actor)
     reason = (reason or "").strip() or None
     if reason is not None and len(reason) > MAX_NOTE:
-        raise Invalid.field("reason", f"must be at most {MAX_NOTE} characters, got {len(reason)}")
+        raise Invalid.field("reason", _("must be at most %(maximum)s characters, got %(length)s",
+                                        maximum=MAX_NOTE, length=len(reason)))
     with unit_of_work():
         start_write()
         allocation = load_allocation(allocation_id)

@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import Organization, User
@@ -31,6 +32,7 @@ from market.common.pagination import PageResult, paginate
 from market.common.transaction import is_postgres, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
+from market.i18n import status_word
 from market.lots.models import Lot
 from market.matching.models import Allocation
 from market.needs.models import Need
@@ -234,17 +236,21 @@ def _refusal(line: Any, lot: Lot, need: Need, lot_left: dict, need_left: dict) -
     """Why a line cannot be approved now (the single approval's messages), or ''."""
     sku = line.sku
     if lot.status != "active":
-        return f"Lot {lot.id} is {lot.status}; only active lots can be allocated."
+        return _("Lot %(id)s is %(status)s; only active lots can be allocated.",
+                 id=lot.id, status=status_word(lot.status))
     if need.status not in OPEN_NEED_STATUSES:
-        return f"Need {need.id} is {need.status.replace('_', ' ')}; it takes no more units."
+        return _("Need %(id)s is %(status)s; it takes no more units.",
+                 id=need.id, status=status_word(need.status))
     left = lot_left[lot.id]
     if left < line.quantity:
-        return (f"Not enough {sku} left in lot {lot.id}: {left} available, "
-                f"{line.quantity} asked (short by {line.quantity - left}).")
+        return _("Not enough %(sku)s left in lot %(lot)s: %(left)s available, %(asked)s "
+                 "asked (short by %(short)s).", sku=sku, lot=lot.id, left=left,
+                 asked=line.quantity, short=line.quantity - left)
     left = need_left[need.id]
     if left < line.quantity:
-        return (f"Need {need.id} for {sku} has only {left} units still open, "
-                f"{line.quantity} asked (short by {line.quantity - left}).")
+        return _("Need %(need)s for %(sku)s has only %(left)s units still open, "
+                 "%(asked)s asked (short by %(short)s).", need=need.id, sku=sku, left=left,
+                 asked=line.quantity, short=line.quantity - left)
     return ""
 
 

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import gettext as _
 
 from market.common.pagination import PageArgsSchema
 from market.common.schemas import Money, OrgRefSchema, Quantity
+from market.i18n import N_
 from market.matching.models import ALLOCATION_STATUSES
 from market.matching.reason_view import ViewerReasons
 
-NOTE_LENGTH = ma.validate.Length(max=500, error="must be at most {max} characters")
+NOTE_LENGTH = ma.validate.Length(max=500, error=N_("must be at most {max} characters"))
 
 
 def _not_blank(value: str) -> None:
     if not value.strip():
-        raise ma.ValidationError("must not be blank")
+        raise ma.ValidationError(_("must not be blank"))
 
 
 class AllocationFilterArgsSchema(ma.Schema):
@@ -26,14 +28,14 @@ class AllocationFilterArgsSchema(ma.Schema):
     run_id = ma.fields.Integer()
     status = ma.fields.String(
         validate=ma.validate.OneOf(
-            ALLOCATION_STATUSES, error="must be one of {choices}, got {input}"
+            ALLOCATION_STATUSES, error=N_("must be one of {choices}, got {input}")
         )
     )
     lot_id = ma.fields.Integer()
     need_id = ma.fields.Integer()
     item = ma.fields.String(validate=ma.validate.Length(max=60))
     tier = ma.fields.Integer(
-        validate=ma.validate.Range(min=1, max=4, error="must be 1 to 4, got {input}")
+        validate=ma.validate.Range(min=1, max=4, error=N_("must be 1 to 4, got {input}"))
     )
     supplier_id = ma.fields.Integer()
     buyer_id = ma.fields.Integer()
@@ -99,7 +101,7 @@ class AllocationBulkApproveSchema(ma.Schema):
     ids = ma.fields.List(
         ma.fields.Integer(strict=True),
         required=True,
-        validate=ma.validate.Length(min=1, max=500, error="give 1 to 500 ids"),
+        validate=ma.validate.Length(min=1, max=500, error=N_("give 1 to 500 ids")),
     )
 
 
@@ -146,7 +148,7 @@ class AllocationSelectionSchema(ma.Schema):
     need_id = ma.fields.Integer()
     item = ma.fields.String(validate=ma.validate.Length(max=60), metadata={"description": "SKU"})
     tier = ma.fields.Integer(
-        validate=ma.validate.Range(min=1, max=4, error="must be 1 to 4, got {input}")
+        validate=ma.validate.Range(min=1, max=4, error=N_("must be 1 to 4, got {input}"))
     )
     supplier_id = ma.fields.Integer()
     buyer_id = ma.fields.Integer()

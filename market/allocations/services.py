@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
 
 from market.accounts.access import require_coordinator, require_user
 from market.accounts.models import Organization, User
@@ -22,6 +23,7 @@ from market.common.errors import Forbidden, NotFound
 from market.common.pagination import PageResult, paginate
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
+from market.i18n import status_word
 from market.lots.models import Lot
 from market.matching.models import RESERVING_STATUSES, Allocation, MatchRun
 
@@ -49,7 +51,7 @@ def allocation_query(actor: User | None, filters: dict[str, Any]) -> sa.Select:
     )
     if not actor.is_coordinator:
         if actor.organization_id is None:
-            raise Forbidden("Your account belongs to no company.")
+            raise Forbidden(_("Your account belongs to no company."))
         org = actor.organization_id
         stmt = stmt.where(
             sa.or_(Allocation.supplier_id == org, Allocation.buyer_id == org),
@@ -102,7 +104,7 @@ def list_mine(actor: User | None, page: int = 1, per_page: int = 50, status: str
     """A company's allocations (as supplier and as buyer), newest first."""
     actor = require_user(actor)
     if actor.is_coordinator:
-        raise Forbidden("Coordinators review allocations on the proposals page.")
+        raise Forbidden(_("Coordinators review allocations on the proposals page."))
     stmt = allocation_query(actor, {"status": status}).options(
         so.joinedload(Allocation.lot), so.joinedload(Allocation.need)
     )
@@ -133,9 +135,8 @@ def delivery_note(actor: User | None, allocation_id: int) -> Allocation:
     """An approved (or later) allocation for its printable delivery note."""
     allocation = get_allocation(actor, allocation_id)
     if allocation.status not in NOTE_STATUSES:
-        raise NotFound(
-            f"Allocation {allocation_id} has no delivery note (it is {allocation.status})."
-        )
+        raise NotFound(_("Allocation %(id)s has no delivery note (it is %(status)s).",
+                         id=allocation_id, status=status_word(allocation.status)))
     return allocation
 
 

@@ -8,11 +8,13 @@ the counters with conditional UPDATEs whose row count proves the change was allo
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from market.accounts.models import User
 from market.common.errors import Conflict, NotFound
 from market.common.transaction import begin_write, is_postgres
 from market.extensions import db
+from market.i18n import status_word
 from market.lots.models import Lot
 from market.lots.services import mark_exhausted_if_empty
 from market.matching.models import Allocation
@@ -42,7 +44,7 @@ def load_allocation(allocation_id: int) -> Allocation:
     )
     allocation = db.session.scalar(stmt)
     if allocation is None:
-        raise NotFound(f"Allocation {allocation_id} not found.")
+        raise NotFound(_("Allocation %(id)s not found.", id=allocation_id))
     return allocation
 
 
@@ -73,10 +75,11 @@ def move_status(allocation: Allocation, expected: str, verb: str, values: dict) 
             sa.select(Allocation.status).where(Allocation.id == allocation.id)
         )
         if expected == "proposed":
-            raise Conflict(f"Allocation {allocation.id} is {current}, not proposed any more.")
-        raise Conflict(
-            f"Allocation {allocation.id} is {current}, not {expected}: it cannot be {verb}."
-        )
+            raise Conflict(_("Allocation %(id)s is %(status)s, not proposed any more.",
+                             id=allocation.id, status=status_word(current)))
+        raise Conflict(_("Allocation %(id)s is %(status)s, not %(expected)s: it cannot be "
+                         "%(verb)s.", id=allocation.id, status=status_word(current),
+                         expected=status_word(expected), verb=status_word(verb)))
     db.session.refresh(allocation)
 
 
@@ -88,20 +91,18 @@ def reserve(lot: Lot, need: Need, quantity: int, sku: str) -> None:
         .where(Lot.id == lot.id, Lot.quantity - Lot.reserved >= quantity)
         .values(reserved=Lot.reserved + quantity)
     ):
-        raise Conflict(
-            f"Not enough {sku} left in lot {lot.id}: {lot_left} available, "
-            f"{quantity} asked (short by {quantity - lot_left})."
-        )
+        raise Conflict(_("Not enough %(sku)s left in lot %(lot)s: %(left)s available, %(asked)s "
+                         "asked (short by %(short)s).", sku=sku, lot=lot.id, left=lot_left,
+                         asked=quantity, short=quantity - lot_left))
     need_left = need.quantity - need.allocated
     if need_left < quantity or not _rowcount(
         sa.update(Need)
         .where(Need.id == need.id, Need.quantity - Need.allocated >= quantity)
         .values(allocated=Need.allocated + quantity)
     ):
-        raise Conflict(
-            f"Need {need.id} for {sku} has only {need_left} units still open, "
-            f"{quantity} asked (short by {quantity - need_left})."
-        )
+        raise Conflict(_("Need %(need)s for %(sku)s has only %(left)s units still open, "
+                         "%(asked)s asked (short by %(short)s).", need=need.id, sku=sku,
+                         left=need_left, asked=quantity, short=quantity - need_left))
     db.session.refresh(lot)
     db.session.refresh(need)
     refresh_need_status(need)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
@@ -26,7 +27,8 @@ def parse_moment(name: str, value: str | None, end_of_day: bool = False) -> date
             return moment + timedelta(days=1) if end_of_day else moment
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise Invalid.field(name, f"must be an ISO date or date-time, got {value!r}") from None
+        raise Invalid.field(name, _("must be an ISO date or date-time, got %(value)s",
+                                    value=repr(value))) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

@@ -8,10 +8,12 @@ import marshmallow as ma
 
 from market.common.pagination import PageArgsSchema
 from market.common.schemas import CheckedDecimal
+from market.i18n import N_
 
 # Upper-case letters and digits in dash-separated groups, e.g. MASK-KN95.
 SKU_PATTERN = r"^[A-Z0-9]+(-[A-Z0-9]+)*$"
-SKU_MESSAGE = "must be upper-case letters, digits and single dashes (e.g. MASK-KN95), got {input!r}"
+SKU_MESSAGE = N_(
+    "must be upper-case letters, digits and single dashes (e.g. MASK-KN95), got {input!r}")
 
 
 class Sku(ma.fields.String):
@@ -21,7 +23,7 @@ class Sku(ma.fields.String):
         kwargs.setdefault(
             "validate",
             [
-                ma.validate.Length(min=2, max=60, error="must be 2 to 60 characters long"),
+                ma.validate.Length(min=2, max=60, error=N_("must be 2 to 60 characters long")),
                 ma.validate.Regexp(SKU_PATTERN, error=SKU_MESSAGE),
             ],
         )
@@ -32,7 +34,7 @@ def _text(max_length: int, **kwargs) -> ma.fields.String:
     """A trimmed, non-empty text field of at most `max_length` characters."""
     return ma.fields.String(
         validate=ma.validate.Length(
-            min=1, max=max_length, error=f"must be 1 to {max_length} characters long"
+            min=1, max=max_length, error=N_("must be 1 to {max} characters long")
         ),
         **kwargs,
     )
@@ -66,9 +68,9 @@ class ItemCreateSchema(ma.Schema):
         load_default=Decimal("0"),
         places=3,
         validate=ma.validate.Range(
-            min=Decimal("0"), max=Decimal("99999"), error="must be 0 to 99999, got {input}"
+            min=Decimal("0"), max=Decimal("99999"), error=N_("must be 0 to 99999, got {input}")
         ),
-        error_messages={"invalid": "must be a decimal number, got {input!r}"},
+        error_messages={"invalid": N_("must be a decimal number, got {input!r}")},
     )
     substitutes = ma.fields.List(Sku(), load_default=list)
 

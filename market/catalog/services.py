@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from market.accounts.access import require_coordinator, require_user
 from market.accounts.models import User
@@ -76,11 +77,13 @@ def _resolve_substitutes(sku: str, substitute_skus: list[str]) -> list[Item]:
     """Look up the substitute SKUs; any unknown one (or the item itself) is a 422 naming it."""
     wanted = list(dict.fromkeys(substitute_skus))
     if sku in wanted:
-        raise Invalid.field("substitutes", f"an item cannot substitute for itself ({sku!r})")
+        raise Invalid.field("substitutes", _("an item cannot substitute for itself (%(sku)s)",
+                                             sku=repr(sku)))
     found = items_by_sku(set(wanted))
     unknown = [s for s in wanted if s not in found]
     if unknown:
-        raise Invalid.field("substitutes", f"unknown SKU {', '.join(repr(s) for s in unknown)}")
+        raise Invalid.field("substitutes", _("unknown SKU %(value)s",
+                                             value=", ".join(repr(s) for s in unknown)))
     return [found[s] for s in wanted]
 
 
@@ -89,14 +92,15 @@ def create_item(actor: User | None, data: dict[str, Any]) -> Item:
     actor = require_coordinator(actor)
     with unit_of_work():
         if item_by_sku(data["sku"]) is not None:
-            raise Conflict(f"An item with SKU {data['sku']!r} already exists.")
+            raise Conflict(_("An item with SKU %(sku)s already exists.", sku=repr(data["sku"])))
         item = Item(**{k: data.get(k) for k in ITEM_FIELDS if k in data})
         item.substitutes = _resolve_substitutes(data["sku"], data.get("substitutes") or [])
         db.session.add(item)
         try:
             db.session.flush()
         except sa.exc.IntegrityError:  # another request took the SKU between check and insert
-            raise Conflict(f"An item with SKU {data['sku']!r} already exists.") from None
+            raise Conflict(_("An item with SKU %(sku)s already exists.",
+                             sku=repr(data["sku"]))) from None
         after = snapshot(item, ITEM_FIELDS) | {"substitutes": [s.sku for s in item.substitutes]}
         record(actor, "item.create", "item", item.id, None, after)
     return item

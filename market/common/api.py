@@ -122,7 +122,7 @@ class JsonParser(FlaskParser):
         return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
 
     def _handle_invalid_json_error(self, error, req, *args, **kwargs):
-        abort(422, exc=error, messages={"json": ["Invalid JSON body."]})
+        abort(422, exc=error, messages={"json": [_("Invalid JSON body.")]})
 
 
 class Blueprint(flask_smorest.Blueprint):

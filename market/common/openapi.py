@@ -17,6 +17,8 @@ from typing import Any
 import marshmallow as ma
 from werkzeug.routing import IntegerConverter
 
+from market.i18n import N_
+
 MAX_ID = 2**31 - 1
 """The largest value of a PostgreSQL `integer` column (ids, counts kept as `integer`)."""
 
@@ -52,7 +54,7 @@ def mark_request_schema(schema: ma.Schema) -> None:
                 elif isinstance(inner, ma.fields.Integer) and not _has_max(inner):
                     inner.validators.append(ma.validate.Range(
                         min=-MAX_ID, max=MAX_ID,
-                        error="must be from {min} to {max}, got {input}",
+                        error=N_("must be from {min} to {max}, got {input}"),
                     ))
 
     walk(schema)

@@ -11,6 +11,7 @@ import marshmallow as ma
 import sqlalchemy as sa
 
 from market.extensions import db
+from market.i18n import N_
 
 MAX_PER_PAGE = 500
 MAX_PAGE = 2**31 - 1
@@ -25,11 +26,12 @@ class PageArgsSchema(ma.Schema):
 
     page = ma.fields.Integer(
         load_default=1,
-        validate=ma.validate.Range(min=1, max=MAX_PAGE, error="must be 1 to {max}, got {input}"),
+        validate=ma.validate.Range(min=1, max=MAX_PAGE,
+                                   error=N_("must be 1 to {max}, got {input}")),
     )
     per_page = ma.fields.Integer(
         load_default=50,
-        validate=ma.validate.Range(min=1, max=500, error="must be 1 to 500, got {input}"),
+        validate=ma.validate.Range(min=1, max=500, error=N_("must be 1 to 500, got {input}")),
     )
 
 

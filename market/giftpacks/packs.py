@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
 
 from market.accounts.access import require_coordinator, require_user, require_writer
 from market.accounts.models import Organization, User
@@ -24,6 +25,7 @@ from market.common.types import utcnow
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
 from market.giftpacks.services import reopen_application
+from market.i18n import status_word
 from market.lots.models import Lot
 from market.lots.services import mark_exhausted_if_empty
 from market.notifications import texts
@@ -72,7 +74,7 @@ def get_pack(actor: User | None, pack_id: int) -> GiftPack:
     actor = require_user(actor)
     pack = db.session.get(GiftPack, pack_id)
     if pack is None or not _can_see(actor, pack):
-        raise NotFound(f"Gift pack {pack_id} not found.")
+        raise NotFound(_("Gift pack %(id)s not found.", id=pack_id))
     return pack
 
 
@@ -93,7 +95,7 @@ def _lock(pack_id: int) -> GiftPack:
     )
     pack = db.session.scalar(stmt.with_for_update() if is_postgres() else stmt)
     if pack is None:
-        raise NotFound(f"Gift pack {pack_id} not found.")
+        raise NotFound(_("Gift pack %(id)s not found.", id=pack_id))
     lot_ids = sorted({c.lot_id for c in pack.components})
     if is_postgres() and lot_ids:
         # Always in id order, so two approvals never wait on each other in a cycle.
@@ -113,9 +115,9 @@ def units_per_lot(pack: GiftPack) -> dict[int, int]:
 
 def _require_status(pack: GiftPack, *allowed: str) -> None:
     if pack.status not in allowed:
-        raise Conflict(
-            f"Gift pack {pack.id} is {pack.status}; this needs it to be {' or '.join(allowed)}."
-        )
+        raise Conflict(_("Gift pack %(id)s is %(status)s; this needs it to be %(allowed)s.",
+                         id=pack.id, status=status_word(pack.status),
+                         allowed=" / ".join(status_word(s) for s in allowed)))
 
 
 def _set_status(actor: User, pack: GiftPack, old: str, new: str, action: str,
@@ -127,7 +129,8 @@ def _set_status(actor: User, pack: GiftPack, old: str, new: str, action: str,
         .values(status=new, **extra)
     )
     if result.rowcount != 1:
-        raise Conflict(f"Gift pack {pack.id} is no longer {old}.")
+        raise Conflict(_("Gift pack %(id)s is no longer %(status)s.", id=pack.id,
+                         status=status_word(old)))
     db.session.expire(pack)
     after = {"status": new, **{k: str(v) for k, v in extra.items() if k != "decided_by_id"}}
     record(actor, f"gift_pack.{action}", "gift_pack", pack.id, {"status": old}, after)
@@ -145,12 +148,12 @@ def _reserve(pack: GiftPack) -> None:
         if result.rowcount != 1:
             lot = db.session.get(Lot, lot_id, populate_existing=True)
             if lot.status != "active":
-                raise Conflict(f"Donated lot {lot_id} of {lot.item.sku} is {lot.status}.")
-            raise Conflict(
-                f"Not enough {lot.item.sku} left in donated lot {lot_id}: "
-                f"{units - lot.available} short (the pack needs {units}, "
-                f"{lot.available} available)."
-            )
+                raise Conflict(_("Donated lot %(lot)s of %(sku)s is %(status)s.", lot=lot_id,
+                                 sku=lot.item.sku, status=status_word(lot.status)))
+            raise Conflict(_("Not enough %(sku)s left in donated lot %(lot)s: %(short)s short "
+                             "(the pack needs %(units)s, %(left)s available).",
+                             sku=lot.item.sku, lot=lot_id, short=units - lot.available,
+                             units=units, left=lot.available))
 
 
 def approve_pack(actor: User | None, pack_id: int) -> GiftPack:
@@ -160,7 +163,7 @@ def approve_pack(actor: User | None, pack_id: int) -> GiftPack:
         pack = _lock(pack_id)
         _require_status(pack, "proposed")
         if pack.application.status == "withdrawn":
-            raise Conflict(f"The application of gift pack {pack_id} was withdrawn.")
+            raise Conflict(_("The application of gift pack %(id)s was withdrawn.", id=pack_id))
         _reserve(pack)
         for lot_id, units in units_per_lot(pack).items():
             record(actor, "lot.reserve", "lot", lot_id, None,
@@ -200,8 +203,8 @@ def ship_pack(actor: User | None, pack_id: int) -> GiftPack:
         donors = supplier_ids(pack)
         if not actor.is_coordinator and actor.organization_id not in donors:
             if _can_see(actor, pack):
-                raise Forbidden("Only a donating supplier or a coordinator ships a gift pack.")
-            raise NotFound(f"Gift pack {pack_id} not found.")
+                raise Forbidden(_("Only a donating supplier or a coordinator ships a gift pack."))
+            raise NotFound(_("Gift pack %(id)s not found.", id=pack_id))
         _require_status(pack, "approved")
         for lot_id, units in units_per_lot(pack).items():
             _move_out(actor, lot_id, units)
@@ -218,7 +221,8 @@ def _move_out(actor: User, lot_id: int, units: int) -> None:
         .values(shipped=lots.c.shipped + units)
     )
     if result.rowcount != 1:
-        raise Conflict(f"Donated lot {lot_id} does not hold the {units} units reserved for it.")
+        raise Conflict(_("Donated lot %(lot)s does not hold the %(units)s units reserved for it.",
+                         lot=lot_id, units=units))
     record(actor, "lot.ship", "lot", lot_id, None, {"shipped_delta": units})
 
 
@@ -230,7 +234,8 @@ def _hand_over(actor: User, lot_id: int, units: int) -> None:
         .values(reserved=lots.c.reserved - units, quantity=lots.c.quantity - units)
     )  # fmt: skip
     if result.rowcount != 1:
-        raise Conflict(f"Donated lot {lot_id} does not hold the {units} shipped units any more.")
+        raise Conflict(_("Donated lot %(lot)s does not hold the %(units)s shipped units any more.",
+                         lot=lot_id, units=units))
     record(actor, "lot.deliver", "lot", lot_id, None,
            {"quantity_delta": -units, "reserved_delta": -units})  # fmt: skip
     mark_exhausted_if_empty(actor, db.session.get(Lot, lot_id, populate_existing=True))
@@ -247,13 +252,14 @@ def receive_pack(actor: User | None, pack_id: int, quantity: int | None = None,
         pack = _lock(pack_id)
         if actor.organization_id != pack.organization_id:
             if _can_see(actor, pack):
-                raise Forbidden("Only the receiving company confirms receipt of a gift pack.")
-            raise NotFound(f"Gift pack {pack_id} not found.")
+                raise Forbidden(_("Only the receiving company confirms receipt of a gift pack."))
+            raise NotFound(_("Gift pack %(id)s not found.", id=pack_id))
         _require_status(pack, "shipped")
         total = sum(c.quantity for c in pack.components)
         got = total if quantity is None else quantity
         if got > total:
-            raise Invalid.field("quantity", f"must be at most the {total} units shipped, got {got}")
+            raise Invalid.field("quantity", _("must be at most the %(total)s units shipped, got "
+                                              "%(value)s", total=total, value=got))
         new = "received" if got == total else "disputed"
         _set_status(actor, pack, "shipped", new, new if new == "received" else "dispute",
                     received_at=utcnow(), received_quantity=got,
@@ -286,7 +292,8 @@ def cancel_pack(actor: User | None, pack_id: int) -> GiftPack:
                 .values(reserved=lots.c.reserved - units)
             )  # fmt: skip
             if result.rowcount != 1:
-                raise Conflict(f"Donated lot {lot_id} does not hold {units} reserved units.")
+                raise Conflict(_("Donated lot %(lot)s does not hold %(units)s reserved units.",
+                                 lot=lot_id, units=units))
             record(actor, "lot.release", "lot", lot_id, None,
                    {"reserved_delta": -units, "gift_pack_id": pack.id})  # fmt: skip
         _set_status(actor, pack, "approved", "cancelled", "cancel",

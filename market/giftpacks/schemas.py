@@ -8,6 +8,7 @@ from market.common.pagination import PageArgsSchema
 from market.common.schemas import OrgRefSchema, Quantity, UserRefSchema
 from market.giftpacks.models import APPLICATION_STATUSES, PACK_STATUSES
 from market.giftpacks.services import template_contents
+from market.i18n import N_
 
 NAME = ma.validate.Length(min=1, max=200)
 
@@ -25,7 +26,7 @@ class TemplateCreateSchema(ma.Schema):
     name = ma.fields.String(required=True, validate=NAME)
     contents = ma.fields.List(
         ma.fields.Nested(ContentSchema), required=True,
-        validate=ma.validate.Length(min=1, max=50, error="must list 1 to 50 items"),
+        validate=ma.validate.Length(min=1, max=50, error=N_("must list 1 to 50 items")),
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from market.accounts.access import (
@@ -25,6 +26,7 @@ from market.common.errors import Conflict, Invalid, NotFound
 from market.common.transaction import unit_of_work
 from market.extensions import db
 from market.giftpacks.models import GiftPackApplication, GiftPackTemplate, TemplateContent
+from market.i18n import status_word
 
 APPLICATION_FIELDS = ("organization_id", "status", "reason", "entered_by_id")
 
@@ -48,9 +50,11 @@ def _resolve_contents(contents: list[dict[str, Any]]) -> list[tuple[Item, int]]:
     for n, row in enumerate(contents):
         sku = row["item"]
         if sku not in items:
-            raise Invalid.field("contents", f"row {n + 1}: unknown SKU {sku!r}")
+            raise Invalid.field("contents", _("row %(row)s: unknown SKU %(sku)s", row=n + 1,
+                                              sku=repr(sku)))
         if sku in seen:
-            raise Invalid.field("contents", f"row {n + 1}: {sku} is listed twice")
+            raise Invalid.field("contents", _("row %(row)s: %(sku)s is listed twice", row=n + 1,
+                                              sku=sku))
         seen.add(sku)
         resolved.append((items[sku], row["quantity"]))
     return resolved
@@ -61,7 +65,7 @@ def create_template(actor: User | None, data: dict[str, Any]) -> GiftPackTemplat
     actor = require_coordinator(actor)
     name = data["name"].strip()
     if not name:
-        raise Invalid.field("name", "must not be blank")
+        raise Invalid.field("name", _("must not be blank"))
     rows = _resolve_contents(data["contents"])
     with unit_of_work():
         template = GiftPackTemplate(name=name, active=True)
@@ -87,7 +91,7 @@ def get_template(actor: User | None, template_id: int) -> GiftPackTemplate:
     require_coordinator(actor)
     template = db.session.get(GiftPackTemplate, template_id)
     if template is None:
-        raise NotFound(f"Gift-pack template {template_id} not found.")
+        raise NotFound(_("Gift-pack template %(id)s not found.", id=template_id))
     return template
 
 
@@ -95,7 +99,7 @@ def update_template(actor: User | None, template_id: int, data: dict[str, Any]) 
     """Rename, deactivate or reactivate a template; contents are fixed once defined."""
     template = get_template(actor, template_id)
     if "name" in data and not data["name"].strip():
-        raise Invalid.field("name", "must not be blank")
+        raise Invalid.field("name", _("must not be blank"))
     with unit_of_work():
         before = _template_snapshot(template)
         if "name" in data:
@@ -121,9 +125,8 @@ def apply(actor: User | None, data: dict[str, Any]) -> GiftPackApplication:
     org = acting_organization(actor, "buyer", data.get("organization_id"))
     existing = waiting_application(org.id)
     if existing is not None:
-        raise Conflict(
-            f"Company '{org.name}' already has a waiting gift-pack application ({existing.id})."
-        )
+        raise Conflict(_("Company '%(name)s' already has a waiting gift-pack application "
+                         "(%(id)s).", name=org.name, id=existing.id))
     reason = (data.get("reason") or "").strip() or None
     try:
         with unit_of_work():
@@ -135,9 +138,8 @@ def apply(actor: User | None, data: dict[str, Any]) -> GiftPackApplication:
             record(actor, "gift_pack_application.create", "gift_pack_application",
                    application.id, None, snapshot(application, APPLICATION_FIELDS))  # fmt: skip
     except IntegrityError:  # a concurrent request got there first
-        raise Conflict(
-            f"Company '{org.name}' already has a waiting gift-pack application."
-        ) from None
+        raise Conflict(_("Company '%(name)s' already has a waiting gift-pack application.",
+                         name=org.name)) from None
     return application
 
 
@@ -163,8 +165,9 @@ def get_application(actor: User | None, application_id: int) -> GiftPackApplicat
     actor = require_user(actor)
     application = db.session.get(GiftPackApplication, application_id)
     if application is None:
-        raise NotFound(f"Gift-pack application {application_id} not found.")
-    ensure_visible(actor, application.organization_id, f"Gift-pack application {application_id}")
+        raise NotFound(_("Gift-pack application %(id)s not found.", id=application_id))
+    ensure_visible(actor, application.organization_id,
+                   _("Gift-pack application %(id)s not found.", id=application_id))
     return application
 
 
@@ -172,10 +175,9 @@ def withdraw_application(actor: User | None, application_id: int) -> GiftPackApp
     """Withdraw a waiting application (its company or a coordinator); 409 once assigned."""
     application = get_application(require_writer(actor), application_id)
     if application.status != "waiting":
-        raise Conflict(
-            f"Gift-pack application {application_id} is {application.status}; "
-            "only a waiting application can be withdrawn."
-        )
+        raise Conflict(_("Gift-pack application %(id)s is %(status)s; only a waiting "
+                         "application can be withdrawn.", id=application_id,
+                         status=status_word(application.status)))
     with unit_of_work():
         before = snapshot(application, APPLICATION_FIELDS)
         application.status = "withdrawn"

@@ -79,12 +79,13 @@ def read_upload(upload: IO[bytes] | None) -> tuple[str, str]:
     in practice, but GBK bytes are almost never valid UTF-8, so the order matters.
     """
     if upload is None:
-        raise Invalid.field("file", "no file uploaded (multipart field 'file')")
+        raise Invalid.field("file", gettext("no file uploaded (multipart field 'file')"))
     raw = upload.read(MAX_IMPORT_BYTES + 1)
     if len(raw) > MAX_IMPORT_BYTES:
-        raise Invalid.field("file", f"is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB")
+        raise Invalid.field("file", gettext("is larger than %(size)s MB",
+                                            size=MAX_IMPORT_BYTES // (1024 * 1024)))
     if not raw.strip():
-        raise Invalid.field("file", "is empty")
+        raise Invalid.field("file", gettext("is empty"))
     try:
         text = raw.decode(UTF8)
     except UnicodeDecodeError:
@@ -122,16 +123,18 @@ def _check_rows(text: str, org: Organization, max_rows: int) -> list[dict[str, A
                 continue  # blank lines (often at the end) are not rows
             count += 1
             if count > max_rows:
-                raise Invalid.field("file", f"has more than {max_rows} rows; split it")
+                raise Invalid.field("file", gettext("has more than %(max)s rows; split it",
+                                                    max=max_rows))
             line = reader.line_num
             columns, row_errors = _check_row(header, row, org, items, now)
             errors.extend({"line": line, "field": f, "message": m} for f, m in row_errors)
             if not row_errors:
                 good.append(columns)
     except csv.Error as exc:
+        problem = gettext("not valid CSV (%(error)s)", error=exc)
         raise Invalid(
-            f"Line {reader.line_num}: not valid CSV ({exc}).",
-            {"rows": [{"line": reader.line_num, "field": "row", "message": str(exc)}]},
+            gettext("Line %(line)s: %(message)s", line=reader.line_num, message=problem),
+            {"rows": [{"line": reader.line_num, "field": "row", "message": problem}]},
         ) from None
     if errors:
         lines = len({e["line"] for e in errors})
@@ -139,7 +142,7 @@ def _check_rows(text: str, org: Organization, max_rows: int) -> list[dict[str, A
                            "%(num)d bad rows; nothing was imported.", lines)
         raise Invalid(message, {"rows": errors})
     if not good:
-        raise Invalid.field("file", "has no rows under the header")
+        raise Invalid.field("file", gettext("has no rows under the header"))
     return good
 
 

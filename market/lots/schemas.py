@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 
 from market.common.pagination import PageArgsSchema
@@ -33,7 +34,8 @@ class AwareDateTime(ma.fields.AwareDateTime):
             "error_messages",
             {
                 "invalid": N_("must be an ISO 8601 time, got {input!r}"),
-                "invalid_awareness": "must include a time zone, e.g. 2026-03-01T18:00:00+08:00",
+                "invalid_awareness": N_(
+                    "must include a time zone, e.g. 2026-03-01T18:00:00+08:00"),
             },
         )
         super().__init__(**kwargs)
@@ -75,7 +77,7 @@ class LotUpdateSchema(ma.Schema):
     def not_empty(self, data, **kwargs):
         """An empty PATCH is a mistake worth reporting."""
         if not data:
-            raise ma.ValidationError("give quantity, unit_price or status", "_schema")
+            raise ma.ValidationError(_("give quantity, unit_price or status"), "_schema")
 
 
 class LotFilterSchema(PageArgsSchema):

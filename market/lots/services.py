@@ -24,6 +24,7 @@ from market.common.transaction import begin_write, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
+from market.i18n import status_word
 from market.lots.models import Lot
 from market.matching.models import Allocation
 from market.places.places import place
@@ -67,9 +68,10 @@ def check_new_lot(
         lat, lon = found.lat, found.lon
     if (lat is None) != (lon is None):
         missing = "latitude" if lat is None else "longitude"
-        errors[missing] = ["give both latitude and longitude, or neither"]
+        errors[missing] = [_("give both latitude and longitude, or neither")]
     elif lat is None and address:
-        errors["latitude"] = ["give the coordinates of a location other than the company's"]
+        errors["latitude"] = [
+            _("give the coordinates of a location other than the company's")]
     if lat is None:  # the location defaults to the company's
         lat, lon, address = org.latitude, org.longitude, org.address
         subdistrict = org.subdistrict
@@ -147,8 +149,8 @@ def get_lot(actor: User | None, lot_id: int) -> Lot:
     actor = require_user(actor)
     lot = db.session.get(Lot, lot_id)
     if lot is None:
-        raise NotFound(f"Lot {lot_id} not found.")
-    ensure_visible(actor, lot.organization_id, f"Lot {lot_id}")
+        raise NotFound(_("Lot %(id)s not found.", id=lot_id))
+    ensure_visible(actor, lot.organization_id, _("Lot %(id)s not found.", id=lot_id))
     return lot
 
 
@@ -161,8 +163,8 @@ def _lock_lot(actor: User, lot_id: int) -> Lot:
         )
     )
     if lot is None:
-        raise NotFound(f"Lot {lot_id} not found.")
-    ensure_visible(actor, lot.organization_id, f"Lot {lot_id}")
+        raise NotFound(_("Lot %(id)s not found.", id=lot_id))
+    ensure_visible(actor, lot.organization_id, _("Lot %(id)s not found.", id=lot_id))
     return lot
 
 
@@ -172,7 +174,8 @@ def update_lot(actor: User | None, lot_id: int, changes: dict[str, Any]) -> Lot:
     with unit_of_work():
         lot = _lock_lot(actor, lot_id)
         if lot.status not in OPEN_STATUSES:
-            raise Conflict(f"Lot {lot.id} is {lot.status}; it can no longer be changed.")
+            raise Conflict(_("Lot %(id)s is %(status)s; it can no longer be changed.",
+                             id=lot.id, status=status_word(lot.status)))
         before = snapshot(lot, LOT_FIELDS)
         if "unit_price" in changes:
             _set_price(lot, changes["unit_price"])
@@ -188,18 +191,20 @@ def update_lot(actor: User | None, lot_id: int, changes: dict[str, Any]) -> Lot:
 
 def _set_price(lot: Lot, price: Any) -> None:
     if lot.kind == "donation":
-        raise Invalid.field("unit_price", f"lot {lot.id} is a donation and has no price")
+        raise Invalid.field("unit_price", _("lot %(id)s is a donation and has no price",
+                                            id=lot.id))
     if price is None:
-        raise Invalid.field("unit_price", "required for a sale lot")
+        raise Invalid.field("unit_price", _("required for a sale lot"))
     lot.unit_price = price
 
 
 def _set_quantity(lot: Lot, quantity: int) -> None:
     if quantity < lot.reserved:
         raise Conflict(
-            f"Lot {lot.id}: {lot.reserved} units are reserved by approved allocations, "
-            f"so the quantity cannot go below {lot.reserved} (asked for {quantity}).",
-            {"quantity": [f"at least {lot.reserved} (reserved)"]},
+            _("Lot %(id)s: %(reserved)s units are reserved by approved allocations, so the "
+              "quantity cannot go below %(reserved)s (asked for %(asked)s).", id=lot.id,
+              reserved=lot.reserved, asked=quantity),
+            {"quantity": [_("at least %(reserved)s (reserved)", reserved=lot.reserved)]},
         )
     lot.quantity = quantity
     if lot.status == "exhausted" and quantity > 0:
@@ -208,7 +213,8 @@ def _set_quantity(lot: Lot, quantity: int) -> None:
 
 def _set_status(lot: Lot, status: str) -> None:
     if lot.status == "exhausted" and lot.quantity == 0:
-        raise Conflict(f"Lot {lot.id} is exhausted; raise its quantity to list it again.")
+        raise Conflict(_("Lot %(id)s is exhausted; raise its quantity to list it again.",
+                         id=lot.id))
     lot.status = status
 
 
@@ -221,10 +227,9 @@ def withdraw_lot(actor: User | None, lot_id: int) -> Lot:
             return lot
         waiting = unshipped_units(lot.id)
         if waiting > 0:
-            raise Conflict(
-                f"Lot {lot.id} has {waiting} units reserved by approved allocations "
-                "that are not shipped yet; it cannot be withdrawn until they are."
-            )
+            raise Conflict(_("Lot %(id)s has %(units)s units reserved by approved allocations "
+                             "that are not shipped yet; it cannot be withdrawn until they are.",
+                             id=lot.id, units=waiting))
         before = snapshot(lot, LOT_FIELDS)
         lot.status = "withdrawn"
         record(actor, "lot.withdraw", "lot", lot.id, before, snapshot(lot, LOT_FIELDS))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import Organization, User
@@ -13,6 +14,7 @@ from market.common.errors import Conflict, Invalid, NotFound
 from market.common.pagination import PageResult, paginate
 from market.common.transaction import unit_of_work
 from market.extensions import db
+from market.i18n import status_word
 from market.matching.models import Allocation, MatchConstraint, Quota
 
 CONSTRAINT_FIELDS = ("lot_id", "need_id", "kind", "quantity")
@@ -34,10 +36,10 @@ def _constrain(actor: User | None, allocation_id: int, kind: str) -> MatchConstr
     with unit_of_work():
         line = db.session.get(Allocation, allocation_id)
         if line is None:
-            raise NotFound(f"Allocation {allocation_id} not found.")
+            raise NotFound(_("Allocation %(id)s not found.", id=allocation_id))
         if kind == "pin" and line.status != "proposed":
-            raise Conflict(f"Allocation {allocation_id} is {line.status}; only proposed lines "
-                           "can be pinned.")
+            raise Conflict(_("Allocation %(id)s is %(status)s; only proposed lines can be pinned.",
+                             id=allocation_id, status=status_word(line.status)))
         row = db.session.scalar(sa.select(MatchConstraint).where(
             MatchConstraint.lot_id == line.lot_id, MatchConstraint.need_id == line.need_id))
         before = snapshot(row, CONSTRAINT_FIELDS) if row else None
@@ -58,7 +60,7 @@ def remove_constraint(actor: User | None, constraint_id: int) -> None:
     with unit_of_work():
         row = db.session.get(MatchConstraint, constraint_id)
         if row is None:
-            raise NotFound(f"Constraint {constraint_id} not found.")
+            raise NotFound(_("Constraint %(id)s not found.", id=constraint_id))
         record(actor, "match_constraint.removed", "match_constraint", row.id,
                snapshot(row, CONSTRAINT_FIELDS), None)
         db.session.delete(row)
@@ -77,10 +79,11 @@ def set_quota(actor: User | None, organization_id: int, sku: str, max_units: int
     with unit_of_work():
         org = db.session.get(Organization, organization_id)
         if org is None:
-            raise Invalid.field("organization_id", f"no company with id {organization_id}")
+            raise Invalid.field("organization_id",
+                                _("no company with id %(id)s", id=organization_id))
         item = db.session.scalar(sa.select(Item).where(Item.sku == sku))
         if item is None:
-            raise Invalid.field("item", f"unknown SKU {sku!r}")
+            raise Invalid.field("item", _("unknown SKU %(value)s", value=repr(sku)))
         quota = db.session.scalar(sa.select(Quota).where(
             Quota.organization_id == org.id, Quota.item_id == item.id))
         before = snapshot(quota, QUOTA_FIELDS) if quota else None
@@ -99,7 +102,7 @@ def delete_quota(actor: User | None, quota_id: int) -> None:
     with unit_of_work():
         quota = db.session.get(Quota, quota_id)
         if quota is None:
-            raise NotFound(f"Quota {quota_id} not found.")
+            raise NotFound(_("Quota %(id)s not found.", id=quota_id))
         record(actor, "quota.deleted", "quota", quota.id, snapshot(quota, QUOTA_FIELDS), None)
         db.session.delete(quota)
 

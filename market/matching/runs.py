@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 import solver
@@ -433,7 +434,7 @@ def get_run(actor: User | None, run_id: int) -> MatchRun:
     require_coordinator(actor)
     run = db.session.get(MatchRun, run_id)
     if run is None:
-        raise NotFound(f"Matching run {run_id} not found.")
+        raise NotFound(_("Matching run %(id)s not found.", id=run_id))
     return run
 
 

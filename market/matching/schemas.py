@@ -7,6 +7,7 @@ from decimal import Decimal
 import marshmallow as ma
 
 from market.common.schemas import Quantity
+from market.i18n import N_
 
 # Run figures that are amounts of money: stored as numbers, answered as "1166.02".
 MONEY_STATS = ("cost", "price_total", "transport_cost")
@@ -29,20 +30,20 @@ class StartRunSchema(ma.Schema):
     dry_run = ma.fields.Boolean(load_default=False)
     transport_cost_per_unit_km = ma.fields.Float(
         allow_nan=False,
-        validate=ma.validate.Range(min=0, max=1000, error="must be 0 to 1000, got {input}"),
+        validate=ma.validate.Range(min=0, max=1000, error=N_("must be 0 to 1000, got {input}")),
     )
     max_distance_km = ma.fields.Float(
         allow_none=True, allow_nan=False,
         validate=ma.validate.Range(min=0, min_inclusive=False, max=20000,
-                                   error="must be more than 0 and at most 20000, got {input}"),
+                                   error=N_("must be more than 0 and at most 20000, got {input}")),
     )
     fairness_steps = ma.fields.Integer(
         strict=True,
-        validate=ma.validate.Range(min=1, max=100, error="must be 1 to 100, got {input}"),
+        validate=ma.validate.Range(min=1, max=100, error=N_("must be 1 to 100, got {input}")),
     )
     nearest = ma.fields.Integer(
         strict=True, allow_none=True,
-        validate=ma.validate.Range(min=1, max=10000, error="must be 1 to 10000, got {input}"),
+        validate=ma.validate.Range(min=1, max=10000, error=N_("must be 1 to 10000, got {input}")),
     )
 
 
@@ -79,11 +80,12 @@ class ConstraintInSchema(ma.Schema):
 
     allocation_id = ma.fields.Integer(
         required=True, strict=True,
-        validate=ma.validate.Range(min=1, error="must be a positive id, got {input}"),
+        validate=ma.validate.Range(min=1, error=N_("must be a positive id, got {input}")),
     )
     kind = ma.fields.String(
         required=True,
-        validate=ma.validate.OneOf(("pin", "exclude"), error="must be pin or exclude, got {input}"),
+        validate=ma.validate.OneOf(("pin", "exclude"),
+                                   error=N_("must be pin or exclude, got {input}")),
     )
 
 

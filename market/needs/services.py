@@ -16,6 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
 
 from market.accounts.access import (
     acting_organization,
@@ -30,6 +31,7 @@ from market.common.display import district_today
 from market.common.errors import Conflict, Invalid, NotFound
 from market.common.transaction import unit_of_work
 from market.extensions import db
+from market.i18n import status_word
 from market.needs.models import MATCHABLE_NEED_STATUSES, Need
 from market.places.places import locate
 
@@ -68,20 +70,21 @@ def item_by_sku(sku: str, field: str = "item") -> Item:
     """The catalogue item with this SKU, or 422 naming the field."""
     item = db.session.scalar(sa.select(Item).where(Item.sku == sku))
     if item is None:
-        raise Invalid.field(field, f"unknown SKU {sku!r}")
+        raise Invalid.field(field, _("unknown SKU %(value)s", value=repr(sku)))
     return item
 
 
 def _check_needed_by(value: date | None) -> None:
     if value is not None and value < today():
-        raise Invalid.field("needed_by", f"must be today or later, got {value.isoformat()}")
+        raise Invalid.field("needed_by", _("must be today or later, got %(value)s",
+                                           value=value.isoformat()))
 
 
 def _check_location(data: dict[str, Any]) -> None:
     has_lat, has_lon = data.get("latitude") is not None, data.get("longitude") is not None
     if has_lat != has_lon:
         missing = "longitude" if has_lat else "latitude"
-        raise Invalid.field(missing, "latitude and longitude go together")
+        raise Invalid.field(missing, _("latitude and longitude go together"))
 
 
 def counted_status(need: Need) -> str:
@@ -148,8 +151,8 @@ def get_need(actor: User | None, need_id: int) -> Need:
     actor = require_user(actor)
     need = db.session.get(Need, need_id)
     if need is None:
-        raise NotFound(f"Need {need_id} not found.")
-    ensure_visible(actor, need.organization_id, f"Need {need_id}")
+        raise NotFound(_("Need %(id)s not found.", id=need_id))
+    ensure_visible(actor, need.organization_id, _("Need %(id)s not found.", id=need_id))
     return need
 
 
@@ -179,12 +182,12 @@ def update_need(actor: User | None, need_id: int, data: dict[str, Any]) -> Need:
     """Edit a need that is still open, partly allocated or expired; never below `allocated`."""
     need = get_need(require_writer(actor), need_id)
     if need.status not in EDITABLE_STATUSES:
-        raise Conflict(f"Need {need_id} is {need.status} and can no longer be edited.")
+        raise Conflict(_("Need %(id)s is %(status)s and can no longer be edited.", id=need_id,
+                         status=status_word(need.status)))
     if "quantity" in data and data["quantity"] < need.allocated:
-        raise Conflict(
-            f"Need {need_id}: quantity {data['quantity']} is below the {need.allocated} units "
-            "already allocated."
-        )
+        raise Conflict(_("Need %(id)s: quantity %(quantity)s is below the %(allocated)s units "
+                         "already allocated.", id=need_id, quantity=data["quantity"],
+                         allocated=need.allocated))
     if "needed_by" in data:
         _check_needed_by(data["needed_by"])
     data = dict(data)
@@ -206,12 +209,12 @@ def cancel_need(actor: User | None, need_id: int) -> Need:
     """Cancel a need; refused (409) while any units are allocated to it."""
     need = get_need(require_writer(actor), need_id)
     if need.status in ("cancelled", "fulfilled"):
-        raise Conflict(f"Need {need_id} is already {need.status}.")
+        raise Conflict(_("Need %(id)s is already %(status)s.", id=need_id,
+                         status=status_word(need.status)))
     if need.allocated > 0:
-        raise Conflict(
-            f"Need {need_id} has {need.allocated} units allocated; it cannot be cancelled. "
-            "Lower it to the allocated quantity instead."
-        )
+        raise Conflict(_("Need %(id)s has %(allocated)s units allocated; it cannot be cancelled. "
+                         "Lower it to the allocated quantity instead.", id=need_id,
+                         allocated=need.allocated))
     with unit_of_work():
         before = snapshot(need, AUDIT_FIELDS)
         need.status = "cancelled"
@@ -223,7 +226,8 @@ def renew_need(actor: User | None, need_id: int, needed_by: date | None) -> Need
     """Give an expired need a new needed-by date (or none) so it is matched again."""
     need = get_need(require_writer(actor), need_id)
     if need.status != "expired":
-        raise Conflict(f"Need {need_id} is {need.status}; only expired needs can be renewed.")
+        raise Conflict(_("Need %(id)s is %(status)s; only expired needs can be renewed.",
+                         id=need_id, status=status_word(need.status)))
     _check_needed_by(needed_by)
     with unit_of_work():
         before = snapshot(need, AUDIT_FIELDS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
@@ -11,6 +12,7 @@ from market.common.errors import Conflict, NotFound
 from market.common.pagination import PageResult, paginate
 from market.common.transaction import unit_of_work
 from market.extensions import db
+from market.i18n import status_word
 from market.notifications import outbox
 from market.notifications.models import Notification
 
@@ -35,9 +37,10 @@ def retry(actor: User | None, note_id: int) -> None:
     actor = require_coordinator(actor)
     note = db.session.get(Notification, note_id)
     if note is None:
-        raise NotFound(f"Notification {note_id} not found.")
+        raise NotFound(_("Notification %(id)s not found.", id=note_id))
     if note.status != "failed":
-        raise Conflict(f"Notification {note_id} is {note.status}, not failed.")
+        raise Conflict(_("Notification %(id)s is %(status)s, not failed.", id=note_id,
+                         status=status_word(note.status)))
     _requeue(actor, [note_id])
 
 

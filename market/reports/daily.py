@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import gettext as _
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import Organization, User
@@ -40,7 +41,8 @@ def parse_day(value: str | None, field: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise Invalid.field(field, f"must be a date YYYY-MM-DD, got {value!r}") from None
+        raise Invalid.field(field, _("must be a date YYYY-MM-DD, got %(value)s",
+                                     value=repr(value))) from None
 
 
 def day_window(day: date) -> tuple[datetime, datetime]:
@@ -138,9 +140,10 @@ def daily_report(actor: User | None, first_text: str | None = None,
     first = parse_day(first_text, "date") or today()
     last = parse_day(last_text, "to") or first
     if last < first:
-        raise Invalid.field("to", f"must not be before the date {first.isoformat()}")
+        raise Invalid.field("to", _("must not be before the date %(date)s",
+                                    date=first.isoformat()))
     if (last - first).days >= MAX_DAYS:
-        raise Invalid.field("to", f"at most {MAX_DAYS} days in one report")
+        raise Invalid.field("to", _("at most %(max)s days in one report", max=MAX_DAYS))
     days = []
     day = first
     while day <= last:

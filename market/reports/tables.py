@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
 from market.common.csv_export import csv_text
@@ -65,7 +67,7 @@ def table_rows(actor: User | None, name: str) -> tuple[tuple[str, ...], list[lis
         "runs": _runs(actor),
     }
     if name not in builders:
-        raise NotFound(f"No table named {name!r}.")
+        raise NotFound(_("No table named %(name)s.", name=repr(name)))
     columns, rows = builders[name]()
     return columns, [[_cell(row.get(column)) for column in columns] for row in rows]
 

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 import solver
@@ -81,12 +82,16 @@ def _number(errors: dict, name: str, value: Any, low: float, high: float,
     if integer and isinstance(value, float):
         bad_type = True
     if bad_type or (isinstance(value, float) and not math.isfinite(value)):
-        errors[name] = [f"{name} must be a number, got {value!r}"]
+        errors[name] = [_("%(name)s must be a number, got %(value)s", name=name,
+                          value=repr(value))]
         return None
     too_low = value <= low if low_open else value < low
     if too_low or value > high:
-        bound = f"more than {low:g}" if low_open else f"at least {low:g}"
-        errors[name] = [f"{name} must be {bound} and at most {high:g}, got {value!r}"]
+        words = {"name": name, "low": f"{low:g}", "high": f"{high:g}", "value": repr(value)}
+        errors[name] = [_("%(name)s must be more than %(low)s and at most %(high)s, got "
+                          "%(value)s", **words) if low_open else
+                        _("%(name)s must be at least %(low)s and at most %(high)s, got "
+                          "%(value)s", **words)]
         return None
     return int(value) if integer else float(value)
 
@@ -111,13 +116,14 @@ def check_knobs(base: Knobs, edits: Mapping[str, Any]) -> Knobs:
         values[name] = _number(errors, name, value, low, high, low_open, integer)
     if "keep_caps" in edits:
         if not isinstance(edits["keep_caps"], bool):
-            errors["keep_caps"] = [f"keep_caps must be true or false, got {edits['keep_caps']!r}"]
+            errors["keep_caps"] = [_("keep_caps must be true or false, got %(value)s",
+                                     value=repr(edits["keep_caps"]))]
         values["keep_caps"] = edits["keep_caps"]
     unknown = sorted(set(edits) - set(values))
     for name in unknown:
-        errors[name] = [f"{name} is not a policy knob"]
+        errors[name] = [_("%(name)s is not a policy knob", name=name)]
     if errors:
-        raise Invalid("Some policy knobs are not valid.", errors)
+        raise Invalid(_("Some policy knobs are not valid."), errors)
     return Knobs(**values)
 
 

@@ -123,7 +123,7 @@ def get_study(actor: User | None, study_id: int) -> WhatIfStudy:
     require_coordinator(actor)
     study = db.session.get(WhatIfStudy, study_id)
     if study is None:
-        raise NotFound(f"No what-if study {study_id}.")
+        raise NotFound(_("No what-if study %(id)s.", id=study_id))
     return study
 
 
