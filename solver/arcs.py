@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from solver.geo import chord_km, haversine_km, unit_vectors
+from solver.geo import chord_km, distance_km, unit_vectors
 from solver.instance import FloatArray, Instance, IntArray
 
 # Costs are compared in thousandths of a currency unit per unit shipped: the
@@ -129,8 +129,8 @@ def arc_rule_broken(inst: Instance, lot: int, need: int) -> str | None:
         return "the lot's item is neither the need's item nor one of its substitutes"
     if inst.lot_price[lot] > inst.need_price_cap[need]:
         return "the lot's unit price is above the need's price cap"
-    dist = float(haversine_km(inst.lot_lat[lot], inst.lot_lon[lot], inst.need_lat[need],
-                              inst.need_lon[need]))
+    dist = distance_km(float(inst.lot_lat[lot]), float(inst.lot_lon[lot]),
+                       float(inst.need_lat[need]), float(inst.need_lon[need]))
     limit = inst.policy.max_distance_km
     if limit is not None and dist > limit:
         return f"the lot is {dist:.1f} km away, beyond the maximum distance of {limit} km"

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from solver.model import Applicant, Lot, Need, PackTemplate, Policy
+from solver.tiers import HIGHEST_TIER, LOWEST_TIER, is_tier
 
 MAX_QUANTITY = 10**12
 MAX_PRICE = 10**12
@@ -74,9 +75,9 @@ def check_item(who: str, name: str, value: object) -> str:
 
 
 def check_tier(who: str, value: object) -> int:
-    """Return the tier if it is an integer from 1 to 4, else raise."""
-    if not is_int(value) or not 1 <= int(value) <= 4:  # type: ignore[call-overload]
-        raise _fail(who, "tier", "an integer from 1 to 4", value)
+    """Return the tier if it is an integer from HIGHEST_TIER to LOWEST_TIER, else raise."""
+    if not is_int(value) or not is_tier(int(value)):  # type: ignore[call-overload]
+        raise _fail(who, "tier", f"an integer from {HIGHEST_TIER} to {LOWEST_TIER}", value)
     return int(value)  # type: ignore[call-overload]
 
 

@@ -18,12 +18,14 @@ from market.accounts.rules import CONTACT_FIELDS, FILING_FIELDS, ORG_SNAPSHOT, o
 from market.audit.services import record, snapshot
 from market.common.errors import Conflict, Forbidden, Invalid, NotFound
 from market.common.pagination import PageResult, paginate
+from market.common.schemas import TIER_ERROR
 from market.common.transaction import unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
 from market.notifications import texts
 from market.notifications.services import notify_organization
 from market.places.places import locate
+from solver.tiers import is_tier
 
 COORDINATOR_FIELDS = ("tier", "status")
 # Statuses a coordinator may set directly; rejecting needs a reason (the verification call).
@@ -174,8 +176,8 @@ def _apply_coordinator_fields(org: Organization, changes: dict[str, Any]) -> Non
         tier = changes["tier"]
         if tier is None:
             org.tier, org.tier_overridden = SECTOR_TIERS[org.sector], False
-        elif isinstance(tier, bool) or not isinstance(tier, int) or not 1 <= tier <= 4:
-            raise Invalid.field("tier", f"must be 1 to 4, got {tier!r}")
+        elif isinstance(tier, bool) or not isinstance(tier, int) or not is_tier(tier):
+            raise Invalid.field("tier", TIER_ERROR.format(input=repr(tier)))
         else:
             org.tier, org.tier_overridden = tier, True
     status = changes.get("status")

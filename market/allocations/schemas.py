@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from market.common.pagination import PageArgsSchema
-from market.common.schemas import Money, OrgRefSchema, Quantity
+from market.common.schemas import Money, OrgRefSchema, Quantity, tier_range
 from market.matching.models import ALLOCATION_STATUSES
 from market.matching.reason_view import ViewerReasons
 
@@ -33,7 +33,7 @@ class AllocationFilterArgsSchema(ma.Schema):
     need_id = ma.fields.Integer()
     item = ma.fields.String(validate=ma.validate.Length(max=60))
     tier = ma.fields.Integer(
-        validate=ma.validate.Range(min=1, max=4, error="must be 1 to 4, got {input}")
+        validate=tier_range()
     )
     supplier_id = ma.fields.Integer()
     buyer_id = ma.fields.Integer()
@@ -146,7 +146,7 @@ class AllocationSelectionSchema(ma.Schema):
     need_id = ma.fields.Integer()
     item = ma.fields.String(validate=ma.validate.Length(max=60), metadata={"description": "SKU"})
     tier = ma.fields.Integer(
-        validate=ma.validate.Range(min=1, max=4, error="must be 1 to 4, got {input}")
+        validate=tier_range()
     )
     supplier_id = ma.fields.Integer()
     buyer_id = ma.fields.Integer()

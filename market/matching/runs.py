@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,9 +25,10 @@ from market.common.transaction import begin_write, is_postgres
 from market.common.types import utcnow
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
-from market.matching.adapter import KNOB_DEFAULTS, Market, load_market
+from market.matching.adapter import Market, load_market
 from market.matching.diff import changes_against, previous_lines
 from market.matching.figures import proposal_lines, run_figures
+from market.matching.knobs import KNOB_DEFAULTS
 from market.matching.lock import busy_message, owner_gone, run_lock, stale_seconds, worker_id
 from market.matching.models import ACTIVE_RUN_STATUSES, Allocation, MatchConstraint, MatchRun
 
@@ -186,17 +187,12 @@ def summary(stats: dict[str, Any]) -> str:
     return ", ".join(f"{k}={stats[k]}" for k in keys if k in stats)
 
 
-def local_today() -> date:
-    """Today's date in the district's TIMEZONE (needed-by dates are local)."""
-    return district_today()
-
-
 def _expire_stale_needs() -> int:
     try:
         from market.needs.services import expire_stale_needs
     except ImportError:
         return 0  # the run's query skips past needed-by dates anyway
-    return expire_stale_needs(local_today(), commit=False)
+    return expire_stale_needs(district_today(), commit=False)
 
 
 @dataclass
@@ -213,7 +209,7 @@ class Solution:
 def solve(overrides: dict[str, Any]) -> Solution:
     """Read the market and solve it (allocations and gift packs)."""
     t0 = time.perf_counter()
-    market = load_market(local_today(), utcnow(), overrides)
+    market = load_market(district_today(), utcnow(), overrides)
     t1 = time.perf_counter()
     result = solver.allocate(market.solver_lots(), market.solver_needs(), market.policy)
     packs = _assign_packs(market)
@@ -268,7 +264,7 @@ def _policy_record(market: Market) -> dict[str, Any]:
 def _read_and_solve(run: MatchRun, overrides: dict) -> Solution:
     """Read the market, then solve it in memory, recording each phase on the run."""
     t0 = time.perf_counter()
-    market = load_market(local_today(), utcnow(), overrides)
+    market = load_market(district_today(), utcnow(), overrides)
     read_seconds = time.perf_counter() - t0
     set_phase(run, "solving")  # also ends the read transaction: the market is in memory
     t1 = time.perf_counter()

@@ -75,10 +75,10 @@ def scheduled_matching() -> str | None:
 @periodic_task(NEED_EXPIRY)
 def expire_needs() -> int:
     """Mark needs past their needed-by date (district time) expired; GET requests never do."""
-    from market.matching.runs import local_today
+    from market.common.display import district_today
     from market.needs.services import expire_stale_needs
 
-    expired = expire_stale_needs(local_today(), commit=True)
+    expired = expire_stale_needs(district_today(), commit=True)
     if expired:
         log.info("%s stale needs expired", expired)
     return expired

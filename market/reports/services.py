@@ -16,12 +16,12 @@ from market.giftpacks.models import GiftPack, GiftPackApplication
 from market.lots.models import Lot
 from market.matching.models import Allocation, MatchRun
 from market.needs.models import MATCHABLE_NEED_STATUSES, Need
+from solver.tiers import TIERS
 
 # Allocation states whose units count as allocated, shipped and received.
 ALLOCATED_STATUSES = ("approved", "shipped", "received", "disputed")
 SHIPPED_STATUSES = ("shipped", "received", "disputed")
 RECEIVED_STATUSES = ("received", "disputed")
-TIERS = (1, 2, 3, 4)
 RUN_HISTORY_LIMIT = 60
 
 
