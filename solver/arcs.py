@@ -10,6 +10,7 @@ excluded. Everything is vectorised per item.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from scipy.spatial import cKDTree
@@ -37,6 +38,34 @@ class Arcs:
     def size(self) -> int:
         """Number of arcs."""
         return int(self.lot.size)
+
+
+class ArcColumns(Protocol):
+    """What an outcome reads of its arcs: `Arcs`, or `DeferredArcs` that builds them late."""
+
+    @property
+    def lot(self) -> IntArray:
+        """Lot of every arc."""
+
+    @property
+    def need(self) -> IntArray:
+        """Need of every arc."""
+
+    @property
+    def dist_km(self) -> FloatArray:
+        """Distance of every arc."""
+
+    @property
+    def unit_cost(self) -> FloatArray:
+        """Unit cost of every arc."""
+
+    @property
+    def cost_int(self) -> IntArray:
+        """Scaled unit cost of every arc."""
+
+    @property
+    def size(self) -> int:
+        """Number of arcs."""
 
 
 def accept_matrix(inst: Instance) -> np.ndarray:

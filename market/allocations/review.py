@@ -28,7 +28,7 @@ from market.allocations.stock import refresh_need_status, start_write
 from market.audit.models import AuditEntry
 from market.catalog.models import Item
 from market.common.pagination import PageResult, paginate
-from market.common.transaction import is_postgres, unit_of_work
+from market.common.transaction import is_postgres, rows_changed, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
 from market.lots.models import Lot
@@ -252,12 +252,12 @@ def _write(who: dict[str, Any], accepted: list[Any], lots: dict, needs: dict) ->
     """Set the lines approved and move the counters: one statement per table, no per-line SQL."""
     now = utcnow()
     ids = [line.id for line in accepted]
-    done = db.session.execute(
+    done = rows_changed(db.session.execute(
         sa.update(Allocation)
         .where(Allocation.id.in_(ids), Allocation.status == "proposed")
         .values(status="approved", decided_by_id=who["id"], decided_at=now),
         execution_options={"synchronize_session": False},
-    ).rowcount
+    ))
     if done != len(ids):  # cannot happen under the locks; refuse rather than half-apply
         raise RuntimeError("proposals changed during bulk approval")
     per_lot: dict[int, int] = defaultdict(int)

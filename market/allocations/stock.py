@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from market.accounts.models import User
 from market.common.errors import Conflict, NotFound
-from market.common.transaction import begin_write, is_postgres
+from market.common.transaction import begin_write, is_postgres, rows_changed
 from market.extensions import db
 from market.lots.models import Lot
 from market.lots.services import mark_exhausted_if_empty
@@ -56,9 +56,9 @@ def lock_need(need_id: int) -> Need:
     return _locked(Need, need_id)
 
 
-def _rowcount(stmt) -> int:
+def _rowcount(stmt: sa.Executable) -> int:
     result = db.session.execute(stmt, execution_options={"synchronize_session": False})
-    return result.rowcount
+    return rows_changed(result)
 
 
 def move_status(allocation: Allocation, expected: str, verb: str, values: dict) -> None:

@@ -19,7 +19,7 @@ from market.accounts.access import require_coordinator, require_user, require_wr
 from market.accounts.models import Organization, User
 from market.audit.services import record
 from market.common.errors import Conflict, Forbidden, Invalid, NotFound
-from market.common.transaction import begin_write, is_postgres, unit_of_work
+from market.common.transaction import begin_write, is_postgres, rows_changed, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
@@ -126,7 +126,7 @@ def _set_status(actor: User, pack: GiftPack, old: str, new: str, action: str,
         .where(GiftPack.__table__.c.id == pack.id, GiftPack.__table__.c.status == old)
         .values(status=new, **extra)
     )
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         raise Conflict(f"Gift pack {pack.id} is no longer {old}.")
     db.session.expire(pack)
     after = {"status": new, **{k: str(v) for k, v in extra.items() if k != "decided_by_id"}}
@@ -142,7 +142,7 @@ def _reserve(pack: GiftPack) -> None:
                    lots.c.quantity - lots.c.reserved >= units)
             .values(reserved=lots.c.reserved + units)
         )  # fmt: skip
-        if result.rowcount != 1:
+        if rows_changed(result) != 1:
             lot = db.session.get(Lot, lot_id, populate_existing=True)
             if lot.status != "active":
                 raise Conflict(f"Donated lot {lot_id} of {lot.item.sku} is {lot.status}.")
@@ -217,7 +217,7 @@ def _move_out(actor: User, lot_id: int, units: int) -> None:
         .where(lots.c.id == lot_id, lots.c.reserved >= units)
         .values(shipped=lots.c.shipped + units)
     )
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         raise Conflict(f"Donated lot {lot_id} does not hold the {units} units reserved for it.")
     record(actor, "lot.ship", "lot", lot_id, None, {"shipped_delta": units})
 
@@ -229,7 +229,7 @@ def _hand_over(actor: User, lot_id: int, units: int) -> None:
         .where(lots.c.id == lot_id, lots.c.reserved >= units, lots.c.quantity >= units)
         .values(reserved=lots.c.reserved - units, quantity=lots.c.quantity - units)
     )  # fmt: skip
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         raise Conflict(f"Donated lot {lot_id} does not hold the {units} shipped units any more.")
     record(actor, "lot.deliver", "lot", lot_id, None,
            {"quantity_delta": -units, "reserved_delta": -units})  # fmt: skip
@@ -285,7 +285,7 @@ def cancel_pack(actor: User | None, pack_id: int) -> GiftPack:
                 sa.update(lots).where(lots.c.id == lot_id, lots.c.reserved >= units)
                 .values(reserved=lots.c.reserved - units)
             )  # fmt: skip
-            if result.rowcount != 1:
+            if rows_changed(result) != 1:
                 raise Conflict(f"Donated lot {lot_id} does not hold {units} reserved units.")
             record(actor, "lot.release", "lot", lot_id, None,
                    {"reserved_delta": -units, "gift_pack_id": pack.id})  # fmt: skip

@@ -12,7 +12,7 @@ import sqlalchemy.orm as so
 from market.accounts.models import Organization, User
 from market.catalog.models import Item
 from market.common.types import Money, UTCDateTime, utcnow
-from market.extensions import db
+from market.extensions import Model
 from market.lots.models import Lot
 from market.needs.models import Need
 
@@ -41,7 +41,7 @@ def _active_default(context) -> bool | None:
     return True if status in ACTIVE_RUN_STATUSES else None
 
 
-class MatchRun(db.Model):
+class MatchRun(Model):
     """One execution of the solver over all open needs and available stock."""
 
     __tablename__ = "match_runs"
@@ -70,7 +70,7 @@ class MatchRun(db.Model):
     started_by: so.Mapped[User | None] = so.relationship()
 
 
-class Allocation(db.Model):
+class Allocation(Model):
     """A proposed (then approved, shipped, received…) delivery from a lot to a need."""
 
     __tablename__ = "allocations"
@@ -110,7 +110,7 @@ class Allocation(db.Model):
     buyer: so.Mapped[Organization] = so.relationship(foreign_keys=[buyer_id])
 
 
-class Quota(db.Model):
+class Quota(Model):
     """A coordinator's cap on the units of an item one company may get per run."""
 
     __tablename__ = "quotas"
@@ -125,7 +125,7 @@ class Quota(db.Model):
     item: so.Mapped[Item] = so.relationship()
 
 
-class MatchConstraint(db.Model):
+class MatchConstraint(Model):
     """A coordinator's pin (keep this flow) or exclusion (never this pair) for later runs."""
 
     __tablename__ = "match_constraints"
@@ -140,7 +140,7 @@ class MatchConstraint(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 
-class RunLock(db.Model):
+class RunLock(Model):
     """The single row that serialises matching runs on databases without advisory locks."""
 
     __tablename__ = "run_locks"

@@ -21,7 +21,7 @@ from market.audit.services import record
 from market.common.display import district_today
 from market.common.errors import Conflict, NotFound
 from market.common.pagination import PageResult, paginate
-from market.common.transaction import begin_write, is_postgres
+from market.common.transaction import begin_write, is_postgres, rows_changed
 from market.common.types import utcnow
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
@@ -129,12 +129,12 @@ def execute_run(run_id: int) -> MatchRun | None:
 
 def _claim(run_id: int) -> bool:
     begin_write()  # wait for the write lock rather than fail to upgrade a read (SQLite)
-    claimed = db.session.execute(
+    claimed = rows_changed(db.session.execute(
         sa.update(MatchRun).where(MatchRun.id == run_id, MatchRun.status == "queued")
         .values(status="running", phase="reading", worker=worker_id(), heartbeat_at=utcnow(),
                 started_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     db.session.commit()
     return claimed == 1
 
@@ -328,7 +328,7 @@ def superseding_proposals() -> Iterator[dict[str, int]]:
     done: dict[str, int] = {}
     if not on_psycopg():
         for name, statement in _supersede_statements():
-            done[name] = db.session.execute(statement).rowcount
+            done[name] = rows_changed(db.session.execute(statement))
         yield done
         return
     connection = db.session.connection()
@@ -400,10 +400,10 @@ def _insert_packs(run_id: int, packs: list[dict[str, Any]]) -> None:
 
 def _consume_pins() -> int:
     # A pin keeps its line in the next run only; the coordinator then approves it.
-    return db.session.execute(
+    return rows_changed(db.session.execute(
         sa.delete(MatchConstraint).where(MatchConstraint.kind == "pin")
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
 
 
 def _preview(run: MatchRun, overrides: dict[str, Any]) -> None:

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from market.accounts.models import User
-from market.common.transaction import begin_write
+from market.common.transaction import begin_write, rows_changed
 from market.common.types import utcnow
 from market.extensions import db
 from market.notifications.models import Notification
@@ -76,7 +76,7 @@ def claim(note_id: int) -> str | None:
                 attempts=Notification.attempts + 1)
     )
     db.session.commit()
-    return token if result.rowcount == 1 else None
+    return token if rows_changed(result) == 1 else None
 
 
 def deliver(note_id: int) -> Outcome:
