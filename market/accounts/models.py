@@ -10,7 +10,7 @@ import sqlalchemy.orm as so
 from flask_login import UserMixin
 
 from market.common.types import UTCDateTime, utcnow
-from market.extensions import Model, db
+from market.extensions import Model
 
 SECTOR_TIERS: dict[str, int] = {
     "medical": 1,
@@ -95,7 +95,7 @@ class Organization(Model):
         return self.status == "verified"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who logs in: a company's user, a coordinator or an admin."""
 
     __tablename__ = "users"

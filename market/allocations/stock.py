@@ -165,7 +165,7 @@ def deliver(need: Need, received: int, shortfall: int) -> None:
     refresh_need_status(need)
 
 
-def _must(stmt, message: str) -> None:
+def _must(stmt: sa.Executable, message: str) -> None:
     if _rowcount(stmt) != 1:
         raise Conflict(message)
 
@@ -175,11 +175,9 @@ def refresh_need_status(need: Need) -> None:
     try:
         from market.needs.services import recompute_need_status
     except ImportError:
-        recompute_need_status = None
-    if recompute_need_status is not None:
-        recompute_need_status(need)
+        need.status = need_status(need)
         return
-    need.status = need_status(need)
+    recompute_need_status(need)
 
 
 def need_status(need: Need) -> str:

@@ -10,7 +10,7 @@ releases them. Invariant: a lot's `reserved` equals the units of its approved or
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -19,6 +19,7 @@ from market.accounts.access import require_coordinator, require_user, require_wr
 from market.accounts.models import Organization, User
 from market.audit.services import record
 from market.common.errors import Conflict, Forbidden, Invalid, NotFound
+from market.common.rows import fetch
 from market.common.transaction import begin_write, is_postgres, rows_changed, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
@@ -31,7 +32,8 @@ from market.notifications.services import Compose, notify_organization, notify_u
 
 # What a company sees of its packs: nothing while they are only proposals.
 VISIBLE_TO_COMPANIES = ("approved", "shipped", "received", "disputed", "cancelled")
-lots = Lot.__table__
+lots = cast(sa.Table, Lot.__table__)  # typed as any FromClause
+packs = cast(sa.Table, GiftPack.__table__)
 
 
 def packs_query(actor: User | None, filters: dict[str, Any]) -> sa.Select:
@@ -122,8 +124,8 @@ def _set_status(actor: User, pack: GiftPack, old: str, new: str, action: str,
                 **extra: Any) -> None:
     """Move the pack from `old` to `new` with a conditional UPDATE (409 if it moved)."""
     result = db.session.execute(
-        sa.update(GiftPack.__table__)
-        .where(GiftPack.__table__.c.id == pack.id, GiftPack.__table__.c.status == old)
+        sa.update(packs)
+        .where(packs.c.id == pack.id, packs.c.status == old)
         .values(status=new, **extra)
     )
     if rows_changed(result) != 1:
@@ -143,7 +145,7 @@ def _reserve(pack: GiftPack) -> None:
             .values(reserved=lots.c.reserved + units)
         )  # fmt: skip
         if rows_changed(result) != 1:
-            lot = db.session.get(Lot, lot_id, populate_existing=True)
+            lot = fetch(Lot, lot_id, populate_existing=True)
             if lot.status != "active":
                 raise Conflict(f"Donated lot {lot_id} of {lot.item.sku} is {lot.status}.")
             raise Conflict(
@@ -175,7 +177,7 @@ def approve_pack(actor: User | None, pack_id: int) -> GiftPack:
 def _notify_approval(pack: GiftPack) -> None:
     notify_organization(pack.organization, texts.pack_approved(pack))
     for org_id in sorted(supplier_ids(pack)):
-        org = db.session.get(Organization, org_id)
+        org = fetch(Organization, org_id)
         components = [c for c in pack.components if c.lot.organization_id == org_id]
         notify_organization(org, texts.pack_to_ship(pack, components))
 
@@ -233,7 +235,7 @@ def _hand_over(actor: User, lot_id: int, units: int) -> None:
         raise Conflict(f"Donated lot {lot_id} does not hold the {units} shipped units any more.")
     record(actor, "lot.deliver", "lot", lot_id, None,
            {"quantity_delta": -units, "reserved_delta": -units})  # fmt: skip
-    mark_exhausted_if_empty(actor, db.session.get(Lot, lot_id, populate_existing=True))
+    mark_exhausted_if_empty(actor, fetch(Lot, lot_id, populate_existing=True))
 
 
 def receive_pack(actor: User | None, pack_id: int, quantity: int | None = None,

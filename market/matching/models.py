@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.engine.default import DefaultExecutionContext
 
 from market.accounts.models import Organization, User
 from market.catalog.models import Item
@@ -35,7 +36,7 @@ ALLOCATION_STATUSES = (
 RESERVING_STATUSES = ("approved", "shipped")
 
 
-def _active_default(context) -> bool | None:
+def _active_default(context: DefaultExecutionContext) -> bool | None:
     """A run inserted queued or running takes the one active slot; any other, none."""
     status = context.get_current_parameters().get("status", "queued")
     return True if status in ACTIVE_RUN_STATUSES else None

@@ -21,6 +21,7 @@ from market.audit.services import record
 from market.common.display import district_today
 from market.common.errors import Conflict, NotFound
 from market.common.pagination import PageResult, paginate
+from market.common.rows import fetch
 from market.common.transaction import begin_write, is_postgres, rows_changed
 from market.common.types import utcnow
 from market.extensions import db
@@ -69,14 +70,14 @@ def start_run(
 
     run = create_run(actor, trigger, dry_run, policy, as_system=as_system)
     run_matching(run.id)
-    return db.session.get(MatchRun, run.id, populate_existing=True)
+    return fetch(MatchRun, run.id, populate_existing=True)
 
 
 def run_now(actor: User | None, trigger: str = "manual", dry_run: bool = False,
             policy: dict[str, Any] | None = None, *, as_system: bool = False) -> MatchRun:
     """Create a run and compute it in this process, under the same lock (the command line)."""
     run = create_run(actor, trigger, dry_run, policy, as_system=as_system)
-    return execute_run(run.id) or db.session.get(MatchRun, run.id, populate_existing=True)
+    return execute_run(run.id) or fetch(MatchRun, run.id, populate_existing=True)
 
 
 def create_run(actor: User | None, trigger: str, dry_run: bool = False,
@@ -110,7 +111,7 @@ def execute_run(run_id: int) -> MatchRun | None:
     """
     if not _claim(run_id):
         return None
-    run = db.session.get(MatchRun, run_id, populate_existing=True)
+    run = fetch(MatchRun, run_id, populate_existing=True)
     actor, overrides = run.started_by, dict(run.policy or {})
     try:
         with run_lock():
@@ -332,7 +333,7 @@ def superseding_proposals() -> Iterator[dict[str, int]]:
         yield done
         return
     connection = db.session.connection()
-    driver = connection.connection.driver_connection
+    driver: Any = connection.connection.driver_connection  # psycopg's, untyped here
     sent = [(name, statement.compile(dialect=connection.dialect), driver.cursor())
             for name, statement in _supersede_statements()]
     try:
@@ -374,7 +375,7 @@ def copy_allocations(run_id: int, lines: list[dict[str, Any]], now: datetime) ->
         sql.Identifier(Allocation.__tablename__),
         sql.SQL(", ").join(map(sql.Identifier, (*LINE_COLUMNS, "reasons", "run_id", "status",
                                                 "created_at"))))
-    driver = db.session.connection().connection.driver_connection
+    driver: Any = db.session.connection().connection.driver_connection
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for line in lines:
             copy.write_row([*map(line.__getitem__, LINE_COLUMNS), Json(line["reasons"]),

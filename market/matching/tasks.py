@@ -8,7 +8,9 @@ whose worker died (`reap_interrupted`), so a crash never blocks the next run.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -16,6 +18,9 @@ from huey import crontab
 
 from market.common.errors import Conflict
 from market.queue import on_worker_start, periodic_task, task
+
+if TYPE_CHECKING:
+    from market.matching.models import MatchRun
 
 log = logging.getLogger("market.matching.tasks")
 NEED_EXPIRY = crontab(minute="*/15")
@@ -30,7 +35,7 @@ def run_matching(run_id: int) -> str | None:
     return run.status if run is not None else None
 
 
-def schedule_matcher(schedule: str, timezone: str):
+def schedule_matcher(schedule: str, timezone: str) -> Callable[[datetime], bool]:
     """A test of Huey's scheduler times (naive UTC) against a 5-field cron line in `timezone`."""
     fields = schedule.split()
     if len(fields) != 5:
@@ -60,7 +65,7 @@ def scheduled_matching() -> str | None:
     from market.matching.runs import create_run, execute_run, summary
 
     try:
-        run = create_run(None, "schedule")
+        run: MatchRun | None = create_run(None, "schedule")
     except Conflict as exc:
         log.info("scheduled matching skipped: %s", exc.message)
         return None
