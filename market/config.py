@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import overload
 from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
@@ -15,6 +16,10 @@ load_dotenv()
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 
+@overload
+def _env(name: str) -> str | None: ...
+@overload
+def _env(name: str, default: str) -> str: ...
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
@@ -45,7 +50,7 @@ class Config:
     """Settings for development and production, overridable by environment variables."""
 
     ENV_NAME = "development"
-    SECRET_KEY = _env("SECRET_KEY", "dev-only-insecure-key")
+    SECRET_KEY: str | None = _env("SECRET_KEY", "dev-only-insecure-key")
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'market.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     MATCH_SCHEDULE = _env("MATCH_SCHEDULE", "0 8,16 * * *")

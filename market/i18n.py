@@ -32,7 +32,7 @@ def select_locale() -> str:
         if request.headers.get("Accept-Language"):
             return request.accept_languages.best_match(languages) or "en"
         return _saved_language(languages) or "en"
-    chosen = request.args.get("lang")
+    chosen = request.args.get("lang", "")
     if chosen in languages:
         session["lang"] = chosen
         return chosen
@@ -130,10 +130,11 @@ def install_marshmallow_translation() -> None:
     """
     if getattr(ma.fields.Field.make_error, "_market_translated", False):
         return
-    _field_make_error._market_translated = True
-    ma.fields.Field.make_error = _field_make_error
+    # Patching marshmallow in place: its classes do not declare these attributes.
+    _field_make_error._market_translated = True  # type: ignore[attr-defined]
+    ma.fields.Field.make_error = _field_make_error  # type: ignore[method-assign]
     for cls in list(_validator_classes()):
-        cls._format_error = _translating(vars(cls)["_format_error"])
+        cls._format_error = _translating(vars(cls)["_format_error"])  # type: ignore[attr-defined]
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext_noop name pybabel looks for

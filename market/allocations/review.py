@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -187,7 +187,10 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start:start + size]
 
 
-def _lock_all(model: type, ids: set[int]) -> dict[int, Any]:
+LockedT = TypeVar("LockedT", Lot, Need)
+
+
+def _lock_all(model: type[LockedT], ids: set[int]) -> dict[int, LockedT]:
     stmt = (
         sa.select(model).where(model.id.in_(sorted(ids))).order_by(model.id)
         .execution_options(populate_existing=True)

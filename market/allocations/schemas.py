@@ -42,6 +42,9 @@ class AllocationFilterArgsSchema(ma.Schema):
 class AllocationListArgsSchema(AllocationFilterArgsSchema, PageArgsSchema):
     """Filters plus `page` and `per_page`."""
 
+    class Meta(AllocationFilterArgsSchema.Meta):  # the filters' options, as the MRO picked
+        pass
+
 
 class AllocationSchema(ma.Schema):
     """One allocation line as API.md lists it."""

@@ -7,6 +7,8 @@ the counters with conditional UPDATEs whose row count proves the change was allo
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import sqlalchemy as sa
 
 from market.accounts.models import User
@@ -26,11 +28,17 @@ def start_write() -> None:
     begin_write()
 
 
-def _locked(model: type, row_id: int):
+LockedT = TypeVar("LockedT", Lot, Need)
+
+
+def _locked(model: type[LockedT], row_id: int) -> LockedT:
     stmt = sa.select(model).where(model.id == row_id).execution_options(populate_existing=True)
     if is_postgres():
         stmt = stmt.with_for_update()
-    return db.session.scalar(stmt)
+    row = db.session.scalar(stmt)
+    if row is None:
+        raise NotFound(f"{model.__name__} {row_id} not found.")
+    return row
 
 
 def load_allocation(allocation_id: int) -> Allocation:

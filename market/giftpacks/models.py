@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -58,6 +59,9 @@ class TemplateContent(Model):
 
 class GiftPackApplication(Model):
     """A buyer's request for a gift pack; one `waiting` application per company."""
+
+    if TYPE_CHECKING:
+        pack_status: str | None  # a column_property, mapped below once GiftPack exists
 
     __tablename__ = "gift_pack_applications"
     __table_args__ = (
@@ -133,7 +137,7 @@ class GiftPackComponent(Model):
 
 # The status of an application's latest pack (superseded proposals left out), loaded with
 # the application in the same SELECT: an application's progress follows its pack.
-GiftPackApplication.pack_status = so.column_property(
+GiftPackApplication.pack_status = so.column_property(  # type: ignore[assignment]  # maps it
     sa.select(GiftPack.status)
     .where(GiftPack.application_id == GiftPackApplication.id, GiftPack.status != "superseded")
     .order_by(GiftPack.id.desc())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -204,7 +204,7 @@ def _load_needs(today: date) -> dict[int, NeedRow]:
     }
 
 
-def _load_caps() -> dict[tuple[int, str], int]:
+def _load_caps() -> dict[tuple[Hashable, str], int]:
     stmt = sa.select(Quota.organization_id, Item.sku, Quota.max_units).join(
         Item, Item.id == Quota.item_id
     )
@@ -221,8 +221,8 @@ def _load_exclusions() -> frozenset[tuple[int, int]]:
 def usable_pins(
     lots: dict[int, LotRow],
     needs: dict[int, NeedRow],
-    caps: dict[tuple[int, str], int],
-    excluded: frozenset[tuple[int, int]],
+    caps: Mapping[tuple[Hashable, str], int],
+    excluded: frozenset[tuple[Hashable, Hashable]],
     max_distance_km: float | None,
 ) -> list[solver.Flow]:
     """Keep the pins the solver can honour, each clipped to the stock, need and cap left."""

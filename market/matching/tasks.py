@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -18,9 +17,6 @@ from huey import crontab
 
 from market.common.errors import Conflict
 from market.queue import on_worker_start, periodic_task, task
-
-if TYPE_CHECKING:
-    from market.matching.models import MatchRun
 
 log = logging.getLogger("market.matching.tasks")
 NEED_EXPIRY = crontab(minute="*/15")
@@ -65,11 +61,11 @@ def scheduled_matching() -> str | None:
     from market.matching.runs import create_run, execute_run, summary
 
     try:
-        run: MatchRun | None = create_run(None, "schedule")
+        queued = create_run(None, "schedule")
     except Conflict as exc:
         log.info("scheduled matching skipped: %s", exc.message)
         return None
-    run = execute_run(run.id)
+    run = execute_run(queued.id)
     if run is not None and run.status == "completed":
         log.info("scheduled matching run %s: %s", run.id, summary(run.stats))
     elif run is not None:

@@ -130,7 +130,7 @@ def create_need(actor: User | None, data: dict[str, Any]) -> Need:
             address=data.get("address") or (org.address if own_place else None),
             subdistrict=org.subdistrict if own_place else data.get("subdistrict"),
             status="open",
-            entered_by_id=actor.id,
+            entered_by_id=require_user(actor).id,
         )
         db.session.add(need)
         db.session.flush()

@@ -133,7 +133,7 @@ def _edited_policy(market: adapter.Market, knobs: Knobs) -> solver.Policy:
 def _figures(key: str, result: solver.AllocationResult) -> dict[str, Any]:
     """The figures the page and the API show for one strategy."""
     s = result.stats
-    fill = {t: s.fill_rate_by_tier.get(t) for t in TIERS if s.demand_by_tier.get(t)}
+    fill = {t: s.fill_rate_by_tier.get(t, 0.0) for t in TIERS if s.demand_by_tier.get(t)}
     return {
         "strategy": key,
         "units_by_tier": {t: int(s.units_by_tier.get(t, 0)) for t in TIERS},

@@ -84,7 +84,7 @@ def _check_capacity() -> None:
     busy = db.session.scalar(
         sa.select(sa.func.count()).select_from(WhatIfStudy).where(WhatIfStudy.status.in_(ACTIVE))
     )
-    if busy >= limit:
+    if (busy or 0) >= limit:
         raise TooManyStudies(_(
             "%(n)s what-if studies are being computed already, the most at once; "
             "please try again in a minute.", n=busy))
