@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: help install run test lint bench translations messages db demo clean
+.PHONY: help install install-dev run test lint bench translations messages db demo clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -20,7 +20,15 @@ $(VENV)/.installed: requirements.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-install: $(VENV)/.installed ## Create .venv and install requirements.txt
+# Tests and tooling (pytest, playwright, ruff, mypy...) on top: a second stamp, so `make run`
+# never installs them and a change to either file reinstalls what it lists.
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install requirements.txt (production)
+
+install-dev: $(VENV)/.installed-dev ## Also install requirements-dev.txt (tests, lint, types)
 
 translations: $(VENV)/.installed ## Compile the Chinese message catalogue
 	$(BIN)/pybabel compile --statistics -d market/translations
@@ -44,11 +52,12 @@ run: demo ## Install, prepare the SQLite database with demo data, start the web 
 	  $(FLASK) worker & \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install translations ## Install and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
+test: install-dev translations ## Install and run the whole suite (PostgreSQL too when TEST_DATABASE_URL is set)
 	$(BIN)/pytest
 
-lint: install ## Ruff
+lint: install-dev ## Ruff and mypy (settings in pyproject.toml)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: install ## Solver benchmarks (not part of the tests); see bench/README.md for the app ones
 	$(BIN)/python -m bench.solver_bench --sizes district,city --runs 7

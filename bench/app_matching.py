@@ -30,6 +30,7 @@ import sqlalchemy as sa
 
 import solver
 from market import create_app
+from market.common.display import district_today
 from market.common.types import utcnow
 from market.extensions import db
 from market.matching import runs
@@ -136,7 +137,7 @@ def vacuum_allocations() -> None:
 
 def compare_sparse(nearest: int) -> None:
     """Solve one snapshot exactly and with `nearest` lots per item; report time and loss."""
-    market = load_market(runs.local_today(), utcnow())
+    market = load_market(district_today(), utcnow())
     lots, needs = market.solver_lots(), market.solver_needs()
     results = {}
     for label, policy in (("exact", market.policy),

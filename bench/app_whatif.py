@@ -88,13 +88,13 @@ def open_page(port: int, cookie: str, label: str, path: str = PAGE) -> None:
 
 def time_baselines(app) -> None:
     """Time both baselines on the snapshot the page compares (solver only)."""
+    from market.common.display import district_today
     from market.common.types import utcnow
     from market.matching.adapter import load_market
-    from market.matching.runs import local_today
     from solver.baselines import first_come_first_served, proportional_shares
 
     with app.app_context():
-        market = load_market(local_today(), utcnow())
+        market = load_market(district_today(), utcnow())
         lots, needs = tuple(market.solver_lots()), tuple(market.solver_needs())
     for name, strategy in (("fcfs", first_come_first_served),
                            ("proportional", proportional_shares)):

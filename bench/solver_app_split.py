@@ -16,8 +16,8 @@ import time
 
 import solver
 from market import create_app
+from market.common.display import district_today
 from market.common.types import utcnow
-from market.matching import runs
 from market.matching.adapter import load_market
 from solver.instance import build_instance
 from solver.pins import build_pins
@@ -31,7 +31,7 @@ def main() -> None:
     parser.add_argument("--no-stacked", action="store_true")
     args = parser.parse_args()
     with create_app().app_context():
-        market = load_market(runs.local_today(), utcnow())
+        market = load_market(district_today(), utcnow())
         lots, needs, policy = market.solver_lots(), market.solver_needs(), market.policy
     print(f"{len(lots)} lots, {len(needs)} needs; policy: max distance "
           f"{policy.max_distance_km}, nearest {policy.nearest}, {len(policy.caps)} caps, "

@@ -21,7 +21,7 @@ def worker_command(workers: int | None) -> None:
     """
     from market import queue
 
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the proxy's
     count = workers or app.config.get("WORKER_PROCESSES", 2)
     modules = queue.import_tasks()
     click.echo(f"Worker: {count} processes on queue {queue.huey.name!r} "

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import overload
 from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
+
+from market.matching.knobs import KNOB_DEFAULTS
 
 load_dotenv()
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 
+@overload
+def _env(name: str) -> str | None: ...
+@overload
+def _env(name: str, default: str) -> str: ...
 def _env(name: str, default: str | None = None) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else default
@@ -43,7 +50,7 @@ class Config:
     """Settings for development and production, overridable by environment variables."""
 
     ENV_NAME = "development"
-    SECRET_KEY = _env("SECRET_KEY", "dev-only-insecure-key")
+    SECRET_KEY: str | None = _env("SECRET_KEY", "dev-only-insecure-key")
     SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'market.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     MATCH_SCHEDULE = _env("MATCH_SCHEDULE", "0 8,16 * * *")
@@ -51,9 +58,12 @@ class Config:
     # Matching policy (SOLVER.md): empty nearest = every arc. The maximum delivery distance
     # suits a city (50 km) so one misplaced lot is not proposed hundreds of km away;
     # MATCH_MAX_DISTANCE_KM=none removes the limit.
-    MATCH_TRANSPORT_COST_PER_UNIT_KM = float(_env("MATCH_TRANSPORT_COST_PER_UNIT_KM", "0.01") or 0)
-    MATCH_MAX_DISTANCE_KM = _distance_limit("MATCH_MAX_DISTANCE_KM", 50.0)
-    MATCH_FAIRNESS_STEPS = int(_env("MATCH_FAIRNESS_STEPS", "10") or 10)
+    # The defaults and limits are the knobs' (market/matching/knobs.py).
+    MATCH_TRANSPORT_COST_PER_UNIT_KM = float(
+        _env("MATCH_TRANSPORT_COST_PER_UNIT_KM") or KNOB_DEFAULTS["transport_cost_per_unit_km"])
+    MATCH_MAX_DISTANCE_KM = _distance_limit("MATCH_MAX_DISTANCE_KM",
+                                            KNOB_DEFAULTS["max_distance_km"])
+    MATCH_FAIRNESS_STEPS = int(_env("MATCH_FAIRNESS_STEPS") or KNOB_DEFAULTS["fairness_steps"])
     MATCH_NEAREST = _optional_int("MATCH_NEAREST")
     MATCH_LOCK_STALE_SECONDS = int(_env("MATCH_LOCK_STALE_SECONDS", "1800") or 1800)
     # The district's subdistricts (街道) with centroids (market/places/data/*.json shape);

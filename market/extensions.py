@@ -1,5 +1,7 @@
 """Unbound Flask extensions; `create_app` binds them with `init_app`."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -17,6 +19,12 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+    # mypy cannot subclass the dynamic `db.Model`; it is `Base` plus Flask-SQLAlchemy's table
+    # naming and session binding, so the models are typed against `Base`.
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -32,7 +32,7 @@ def select_locale() -> str:
         if request.headers.get("Accept-Language"):
             return request.accept_languages.best_match(languages) or "en"
         return _saved_language(languages) or "en"
-    chosen = request.args.get("lang")
+    chosen = request.args.get("lang", "")
     if chosen in languages:
         session["lang"] = chosen
         return chosen
@@ -81,12 +81,13 @@ def translate(message: Any) -> Any:
     return get_translations().gettext(message)
 
 
-def status_word(code: str) -> str:
+def status_word(code: str | None) -> str:
     """A stored status code (`partially_allocated`) in the reader's words, for messages.
 
-    The catalogue knows the statuses as the badges show them (see `market.i18n_words`).
+    The catalogue knows the statuses as the badges show them (see `market.i18n_words`);
+    a row that is gone (no status) reads as a dash.
     """
-    return translate(code.replace("_", " "))
+    return translate(code.replace("_", " ")) if code else "—"
 
 
 def translate_errors(errors: Any) -> Any:
@@ -138,10 +139,11 @@ def install_marshmallow_translation() -> None:
     """
     if getattr(ma.fields.Field.make_error, "_market_translated", False):
         return
-    _field_make_error._market_translated = True
-    ma.fields.Field.make_error = _field_make_error
+    # Patching marshmallow in place: its classes do not declare these attributes.
+    _field_make_error._market_translated = True  # type: ignore[attr-defined]
+    ma.fields.Field.make_error = _field_make_error  # type: ignore[method-assign]
     for cls in list(_validator_classes()):
-        cls._format_error = _translating(vars(cls)["_format_error"])
+        cls._format_error = _translating(vars(cls)["_format_error"])  # type: ignore[attr-defined]
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext_noop name pybabel looks for

@@ -10,11 +10,12 @@ excluded. Everything is vectorised per item.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from scipy.spatial import cKDTree
 
-from solver.geo import chord_km, haversine_km, unit_vectors
+from solver.geo import chord_km, distance_km, unit_vectors
 from solver.instance import FloatArray, Instance, IntArray
 
 # Costs are compared in thousandths of a currency unit per unit shipped: the
@@ -37,6 +38,34 @@ class Arcs:
     def size(self) -> int:
         """Number of arcs."""
         return int(self.lot.size)
+
+
+class ArcColumns(Protocol):
+    """What an outcome reads of its arcs: `Arcs`, or `DeferredArcs` that builds them late."""
+
+    @property
+    def lot(self) -> IntArray:
+        """Lot of every arc."""
+
+    @property
+    def need(self) -> IntArray:
+        """Need of every arc."""
+
+    @property
+    def dist_km(self) -> FloatArray:
+        """Distance of every arc."""
+
+    @property
+    def unit_cost(self) -> FloatArray:
+        """Unit cost of every arc."""
+
+    @property
+    def cost_int(self) -> IntArray:
+        """Scaled unit cost of every arc."""
+
+    @property
+    def size(self) -> int:
+        """Number of arcs."""
 
 
 def accept_matrix(inst: Instance) -> np.ndarray:
@@ -129,8 +158,8 @@ def arc_rule_broken(inst: Instance, lot: int, need: int) -> str | None:
         return "the lot's item is neither the need's item nor one of its substitutes"
     if inst.lot_price[lot] > inst.need_price_cap[need]:
         return "the lot's unit price is above the need's price cap"
-    dist = float(haversine_km(inst.lot_lat[lot], inst.lot_lon[lot], inst.need_lat[need],
-                              inst.need_lon[need]))
+    dist = distance_km(float(inst.lot_lat[lot]), float(inst.lot_lon[lot]),
+                       float(inst.need_lat[need]), float(inst.need_lon[need]))
     limit = inst.policy.max_distance_km
     if limit is not None and dist > limit:
         return f"the lot is {dist:.1f} km away, beyond the maximum distance of {limit} km"

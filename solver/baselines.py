@@ -23,7 +23,7 @@ import numpy as np
 from solver.arcs import Arcs, build_arcs
 from solver.compare import Comparison, comparison_figures
 from solver.greedy import Greedy
-from solver.instance import Instance, IntArray, build_instance
+from solver.instance import FloatArray, Instance, IntArray, build_instance
 from solver.model import DEFAULT_POLICY, Lot, Need, Policy
 from solver.network import build_model
 from solver.outcome import build_outcome
@@ -64,12 +64,12 @@ class DeferredArcs:
         return self.full.need
 
     @property
-    def dist_km(self) -> np.ndarray:
+    def dist_km(self) -> FloatArray:
         """Distance of every arc."""
         return self.full.dist_km
 
     @property
-    def unit_cost(self) -> np.ndarray:
+    def unit_cost(self) -> FloatArray:
         """Unit cost of every arc."""
         return self.full.unit_cost
 
@@ -92,7 +92,7 @@ def _finish(inst: Instance, pins: Pins, greedy: Greedy, strategy: str,
     x = check_flows(build_model(inst, arcs, pins), x)
     info = RunInfo(strategy, solve_seconds=perf_counter() - solve_started)
     outcome = build_outcome(inst, arcs, x, pins, strategy)
-    outcome = replace(outcome, arcs=DeferredArcs(inst))  # type: ignore[arg-type]
+    outcome = replace(outcome, arcs=DeferredArcs(inst))
     return make_result(outcome, info, started)
 
 

@@ -22,6 +22,7 @@ from scipy.optimize import OptimizeResult, linprog
 
 from solver.instance import FloatArray, IntArray
 from solver.network import FlowModel
+from solver.tiers import TIERS
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def stage_objectives(model: FlowModel, lp: StagedLP) -> list[FloatArray]:
     width = lp.lower.size
     seg = slice(lp.n_arcs, lp.n_arcs + lp.n_segs)
     stages = []
-    for tier in (1, 2, 3, 4):
+    for tier in TIERS:
         if np.any(model.seg_tier == tier):
             c = np.zeros(width)
             c[seg] = -(model.seg_tier == tier).astype(float)

@@ -56,9 +56,10 @@ class _Sentences:
         else:
             template = s.FLOW_SUBSTITUTE_PINNED if pinned else s.FLOW_SUBSTITUTE
         km = plain.dist_km[i]
-        args = {"lot": self.lot_name[index], "item": item, "units": plain.qty[i],
-                "price": self.lot_price[index], "km": f"{km:.1f}",
-                "transport": f"{self.transport * km:.2f}"}
+        args: dict[str, str | int | float] = {
+            "lot": self.lot_name[index], "item": item, "units": plain.qty[i],
+            "price": self.lot_price[index], "km": f"{km:.1f}",
+            "transport": f"{self.transport * km:.2f}"}
         if pinned:
             args["pinned"] = pinned
         return template, args
@@ -70,7 +71,7 @@ class _Sentences:
     def need_lines(self, n: int) -> list[Part]:
         """Return the reasons for what need n got, one sentence per line."""
         plain, need = self.plain, self.diag.inst.needs[n]
-        lines = [(s.NEED, {"need": self.need_name(n), "quantity": int(need.quantity),
+        lines: list[Part] = [(s.NEED, {"need": self.need_name(n), "quantity": int(need.quantity),
                            "item": need.item, "company": repr(need.company),
                            "tier": int(need.tier)})]
         lines += [self.flow_line(need.item, i)
@@ -84,7 +85,7 @@ class _Sentences:
         return lines
 
 
-def _blocked_line(diag: Diagnostics, n: int, head: dict) -> Part:
+def _blocked_line(diag: Diagnostics, n: int, head: dict[str, str | int | float]) -> Part:
     inst = diag.inst
     need = inst.needs[n]
     items = ", ".join(sorted({need.item, *need.substitutes}))
@@ -109,7 +110,7 @@ def _blocked_line(diag: Diagnostics, n: int, head: dict) -> Part:
     return _part(template, **head, **scope, items=items)
 
 
-def _used_up_line(diag: Diagnostics, n: int, head: dict) -> Part:
+def _used_up_line(diag: Diagnostics, n: int, head: dict[str, str | int | float]) -> Part:
     inst = diag.inst
     tier = int(inst.need_tier[n])
     code = head["code"]
@@ -136,7 +137,7 @@ def _used_up_line(diag: Diagnostics, n: int, head: dict) -> Part:
 
 
 def _unmet_line(diag: Diagnostics, n: int, unmet: int) -> Part:
-    head = {"unmet": unmet, "code": diag.code(n)}
+    head: dict[str, str | int | float] = {"unmet": unmet, "code": diag.code(n)}
     if diag.eligible_count(n) == 0:
         return _blocked_line(diag, n, head)
     return _used_up_line(diag, n, head)

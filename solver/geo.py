@@ -21,6 +21,15 @@ def haversine_km(
     return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))))
 
 
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Return the great-circle km between two points (one pair of `haversine_km`).
+
+    The app measures a proposal's distance and checks a pin against the maximum distance
+    with this, so both agree with the solver to the last digit.
+    """
+    return float(haversine_km(lat1, lon1, lat2, lon2))
+
+
 def unit_vectors(lat: npt.ArrayLike, lon: npt.ArrayLike) -> FloatArray:
     """Project points onto the unit sphere in 3-D.
 

@@ -56,7 +56,7 @@ def fit_matrix(sizes: IntArray, headcount: IntArray) -> IntArray:
         return np.full((headcount.size, sizes.size), FIT_SCALE, dtype=np.int64)
     size_pct = (rankdata(sizes, method="dense") - 1) / (np.unique(sizes).size - 1)
     head_pct = (rankdata(headcount, method="average") - 1) / max(headcount.size - 1, 1)
-    fit = 1.0 - np.abs(head_pct[:, None] - size_pct[None, :])
+    fit: FloatArray = 1.0 - np.abs(head_pct[:, None] - size_pct[None, :])  # rankdata is untyped
     return np.rint(fit * FIT_SCALE).astype(np.int64)
 
 

@@ -13,6 +13,7 @@ from solver.geo import EARTH_RADIUS_KM, unit_vectors
 from solver.gift_assign import assign_slots, fit_matrix, pair_scores, priority_rank
 from solver.instance import IntArray
 from solver.model import DEFAULT_POLICY, Applicant, Lot, Pack, PackTemplate, Policy
+from solver.tiers import TIERS
 from solver.validate import check_applicant, check_lot, check_policy, check_template, check_unique
 
 
@@ -181,8 +182,8 @@ def _stats(templates: Sequence[PackTemplate], counts: IntArray, lots: Sequence[L
         used[lot.item] = used.get(lot.item, 0) + int(lot.quantity - drawer.left[i])
     return GiftPackStats(
         packs_by_template={t.id: int(c) for t, c in zip(templates, counts, strict=True)},
-        served_by_tier={t: int(np.sum(served_tier == t)) for t in (1, 2, 3, 4)},
-        applicants_by_tier={t: int(np.sum(tier == t)) for t in (1, 2, 3, 4)},
+        served_by_tier={t: int(np.sum(served_tier == t)) for t in TIERS},
+        applicants_by_tier={t: int(np.sum(tier == t)) for t in TIERS},
         units_by_item=used,
         stock_left_by_item=left,
         unit_km=unit_km,

@@ -16,7 +16,7 @@ import numpy as np
 from solver.arcs import Arcs, accept_matrix, scaled_costs, unit_costs
 from solver.geo import chord_km, unit_vectors
 from solver.greedy_blocks import Block, BlockMaker
-from solver.instance import Instance, IntArray
+from solver.instance import FloatArray, Instance, IntArray
 from solver.pins import Pins
 
 CHUNK = 512  # needs per chunk: bigger tables amortise numpy calls, smaller see fresher stock
@@ -132,10 +132,11 @@ class Candidates:
         keys = [np.concatenate([p[k] for p in parts]) for k in range(6)]
         pos, lot, cost, dist, item, tie = keys
         order = np.lexsort((tie, item, dist, cost, pos))
-        self.lot = lot[order].tolist()
-        self.starts = np.searchsorted(pos[order], np.arange(size + 1)).tolist()
+        self.lot: list[int] = lot[order].tolist()
+        self.starts: list[int] = np.searchsorted(pos[order], np.arange(size + 1)).tolist()
 
-    def _part(self, b: Block) -> tuple[IntArray, ...]:
+    def _part(self, b: Block) -> tuple[IntArray, IntArray, FloatArray, FloatArray, IntArray,
+                                       IntArray]:
         finite = np.isfinite(b.cost)
         cand = finite & (b.cost <= self.limit[b.rows][:, None])
         self.rest[b.rows] += finite.sum(axis=1) - cand.sum(axis=1)
@@ -158,4 +159,5 @@ class Candidates:
             c = np.flatnonzero(np.isfinite(cost) & (cost > self.limit[i]))
             parts.append((b.cols[c], cost[c], dist[c], np.full(c.size, b.item), tie[c]))
         lot, cost, dist, item, tie = (np.concatenate([p[k] for p in parts]) for k in range(5))
-        return lot[np.lexsort((tie, item, dist, cost))].tolist()
+        lots: list[int] = lot[np.lexsort((tie, item, dist, cost))].tolist()
+        return lots

@@ -7,7 +7,7 @@ from functools import cached_property
 
 import numpy as np
 
-from solver.arcs import Arcs, scaled_costs, unit_costs
+from solver.arcs import ArcColumns, Arcs, scaled_costs, unit_costs
 from solver.geo import haversine_km
 from solver.instance import FloatArray, Instance, IntArray, int_bincount
 from solver.model import Flow
@@ -23,7 +23,7 @@ class Outcome:
     """
 
     inst: Instance
-    arcs: Arcs
+    arcs: ArcColumns
     arc_count: int
     strategy: str
     lot: IntArray

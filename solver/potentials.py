@@ -70,7 +70,8 @@ def shortest_potentials(n: int, tail: IntArray, head: IntArray, w: IntArray) -> 
         vals = np.concatenate([w_pos, d - low]).astype(np.float64)
         graph = sparse.csr_matrix((vals, (rows, cols)), shape=(n + 1, n + 1))
         dist = dijkstra(graph, indices=n)[:n]
-        d = np.minimum(d, np.rint(dist).astype(np.int64) + low)
+        rounded: IntArray = np.rint(dist).astype(np.int64)  # scipy's dijkstra is untyped
+        d = np.minimum(d, rounded + low)
         if np.array_equal(d, before):
             break
     else:

@@ -10,8 +10,7 @@ import numpy as np
 from solver.instance import FloatArray, IntArray
 from solver.outcome import Outcome
 from solver.segments import need_worths
-
-TIERS = (1, 2, 3, 4)
+from solver.tiers import TIERS
 
 
 @dataclass(frozen=True)

@@ -11,18 +11,19 @@ import numbers
 from collections.abc import Hashable, Iterable
 from decimal import Decimal
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
 from solver.model import Applicant, Lot, Need, PackTemplate, Policy
+from solver.tiers import HIGHEST_TIER, LOWEST_TIER, is_tier
 
 MAX_QUANTITY = 10**12
 MAX_PRICE = 10**12
 MAX_FAIRNESS_STEPS = 10_000
 
 
-def is_int(value: object) -> bool:
+def is_int(value: object) -> TypeGuard[numbers.Integral]:
     """Tell whether value is an integer (bool is not one)."""
     kind = type(value)
     if kind is int:  # the common case, without the slow ABC check
@@ -44,16 +45,16 @@ def _fail(who: str, name: str, rule: str, value: object) -> ValueError:
 
 def check_positive_int(who: str, name: str, value: object, limit: int = MAX_QUANTITY) -> int:
     """Return value as int if it is an integer in 1..limit, else raise ValueError."""
-    if not is_int(value) or not 1 <= int(value) <= limit:  # type: ignore[call-overload]
+    if not is_int(value) or not 1 <= int(value) <= limit:
         raise _fail(who, name, f"a positive integer (at most {limit})", value)
-    return int(value)  # type: ignore[call-overload]
+    return int(value)
 
 
 def check_non_negative_int(who: str, name: str, value: object) -> int:
     """Return value as int if it is an integer >= 0, else raise ValueError."""
-    if not is_int(value) or not 0 <= int(value) <= MAX_QUANTITY:  # type: ignore[call-overload]
+    if not is_int(value) or not 0 <= int(value) <= MAX_QUANTITY:
         raise _fail(who, name, "a non-negative integer", value)
-    return int(value)  # type: ignore[call-overload]
+    return int(value)
 
 
 def check_real(who: str, name: str, value: object, low: float, high: float) -> float:
@@ -74,10 +75,10 @@ def check_item(who: str, name: str, value: object) -> str:
 
 
 def check_tier(who: str, value: object) -> int:
-    """Return the tier if it is an integer from 1 to 4, else raise."""
-    if not is_int(value) or not 1 <= int(value) <= 4:  # type: ignore[call-overload]
-        raise _fail(who, "tier", "an integer from 1 to 4", value)
-    return int(value)  # type: ignore[call-overload]
+    """Return the tier if it is an integer from HIGHEST_TIER to LOWEST_TIER, else raise."""
+    if not is_int(value) or not is_tier(int(value)):
+        raise _fail(who, "tier", f"an integer from {HIGHEST_TIER} to {LOWEST_TIER}", value)
+    return int(value)
 
 
 def check_place(who: str, lat: object, lon: object) -> None:

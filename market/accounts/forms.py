@@ -30,6 +30,7 @@ from wtforms.validators import (
 from market.accounts.models import SECTOR_TIERS
 from market.accounts.rules import credit_code_error, email_error, password_error, phone_error
 from market.places.forms import check_place, subdistrict_field
+from solver.tiers import TIERS
 
 SECTOR_LABELS = {
     "medical": _l("Medical"),
@@ -186,7 +187,7 @@ class TierForm(FlaskForm):
     tier = SelectField(
         _l("Priority tier"),
         choices=[SelectChoice("", _l("From the sector")),
-                 *(SelectChoice(str(t)) for t in range(1, 5))],
+                 *(SelectChoice(str(t)) for t in TIERS)],
     )
 
 

@@ -7,7 +7,7 @@ each ("login", "register"). The per-account lock is in `lockout`.
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask_babel import gettext as _
 
 _FAILED = "market.login_failed"
@@ -28,7 +28,7 @@ def mark_login_failed() -> None:
     request.environ[_FAILED] = True
 
 
-def login_failed(_response) -> bool:
+def login_failed(_response: Response) -> bool:
     """Flask-Limiter's `deduct_when`: count this request only if the log-in failed."""
     return bool(request.environ.get(_FAILED))
 

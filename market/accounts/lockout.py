@@ -52,7 +52,7 @@ def record_failure(user: User) -> None:
             .values(failed_logins=User.failed_logins + 1)
             .execution_options(synchronize_session=False)
         )
-        failures = db.session.scalar(sa.select(User.failed_logins).where(User.id == user.id))
+        failures = db.session.scalar(sa.select(User.failed_logins).where(User.id == user.id)) or 0
         if failures < current_app.config["LOGIN_MAX_FAILURES"]:
             return
         minutes = current_app.config["LOGIN_LOCK_MINUTES"]

@@ -10,7 +10,7 @@ import sqlalchemy.orm as so
 from flask_login import UserMixin
 
 from market.common.types import UTCDateTime, utcnow
-from market.extensions import db
+from market.extensions import Model
 
 SECTOR_TIERS: dict[str, int] = {
     "medical": 1,
@@ -32,7 +32,7 @@ ORG_STATUSES = ("pending", "verified", "rejected", "suspended")
 USER_ROLES = ("company", "coordinator", "admin")
 
 
-class Organization(db.Model):
+class Organization(Model):
     """A company: supplier, buyer or both; `pending` until a coordinator verifies it."""
 
     __tablename__ = "organizations"
@@ -95,7 +95,7 @@ class Organization(db.Model):
         return self.status == "verified"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who logs in: a company's user, a coordinator or an admin."""
 
     __tablename__ = "users"
@@ -133,7 +133,7 @@ class User(UserMixin, db.Model):
         return self.email
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A bearer token for API clients, stored as a SHA-256 hash with an expiry."""
 
     __tablename__ = "api_tokens"
@@ -148,7 +148,7 @@ class ApiToken(db.Model):
     user: so.Mapped[User] = so.relationship()
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One browser log-in: the cookie carries its secret, logout deletes the row.
 
     The cookie alone is not enough to stay logged in: a copy taken before logout, or

@@ -26,6 +26,7 @@ from market.i18n import status_word
 from market.notifications import texts
 from market.notifications.services import notify_organization
 from market.places.places import locate
+from solver.tiers import is_tier
 
 COORDINATOR_FIELDS = ("tier", "status")
 # Statuses a coordinator may set directly; rejecting needs a reason (the verification call).
@@ -179,7 +180,7 @@ def _apply_coordinator_fields(org: Organization, changes: dict[str, Any]) -> Non
         tier = changes["tier"]
         if tier is None:
             org.tier, org.tier_overridden = SECTOR_TIERS[org.sector], False
-        elif isinstance(tier, bool) or not isinstance(tier, int) or not 1 <= tier <= 4:
+        elif isinstance(tier, bool) or not isinstance(tier, int) or not is_tier(tier):
             raise Invalid.field("tier", _("must be 1 to 4, got %(value)s", value=repr(tier)))
         else:
             org.tier, org.tier_overridden = tier, True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import request
+from wtforms import SelectField
 
 from market.accounts.models import Organization
 from market.extensions import db
@@ -31,7 +32,7 @@ def company_choices(role: str, limit: int | None = None) -> list[tuple[int, str]
     return [(i, n) for i, n in db.session.execute(eligible.order_by(Organization.name))]
 
 
-def preselect_company(field) -> None:
+def preselect_company(field: SelectField) -> None:
     """On a GET, select the company named by `?organization_id=` (links from its page)."""
     chosen = request.args.get("organization_id", "")
     if request.method == "GET" and chosen.isdigit():

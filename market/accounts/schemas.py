@@ -14,7 +14,7 @@ from market.accounts.rules import (
     sector_error,
 )
 from market.common.pagination import PageArgsSchema
-from market.common.schemas import Latitude, Longitude, Quantity
+from market.common.schemas import Latitude, Longitude, Quantity, tier_range
 from market.i18n import N_
 from market.places.schemas import Subdistrict, subdistrict_name_field
 
@@ -256,7 +256,7 @@ class OrganizationPatchSchema(ma.Schema):
     tier = ma.fields.Integer(
         strict=True,
         allow_none=True,
-        validate=ma.validate.Range(min=1, max=4, error=N_("must be 1 to 4, got {input}")),
+        validate=tier_range(),
         metadata={"description": "coordinators; null goes back to the sector's tier"},
     )
     status = ma.fields.String(

@@ -8,7 +8,7 @@ all end when the password changes.
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -27,7 +27,7 @@ from market.extensions import db
 LAST_USED_PRECISION = timedelta(minutes=1)
 
 
-def _oldest_live():
+def _oldest_live() -> datetime:
     """Sessions started before this have lapsed (LOGIN_SESSION_DAYS)."""
     return utcnow() - timedelta(days=current_app.config["LOGIN_SESSION_DAYS"])
 

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from market.matching.models import ALLOCATION_STATUSES
+from solver.tiers import TIERS
 
 
 class FilterForm(FlaskForm):
@@ -21,7 +22,7 @@ class FilterForm(FlaskForm):
     item = StringField(_l("Item SKU"), validators=[Optional(), Length(max=60)])
     tier = SelectField(
         _l("Tier"),
-        choices=[SelectChoice("", _l("Any")), *(SelectChoice(str(t), str(t)) for t in range(1, 5))],
+        choices=[SelectChoice("", _l("Any")), *(SelectChoice(str(t), str(t)) for t in TIERS)],
         validators=[Optional()],
     )
     supplier = StringField(_l("Supplier"), validators=[Optional(), Length(max=200)])

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -29,7 +29,7 @@ from market.allocations.stock import refresh_need_status, start_write
 from market.audit.models import AuditEntry
 from market.catalog.models import Item
 from market.common.pagination import PageResult, paginate
-from market.common.transaction import is_postgres, unit_of_work
+from market.common.transaction import is_postgres, rows_changed, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
 from market.i18n import status_word
@@ -189,7 +189,10 @@ def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
         yield ids[start:start + size]
 
 
-def _lock_all(model: type, ids: set[int]) -> dict[int, Any]:
+LockedT = TypeVar("LockedT", Lot, Need)
+
+
+def _lock_all(model: type[LockedT], ids: set[int]) -> dict[int, LockedT]:
     stmt = (
         sa.select(model).where(model.id.in_(sorted(ids))).order_by(model.id)
         .execution_options(populate_existing=True)
@@ -258,12 +261,12 @@ def _write(who: dict[str, Any], accepted: list[Any], lots: dict, needs: dict) ->
     """Set the lines approved and move the counters: one statement per table, no per-line SQL."""
     now = utcnow()
     ids = [line.id for line in accepted]
-    done = db.session.execute(
+    done = rows_changed(db.session.execute(
         sa.update(Allocation)
         .where(Allocation.id.in_(ids), Allocation.status == "proposed")
         .values(status="approved", decided_by_id=who["id"], decided_at=now),
         execution_options={"synchronize_session": False},
-    ).rowcount
+    ))
     if done != len(ids):  # cannot happen under the locks; refuse rather than half-apply
         raise RuntimeError("proposals changed during bulk approval")
     per_lot: dict[int, int] = defaultdict(int)

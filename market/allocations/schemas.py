@@ -6,7 +6,7 @@ import marshmallow as ma
 from flask_babel import gettext as _
 
 from market.common.pagination import PageArgsSchema
-from market.common.schemas import Money, OrgRefSchema, Quantity
+from market.common.schemas import Money, OrgRefSchema, Quantity, tier_range
 from market.i18n import N_
 from market.matching.models import ALLOCATION_STATUSES
 from market.matching.reason_view import ViewerReasons
@@ -35,7 +35,7 @@ class AllocationFilterArgsSchema(ma.Schema):
     need_id = ma.fields.Integer()
     item = ma.fields.String(validate=ma.validate.Length(max=60))
     tier = ma.fields.Integer(
-        validate=ma.validate.Range(min=1, max=4, error=N_("must be 1 to 4, got {input}"))
+        validate=tier_range()
     )
     supplier_id = ma.fields.Integer()
     buyer_id = ma.fields.Integer()
@@ -43,6 +43,9 @@ class AllocationFilterArgsSchema(ma.Schema):
 
 class AllocationListArgsSchema(AllocationFilterArgsSchema, PageArgsSchema):
     """Filters plus `page` and `per_page`."""
+
+    class Meta(AllocationFilterArgsSchema.Meta):  # the filters' options, as the MRO picked
+        pass
 
 
 class AllocationSchema(ma.Schema):
@@ -148,7 +151,7 @@ class AllocationSelectionSchema(ma.Schema):
     need_id = ma.fields.Integer()
     item = ma.fields.String(validate=ma.validate.Length(max=60), metadata={"description": "SKU"})
     tier = ma.fields.Integer(
-        validate=ma.validate.Range(min=1, max=4, error=N_("must be 1 to 4, got {input}"))
+        validate=tier_range()
     )
     supplier_id = ma.fields.Integer()
     buyer_id = ma.fields.Integer()

@@ -100,7 +100,8 @@ def list_proposals(
     return paginate(stmt, page, per_page), filters["run_id"]
 
 
-def list_mine(actor: User | None, page: int = 1, per_page: int = 50, status: str | None = None):
+def list_mine(actor: User | None, page: int = 1, per_page: int = 50,
+              status: str | None = None) -> PageResult:
     """A company's allocations (as supplier and as buyer), newest first."""
     actor = require_user(actor)
     if actor.is_coordinator:

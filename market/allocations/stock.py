@@ -7,12 +7,14 @@ the counters with conditional UPDATEs whose row count proves the change was allo
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from market.accounts.models import User
 from market.common.errors import Conflict, NotFound
-from market.common.transaction import begin_write, is_postgres
+from market.common.transaction import begin_write, is_postgres, rows_changed
 from market.extensions import db
 from market.i18n import status_word
 from market.lots.models import Lot
@@ -28,11 +30,17 @@ def start_write() -> None:
     begin_write()
 
 
-def _locked(model: type, row_id: int):
+LockedT = TypeVar("LockedT", Lot, Need)
+
+
+def _locked(model: type[LockedT], row_id: int) -> LockedT:
     stmt = sa.select(model).where(model.id == row_id).execution_options(populate_existing=True)
     if is_postgres():
         stmt = stmt.with_for_update()
-    return db.session.scalar(stmt)
+    row = db.session.scalar(stmt)
+    if row is None:
+        raise NotFound(f"{model.__name__} {row_id} not found.")
+    return row
 
 
 def load_allocation(allocation_id: int) -> Allocation:
@@ -58,9 +66,9 @@ def lock_need(need_id: int) -> Need:
     return _locked(Need, need_id)
 
 
-def _rowcount(stmt) -> int:
+def _rowcount(stmt: sa.Executable) -> int:
     result = db.session.execute(stmt, execution_options={"synchronize_session": False})
-    return result.rowcount
+    return rows_changed(result)
 
 
 def move_status(allocation: Allocation, expected: str, verb: str, values: dict) -> None:
@@ -166,7 +174,7 @@ def deliver(need: Need, received: int, shortfall: int) -> None:
     refresh_need_status(need)
 
 
-def _must(stmt, message: str) -> None:
+def _must(stmt: sa.Executable, message: str) -> None:
     if _rowcount(stmt) != 1:
         raise Conflict(message)
 
@@ -176,11 +184,9 @@ def refresh_need_status(need: Need) -> None:
     try:
         from market.needs.services import recompute_need_status
     except ImportError:
-        recompute_need_status = None
-    if recompute_need_status is not None:
-        recompute_need_status(need)
+        need.status = need_status(need)
         return
-    need.status = need_status(need)
+    recompute_need_status(need)
 
 
 def need_status(need: Need) -> str:

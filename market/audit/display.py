@@ -7,6 +7,7 @@ they are, with underscores as spaces.
 
 from __future__ import annotations
 
+from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -96,7 +97,7 @@ def action_name(code: str) -> str:
     return _("%(record)s: %(action)s", record=record_name(record), action=verb_words)
 
 
-def init_app(app) -> None:
+def init_app(app: Flask) -> None:
     """Register the audit page's filters: `audit_field`, `audit_record`, `audit_action`."""
     app.add_template_filter(field_name, "audit_field")
     app.add_template_filter(record_name, "audit_record")

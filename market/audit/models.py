@@ -9,10 +9,10 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from market.common.types import UTCDateTime, utcnow
-from market.extensions import db
+from market.extensions import Model
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One state change."""
 
     __tablename__ = "audit_log"

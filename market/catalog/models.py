@@ -7,7 +7,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from market.extensions import db
+from market.extensions import Model, db
 
 item_substitutes = sa.Table(
     "item_substitutes",
@@ -17,7 +17,7 @@ item_substitutes = sa.Table(
 )
 
 
-class Item(db.Model):
+class Item(Model):
     """A catalogue item; quantities of it are whole numbers of its base `unit`."""
 
     __tablename__ = "items"

@@ -128,7 +128,7 @@ class JsonParser(FlaskParser):
 class Blueprint(flask_smorest.Blueprint):
     """An API blueprint of one area."""
 
-    ARGUMENTS_PARSER = JsonParser()
+    ARGUMENTS_PARSER: FlaskParser = JsonParser()
     DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
         **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
         "form_and_files": "multipart/form-data",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class ServiceError(Exception):
     """A request that the rules refuse; `status` is the HTTP status to answer with."""
 
     status = 400
 
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
+    def __init__(self, message: str, errors: dict[str, list[Any]] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors

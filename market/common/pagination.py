@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,7 +84,7 @@ def paginate(
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
     )
-    rows: list[Any] = []
+    rows: Sequence[Any] = []
     if page <= MAX_PAGE:
         paged = stmt.limit(per_page).offset((page - 1) * per_page)
         rows = db.session.scalars(paged).all() if scalars else db.session.execute(paged).all()

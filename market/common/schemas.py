@@ -7,10 +7,18 @@ from decimal import Decimal
 import marshmallow as ma
 
 from market.i18n import N_
+from solver.tiers import HIGHEST_TIER, LOWEST_TIER
 
 MAX_QUANTITY = 10**9
 MAX_MONEY = Decimal("9999999999.99")
 """The largest amount a money column (NUMERIC(12, 2)) holds."""
+TIER_ERROR = N_("must be 1 to 4, got {input}")  # HIGHEST_TIER to LOWEST_TIER
+"""What a bad priority tier is told, in the API and in the services."""
+
+
+def tier_range() -> ma.validate.Range:
+    """The rule of every priority-tier field: a tier from the solver's scale."""
+    return ma.validate.Range(min=HIGHEST_TIER, max=LOWEST_TIER, error=TIER_ERROR)
 
 
 class Quantity(ma.fields.Integer):

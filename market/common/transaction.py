@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any, cast
+
+import sqlalchemy as sa
 
 from market.extensions import db
 
@@ -34,3 +37,12 @@ def begin_write() -> None:
     if db.session().in_transaction():  # the scoped_session proxy lacks in_transaction()
         db.session.commit()  # end the read snapshot opened while loading the user
     db.session.connection(execution_options={"sqlite_immediate": True})
+
+
+def rows_changed(result: sa.Result[Any]) -> int:
+    """How many rows the UPDATE or DELETE behind `result` changed (a conditional update won?).
+
+    SQLAlchemy 2.0 types `Session.execute` as returning `Result`; for a DML statement it is a
+    `CursorResult`, which counts the rows.
+    """
+    return cast(sa.CursorResult[Any], result).rowcount

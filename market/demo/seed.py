@@ -50,11 +50,11 @@ def bulk_insert(model: Any, rows: list[dict[str, Any]]) -> None:
 def _insert_companies(rows: list[dict[str, Any]]) -> None:
     """Insert the companies and write their new ids back into `rows` (matched by credit code)."""
     bulk_insert(Organization, rows)
-    ids = dict(
+    ids: dict[str, int] = dict(
         db.session.execute(
             sa.select(Organization.credit_code, Organization.id)
             .where(Organization.credit_code.like(f"{people.CODE_PREFIX}%"))
-        ).all()
+        ).tuples().all()
     )
     for row in rows:
         row["id"] = ids[row["credit_code"]]

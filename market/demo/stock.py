@@ -96,7 +96,7 @@ def lot_rows(rng: random.Random, suppliers: list[dict], items: dict[str, Any], c
 
 def _scale_to_demand(rows: list[dict], demand: dict[int, int]) -> None:
     """Turn each lot's weight into units so that an item's stock is demand / DEMAND_OVER_SUPPLY."""
-    weight = defaultdict(float)
+    weight: defaultdict[int, float] = defaultdict(float)
     for row in rows:
         weight[row["item_id"]] += row["quantity"]
     for row in rows:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -10,7 +11,7 @@ import sqlalchemy.orm as so
 from market.accounts.models import Organization, User
 from market.catalog.models import Item
 from market.common.types import UTCDateTime, utcnow
-from market.extensions import db
+from market.extensions import Model
 from market.lots.models import Lot
 
 APPLICATION_STATUSES = ("waiting", "assigned", "withdrawn")
@@ -26,7 +27,7 @@ PACK_STATUSES = (
 )
 
 
-class GiftPackTemplate(db.Model):
+class GiftPackTemplate(Model):
     """What one pack holds, e.g. 500 surgical masks + 5 L of 75 % alcohol."""
 
     __tablename__ = "gift_pack_templates"
@@ -41,7 +42,7 @@ class GiftPackTemplate(db.Model):
     )
 
 
-class TemplateContent(db.Model):
+class TemplateContent(Model):
     """Units of one item in a template."""
 
     __tablename__ = "gift_pack_template_contents"
@@ -56,8 +57,11 @@ class TemplateContent(db.Model):
     item: so.Mapped[Item] = so.relationship()
 
 
-class GiftPackApplication(db.Model):
+class GiftPackApplication(Model):
     """A buyer's request for a gift pack; one `waiting` application per company."""
+
+    if TYPE_CHECKING:
+        pack_status: str | None  # a column_property, mapped below once GiftPack exists
 
     __tablename__ = "gift_pack_applications"
     __table_args__ = (
@@ -84,7 +88,7 @@ class GiftPackApplication(db.Model):
     entered_by: so.Mapped[User | None] = so.relationship()
 
 
-class GiftPack(db.Model):
+class GiftPack(Model):
     """A pack assigned to a company by a run, with the donated lots that fill it."""
 
     __tablename__ = "gift_packs"
@@ -115,7 +119,7 @@ class GiftPack(db.Model):
     )
 
 
-class GiftPackComponent(db.Model):
+class GiftPackComponent(Model):
     """Units of one item drawn from one donated lot for a pack."""
 
     __tablename__ = "gift_pack_components"
@@ -133,7 +137,7 @@ class GiftPackComponent(db.Model):
 
 # The status of an application's latest pack (superseded proposals left out), loaded with
 # the application in the same SELECT: an application's progress follows its pack.
-GiftPackApplication.pack_status = so.column_property(
+GiftPackApplication.pack_status = so.column_property(  # type: ignore[assignment]  # maps it
     sa.select(GiftPack.status)
     .where(GiftPack.application_id == GiftPackApplication.id, GiftPack.status != "superseded")
     .order_by(GiftPack.id.desc())

@@ -10,7 +10,7 @@ releases them. Invariant: a lot's `reserved` equals the units of its approved or
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -20,7 +20,8 @@ from market.accounts.access import require_coordinator, require_user, require_wr
 from market.accounts.models import Organization, User
 from market.audit.services import record
 from market.common.errors import Conflict, Forbidden, Invalid, NotFound
-from market.common.transaction import begin_write, is_postgres, unit_of_work
+from market.common.rows import fetch
+from market.common.transaction import begin_write, is_postgres, rows_changed, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
@@ -33,7 +34,8 @@ from market.notifications.services import Compose, notify_organization, notify_u
 
 # What a company sees of its packs: nothing while they are only proposals.
 VISIBLE_TO_COMPANIES = ("approved", "shipped", "received", "disputed", "cancelled")
-lots = Lot.__table__
+lots = cast(sa.Table, Lot.__table__)  # typed as any FromClause
+packs = cast(sa.Table, GiftPack.__table__)
 
 
 def packs_query(actor: User | None, filters: dict[str, Any]) -> sa.Select:
@@ -124,11 +126,11 @@ def _set_status(actor: User, pack: GiftPack, old: str, new: str, action: str,
                 **extra: Any) -> None:
     """Move the pack from `old` to `new` with a conditional UPDATE (409 if it moved)."""
     result = db.session.execute(
-        sa.update(GiftPack.__table__)
-        .where(GiftPack.__table__.c.id == pack.id, GiftPack.__table__.c.status == old)
+        sa.update(packs)
+        .where(packs.c.id == pack.id, packs.c.status == old)
         .values(status=new, **extra)
     )
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         raise Conflict(_("Gift pack %(id)s is no longer %(status)s.", id=pack.id,
                          status=status_word(old)))
     db.session.expire(pack)
@@ -145,8 +147,8 @@ def _reserve(pack: GiftPack) -> None:
                    lots.c.quantity - lots.c.reserved >= units)
             .values(reserved=lots.c.reserved + units)
         )  # fmt: skip
-        if result.rowcount != 1:
-            lot = db.session.get(Lot, lot_id, populate_existing=True)
+        if rows_changed(result) != 1:
+            lot = fetch(Lot, lot_id, populate_existing=True)
             if lot.status != "active":
                 raise Conflict(_("Donated lot %(lot)s of %(sku)s is %(status)s.", lot=lot_id,
                                  sku=lot.item.sku, status=status_word(lot.status)))
@@ -178,7 +180,7 @@ def approve_pack(actor: User | None, pack_id: int) -> GiftPack:
 def _notify_approval(pack: GiftPack) -> None:
     notify_organization(pack.organization, texts.pack_approved(pack))
     for org_id in sorted(supplier_ids(pack)):
-        org = db.session.get(Organization, org_id)
+        org = fetch(Organization, org_id)
         components = [c for c in pack.components if c.lot.organization_id == org_id]
         notify_organization(org, texts.pack_to_ship(pack, components))
 
@@ -220,7 +222,7 @@ def _move_out(actor: User, lot_id: int, units: int) -> None:
         .where(lots.c.id == lot_id, lots.c.reserved >= units)
         .values(shipped=lots.c.shipped + units)
     )
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         raise Conflict(_("Donated lot %(lot)s does not hold the %(units)s units reserved for it.",
                          lot=lot_id, units=units))
     record(actor, "lot.ship", "lot", lot_id, None, {"shipped_delta": units})
@@ -233,12 +235,12 @@ def _hand_over(actor: User, lot_id: int, units: int) -> None:
         .where(lots.c.id == lot_id, lots.c.reserved >= units, lots.c.quantity >= units)
         .values(reserved=lots.c.reserved - units, quantity=lots.c.quantity - units)
     )  # fmt: skip
-    if result.rowcount != 1:
+    if rows_changed(result) != 1:
         raise Conflict(_("Donated lot %(lot)s does not hold the %(units)s shipped units any more.",
                          lot=lot_id, units=units))
     record(actor, "lot.deliver", "lot", lot_id, None,
            {"quantity_delta": -units, "reserved_delta": -units})  # fmt: skip
-    mark_exhausted_if_empty(actor, db.session.get(Lot, lot_id, populate_existing=True))
+    mark_exhausted_if_empty(actor, fetch(Lot, lot_id, populate_existing=True))
 
 
 def receive_pack(actor: User | None, pack_id: int, quantity: int | None = None,
@@ -291,7 +293,7 @@ def cancel_pack(actor: User | None, pack_id: int) -> GiftPack:
                 sa.update(lots).where(lots.c.id == lot_id, lots.c.reserved >= units)
                 .values(reserved=lots.c.reserved - units)
             )  # fmt: skip
-            if result.rowcount != 1:
+            if rows_changed(result) != 1:
                 raise Conflict(_("Donated lot %(lot)s does not hold %(units)s reserved units.",
                                  lot=lot_id, units=units))
             record(actor, "lot.release", "lot", lot_id, None,

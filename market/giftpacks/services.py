@@ -131,7 +131,8 @@ def apply(actor: User | None, data: dict[str, Any]) -> GiftPackApplication:
     try:
         with unit_of_work():
             application = GiftPackApplication(
-                organization_id=org.id, reason=reason, status="waiting", entered_by_id=actor.id
+                organization_id=org.id, reason=reason, status="waiting",
+                entered_by_id=require_user(actor).id
             )
             db.session.add(application)
             db.session.flush()

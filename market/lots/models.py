@@ -11,13 +11,13 @@ import sqlalchemy.orm as so
 from market.accounts.models import Organization, User
 from market.catalog.models import Item
 from market.common.types import Money, UTCDateTime, utcnow
-from market.extensions import db
+from market.extensions import Model
 
 LOT_KINDS = ("sale", "donation")
 LOT_STATUSES = ("active", "paused", "withdrawn", "exhausted")
 
 
-class Lot(db.Model):
+class Lot(Model):
     """A quantity of one item held by a supplier; `reserved` is approved but not yet received."""
 
     __tablename__ = "lots"

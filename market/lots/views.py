@@ -134,7 +134,7 @@ def edit(lot_id: int):
         try:
             services.update_lot(actor, lot_id, LotUpdateSchema().load(payload))
         except ma.ValidationError as exc:
-            attach_errors(form, exc.messages)
+            attach_errors(form, exc.normalized_messages())
         except (Invalid, Conflict) as exc:
             attach_errors(form, exc.errors or {"_": [exc.message]})
         else:

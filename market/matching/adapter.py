@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -24,18 +23,13 @@ from market.giftpacks.models import (
     TemplateContent,
 )
 from market.lots.models import Lot
+from market.matching.knobs import KNOB_DEFAULTS
 from market.matching.models import MatchConstraint, Quota
 from market.needs.models import MATCHABLE_NEED_STATUSES, Need
+from solver.geo import distance_km
 
-EARTH_RADIUS_KM = 6371.0088
 # Packs in these states already went (or are going) to the company: no second pack.
 PACK_TAKEN_STATUSES = ("approved", "shipped", "received", "disputed")
-KNOB_DEFAULTS: dict[str, Any] = {
-    "transport_cost_per_unit_km": 0.01,
-    "max_distance_km": 50.0,
-    "fairness_steps": 10,
-    "nearest": None,
-}
 
 
 class LotRow(NamedTuple):
@@ -109,14 +103,6 @@ def _solver_lot(row: LotRow) -> solver.Lot:
     price = float(row.unit_price) if row.unit_price is not None else 0.0
     return solver.Lot(id=row.id, item=row.sku, quantity=row.available, unit_price=price,
                       lat=row.lat, lon=row.lon)
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance on the mean Earth radius, as the solver measures it."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def default_knobs() -> dict[str, Any]:
@@ -218,7 +204,7 @@ def _load_needs(today: date) -> dict[int, NeedRow]:
     }
 
 
-def _load_caps() -> dict[tuple[int, str], int]:
+def _load_caps() -> dict[tuple[Hashable, str], int]:
     stmt = sa.select(Quota.organization_id, Item.sku, Quota.max_units).join(
         Item, Item.id == Quota.item_id
     )
@@ -235,8 +221,8 @@ def _load_exclusions() -> frozenset[tuple[int, int]]:
 def usable_pins(
     lots: dict[int, LotRow],
     needs: dict[int, NeedRow],
-    caps: dict[tuple[int, str], int],
-    excluded: frozenset[tuple[int, int]],
+    caps: Mapping[tuple[Hashable, str], int],
+    excluded: frozenset[tuple[Hashable, Hashable]],
     max_distance_km: float | None,
 ) -> list[solver.Flow]:
     """Keep the pins the solver can honour, each clipped to the stock, need and cap left."""

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from market.matching.adapter import Market, distance_km
+from market.matching.adapter import Market
 from market.matching.reason_text import Reason
+from solver.geo import distance_km
 
 
 def gini(values: Iterable[float]) -> float:

@@ -24,7 +24,7 @@ from flask import current_app, has_request_context
 from flask_babel import gettext as _
 
 from market.common.errors import Conflict
-from market.common.transaction import begin_write, is_postgres
+from market.common.transaction import begin_write, is_postgres, rows_changed
 from market.common.types import utcnow
 from market.extensions import db
 from market.matching.models import RunLock
@@ -133,12 +133,12 @@ def claim_row(me: str) -> bool:
         free = sa.or_(RunLock.holder.is_(None), RunLock.holder == row.holder) \
             if row.holder is None or owner_gone(row.holder, row.acquired_at, stale_seconds()) \
             else RunLock.holder.is_(None)
-        claimed = db.session.execute(
+        claimed = rows_changed(db.session.execute(
             sa.update(RunLock)
             .where(RunLock.id == LOCK_ROW_ID, free)
             .values(holder=me, acquired_at=utcnow())
             .execution_options(synchronize_session=False)
-        ).rowcount
+        ))
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -8,11 +8,12 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from sqlalchemy.engine.default import DefaultExecutionContext
 
 from market.accounts.models import Organization, User
 from market.catalog.models import Item
 from market.common.types import Money, UTCDateTime, utcnow
-from market.extensions import db
+from market.extensions import Model
 from market.lots.models import Lot
 from market.needs.models import Need
 
@@ -35,13 +36,13 @@ ALLOCATION_STATUSES = (
 RESERVING_STATUSES = ("approved", "shipped")
 
 
-def _active_default(context) -> bool | None:
+def _active_default(context: DefaultExecutionContext) -> bool | None:
     """A run inserted queued or running takes the one active slot; any other, none."""
     status = context.get_current_parameters().get("status", "queued")
     return True if status in ACTIVE_RUN_STATUSES else None
 
 
-class MatchRun(db.Model):
+class MatchRun(Model):
     """One execution of the solver over all open needs and available stock."""
 
     __tablename__ = "match_runs"
@@ -70,7 +71,7 @@ class MatchRun(db.Model):
     started_by: so.Mapped[User | None] = so.relationship()
 
 
-class Allocation(db.Model):
+class Allocation(Model):
     """A proposed (then approved, shipped, received…) delivery from a lot to a need."""
 
     __tablename__ = "allocations"
@@ -110,7 +111,7 @@ class Allocation(db.Model):
     buyer: so.Mapped[Organization] = so.relationship(foreign_keys=[buyer_id])
 
 
-class Quota(db.Model):
+class Quota(Model):
     """A coordinator's cap on the units of an item one company may get per run."""
 
     __tablename__ = "quotas"
@@ -125,7 +126,7 @@ class Quota(db.Model):
     item: so.Mapped[Item] = so.relationship()
 
 
-class MatchConstraint(db.Model):
+class MatchConstraint(Model):
     """A coordinator's pin (keep this flow) or exclusion (never this pair) for later runs."""
 
     __tablename__ = "match_constraints"
@@ -140,7 +141,7 @@ class MatchConstraint(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
 
 
-class RunLock(db.Model):
+class RunLock(Model):
     """The single row that serialises matching runs on databases without advisory locks."""
 
     __tablename__ = "run_locks"

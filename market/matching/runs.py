@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,13 +22,15 @@ from market.audit.services import record
 from market.common.display import district_today
 from market.common.errors import Conflict, NotFound
 from market.common.pagination import PageResult, paginate
-from market.common.transaction import begin_write, is_postgres
+from market.common.rows import fetch
+from market.common.transaction import begin_write, is_postgres, rows_changed
 from market.common.types import utcnow
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
-from market.matching.adapter import KNOB_DEFAULTS, Market, load_market
+from market.matching.adapter import Market, load_market
 from market.matching.diff import changes_against, previous_lines
 from market.matching.figures import proposal_lines, run_figures
+from market.matching.knobs import KNOB_DEFAULTS
 from market.matching.lock import busy_message, owner_gone, run_lock, stale_seconds, worker_id
 from market.matching.models import ACTIVE_RUN_STATUSES, Allocation, MatchConstraint, MatchRun
 
@@ -69,14 +71,14 @@ def start_run(
 
     run = create_run(actor, trigger, dry_run, policy, as_system=as_system)
     run_matching(run.id)
-    return db.session.get(MatchRun, run.id, populate_existing=True)
+    return fetch(MatchRun, run.id, populate_existing=True)
 
 
 def run_now(actor: User | None, trigger: str = "manual", dry_run: bool = False,
             policy: dict[str, Any] | None = None, *, as_system: bool = False) -> MatchRun:
     """Create a run and compute it in this process, under the same lock (the command line)."""
     run = create_run(actor, trigger, dry_run, policy, as_system=as_system)
-    return execute_run(run.id) or db.session.get(MatchRun, run.id, populate_existing=True)
+    return execute_run(run.id) or fetch(MatchRun, run.id, populate_existing=True)
 
 
 def create_run(actor: User | None, trigger: str, dry_run: bool = False,
@@ -110,7 +112,7 @@ def execute_run(run_id: int) -> MatchRun | None:
     """
     if not _claim(run_id):
         return None
-    run = db.session.get(MatchRun, run_id, populate_existing=True)
+    run = fetch(MatchRun, run_id, populate_existing=True)
     actor, overrides = run.started_by, dict(run.policy or {})
     try:
         with run_lock():
@@ -129,12 +131,12 @@ def execute_run(run_id: int) -> MatchRun | None:
 
 def _claim(run_id: int) -> bool:
     begin_write()  # wait for the write lock rather than fail to upgrade a read (SQLite)
-    claimed = db.session.execute(
+    claimed = rows_changed(db.session.execute(
         sa.update(MatchRun).where(MatchRun.id == run_id, MatchRun.status == "queued")
         .values(status="running", phase="reading", worker=worker_id(), heartbeat_at=utcnow(),
                 started_at=utcnow())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     db.session.commit()
     return claimed == 1
 
@@ -187,17 +189,12 @@ def summary(stats: dict[str, Any]) -> str:
     return ", ".join(f"{k}={stats[k]}" for k in keys if k in stats)
 
 
-def local_today() -> date:
-    """Today's date in the district's TIMEZONE (needed-by dates are local)."""
-    return district_today()
-
-
 def _expire_stale_needs() -> int:
     try:
         from market.needs.services import expire_stale_needs
     except ImportError:
         return 0  # the run's query skips past needed-by dates anyway
-    return expire_stale_needs(local_today(), commit=False)
+    return expire_stale_needs(district_today(), commit=False)
 
 
 @dataclass
@@ -214,7 +211,7 @@ class Solution:
 def solve(overrides: dict[str, Any]) -> Solution:
     """Read the market and solve it (allocations and gift packs)."""
     t0 = time.perf_counter()
-    market = load_market(local_today(), utcnow(), overrides)
+    market = load_market(district_today(), utcnow(), overrides)
     t1 = time.perf_counter()
     result = solver.allocate(market.solver_lots(), market.solver_needs(), market.policy)
     packs = _assign_packs(market)
@@ -269,7 +266,7 @@ def _policy_record(market: Market) -> dict[str, Any]:
 def _read_and_solve(run: MatchRun, overrides: dict) -> Solution:
     """Read the market, then solve it in memory, recording each phase on the run."""
     t0 = time.perf_counter()
-    market = load_market(local_today(), utcnow(), overrides)
+    market = load_market(district_today(), utcnow(), overrides)
     read_seconds = time.perf_counter() - t0
     set_phase(run, "solving")  # also ends the read transaction: the market is in memory
     t1 = time.perf_counter()
@@ -333,11 +330,11 @@ def superseding_proposals() -> Iterator[dict[str, int]]:
     done: dict[str, int] = {}
     if not on_psycopg():
         for name, statement in _supersede_statements():
-            done[name] = db.session.execute(statement).rowcount
+            done[name] = rows_changed(db.session.execute(statement))
         yield done
         return
     connection = db.session.connection()
-    driver = connection.connection.driver_connection
+    driver: Any = connection.connection.driver_connection  # psycopg's, untyped here
     sent = [(name, statement.compile(dialect=connection.dialect), driver.cursor())
             for name, statement in _supersede_statements()]
     try:
@@ -379,7 +376,7 @@ def copy_allocations(run_id: int, lines: list[dict[str, Any]], now: datetime) ->
         sql.Identifier(Allocation.__tablename__),
         sql.SQL(", ").join(map(sql.Identifier, (*LINE_COLUMNS, "reasons", "run_id", "status",
                                                 "created_at"))))
-    driver = db.session.connection().connection.driver_connection
+    driver: Any = db.session.connection().connection.driver_connection
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for line in lines:
             copy.write_row([*map(line.__getitem__, LINE_COLUMNS), Json(line["reasons"]),
@@ -405,10 +402,10 @@ def _insert_packs(run_id: int, packs: list[dict[str, Any]]) -> None:
 
 def _consume_pins() -> int:
     # A pin keeps its line in the next run only; the coordinator then approves it.
-    return db.session.execute(
+    return rows_changed(db.session.execute(
         sa.delete(MatchConstraint).where(MatchConstraint.kind == "pin")
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
 
 
 def _preview(run: MatchRun, overrides: dict[str, Any]) -> None:

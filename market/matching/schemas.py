@@ -8,6 +8,7 @@ import marshmallow as ma
 
 from market.common.schemas import Quantity
 from market.i18n import N_
+from market.matching.knobs import PolicyKnobsSchema
 
 # Run figures that are amounts of money: stored as numbers, answered as "1166.02".
 MONEY_STATS = ("cost", "price_total", "transport_cost")
@@ -21,30 +22,10 @@ def _money(value) -> str | None:
         return None
 
 
-class StartRunSchema(ma.Schema):
+class StartRunSchema(PolicyKnobsSchema):
     """`{}` or `{dry_run: true}`, plus optional policy knobs for this run."""
 
-    class Meta:
-        unknown = ma.RAISE
-
     dry_run = ma.fields.Boolean(load_default=False)
-    transport_cost_per_unit_km = ma.fields.Float(
-        allow_nan=False,
-        validate=ma.validate.Range(min=0, max=1000, error=N_("must be 0 to 1000, got {input}")),
-    )
-    max_distance_km = ma.fields.Float(
-        allow_none=True, allow_nan=False,
-        validate=ma.validate.Range(min=0, min_inclusive=False, max=20000,
-                                   error=N_("must be more than 0 and at most 20000, got {input}")),
-    )
-    fairness_steps = ma.fields.Integer(
-        strict=True,
-        validate=ma.validate.Range(min=1, max=100, error=N_("must be 1 to 100, got {input}")),
-    )
-    nearest = ma.fields.Integer(
-        strict=True, allow_none=True,
-        validate=ma.validate.Range(min=1, max=10000, error=N_("must be 1 to 10000, got {input}")),
-    )
 
 
 class MatchRunSchema(ma.Schema):

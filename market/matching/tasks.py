@@ -8,6 +8,7 @@ whose worker died (`reap_interrupted`), so a crash never blocks the next run.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -30,7 +31,7 @@ def run_matching(run_id: int) -> str | None:
     return run.status if run is not None else None
 
 
-def schedule_matcher(schedule: str, timezone: str):
+def schedule_matcher(schedule: str, timezone: str) -> Callable[[datetime], bool]:
     """A test of Huey's scheduler times (naive UTC) against a 5-field cron line in `timezone`."""
     fields = schedule.split()
     if len(fields) != 5:
@@ -60,11 +61,11 @@ def scheduled_matching() -> str | None:
     from market.matching.runs import create_run, execute_run, summary
 
     try:
-        run = create_run(None, "schedule")
+        queued = create_run(None, "schedule")
     except Conflict as exc:
         log.info("scheduled matching skipped: %s", exc.message)
         return None
-    run = execute_run(run.id)
+    run = execute_run(queued.id)
     if run is not None and run.status == "completed":
         log.info("scheduled matching run %s: %s", run.id, summary(run.stats))
     elif run is not None:
@@ -75,10 +76,10 @@ def scheduled_matching() -> str | None:
 @periodic_task(NEED_EXPIRY)
 def expire_needs() -> int:
     """Mark needs past their needed-by date (district time) expired; GET requests never do."""
-    from market.matching.runs import local_today
+    from market.common.display import district_today
     from market.needs.services import expire_stale_needs
 
-    expired = expire_stale_needs(local_today(), commit=True)
+    expired = expire_stale_needs(district_today(), commit=True)
     if expired:
         log.info("%s stale needs expired", expired)
     return expired

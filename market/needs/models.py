@@ -11,7 +11,7 @@ import sqlalchemy.orm as so
 from market.accounts.models import Organization, User
 from market.catalog.models import Item
 from market.common.types import Money, UTCDateTime, utcnow
-from market.extensions import db
+from market.extensions import Model
 
 NEED_STATUSES = (
     "open",
@@ -24,7 +24,7 @@ NEED_STATUSES = (
 MATCHABLE_NEED_STATUSES = ("open", "partially_allocated")
 
 
-class Need(db.Model):
+class Need(Model):
     """A buyer's request for a quantity of an item; `allocated` counts approved units."""
 
     __tablename__ = "needs"

@@ -68,6 +68,9 @@ class NeedFilterSchema(ma.Schema):
 class NeedListArgsSchema(NeedFilterSchema, PageArgsSchema):
     """Filters plus `page`/`per_page`."""
 
+    class Meta(NeedFilterSchema.Meta):  # the filters' options, as the MRO already picked
+        pass
+
 
 class SuggestionArgsSchema(ma.Schema):
     """`GET /needs/suggestion?item=SKU&days=N[&organization_id=]`."""

@@ -61,11 +61,6 @@ EDITABLE_FIELDS = (
 )
 
 
-def today() -> date:
-    """Today's date in the district's time zone (needed-by dates are local dates)."""
-    return district_today()
-
-
 def item_by_sku(sku: str, field: str = "item") -> Item:
     """The catalogue item with this SKU, or 422 naming the field."""
     item = db.session.scalar(sa.select(Item).where(Item.sku == sku))
@@ -75,7 +70,7 @@ def item_by_sku(sku: str, field: str = "item") -> Item:
 
 
 def _check_needed_by(value: date | None) -> None:
-    if value is not None and value < today():
+    if value is not None and value < district_today():
         raise Invalid.field("needed_by", _("must be today or later, got %(value)s",
                                            value=value.isoformat()))
 
@@ -138,7 +133,7 @@ def create_need(actor: User | None, data: dict[str, Any]) -> Need:
             address=data.get("address") or (org.address if own_place else None),
             subdistrict=org.subdistrict if own_place else data.get("subdistrict"),
             status="open",
-            entered_by_id=actor.id,
+            entered_by_id=require_user(actor).id,
         )
         db.session.add(need)
         db.session.flush()
@@ -198,7 +193,8 @@ def update_need(actor: User | None, need_id: int, data: dict[str, Any]) -> Need:
         for name in EDITABLE_FIELDS:
             if name in data:
                 setattr(need, name, data[name])
-        if need.status == "expired" and (need.needed_by is None or need.needed_by >= today()):
+        fresh = need.needed_by is None or need.needed_by >= district_today()
+        if need.status == "expired" and fresh:
             need.status = "open"  # a fresh date renews an expired need
         recompute_need_status(need)
         record(actor, "need.update", "need", need.id, before, snapshot(need, AUDIT_FIELDS))
@@ -245,7 +241,7 @@ def expire_stale_needs(on: date | None = None, commit: bool = True) -> int:
     requests never write); the matching run passes `commit=False` to keep it inside its
     own transaction. Returns how many expired.
     """
-    on = on or today()
+    on = on or district_today()
     stale = db.session.scalars(
         sa.select(Need)
         .where(Need.status.in_(MATCHABLE_NEED_STATUSES), Need.needed_by < on)

@@ -12,6 +12,7 @@ from market.accounts.access import acting_organization, require_user
 from market.accounts.pickers import company_choices, preselect_company
 from market.catalog.models import Item
 from market.catalog.services import display_name
+from market.common.display import district_today
 from market.common.errors import Conflict, Forbidden, Invalid
 from market.common.pagination import paginate
 from market.common.web import current_actor, redirect_back
@@ -38,7 +39,7 @@ def index():
     page = paginate(stmt, args["page"], min(args["per_page"], 100))
     return render_template(
         "needs/index.html", page=page, items=_items(), statuses=NEED_STATUSES, args=args,
-        renew_form=RenewForm(), confirm_form=ConfirmForm(), today=services.today(),
+        renew_form=RenewForm(), confirm_form=ConfirmForm(), today=district_today(),
     )  # fmt: skip
 
 

@@ -17,10 +17,11 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from market.accounts.models import User
+from market.common.display import district_zone
 from market.common.types import utcnow
 from market.extensions import db
 from market.notifications.models import Notification
-from market.reports.daily import day_section, local_zone
+from market.reports.daily import day_section
 
 log = logging.getLogger("market.notifications")
 
@@ -41,7 +42,7 @@ def mail_daily_report(now: datetime | None = None) -> int:
     """
     if not current_app.config.get("SMTP_HOST"):
         return 0
-    local = (now or utcnow()).astimezone(local_zone())
+    local = (now or utcnow()).astimezone(district_zone())
     if local.time().replace(second=0, microsecond=0) < report_time():
         return 0
     day = local.date()

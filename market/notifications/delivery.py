@@ -13,12 +13,14 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
 
 from market.accounts.models import User
-from market.common.transaction import begin_write
+from market.common.rows import fetch
+from market.common.transaction import begin_write, rows_changed
 from market.common.types import utcnow
 from market.extensions import db
 from market.notifications.models import Notification
@@ -76,7 +78,7 @@ def claim(note_id: int) -> str | None:
                 attempts=Notification.attempts + 1)
     )
     db.session.commit()
-    return token if result.rowcount == 1 else None
+    return token if rows_changed(result) == 1 else None
 
 
 def deliver(note_id: int) -> Outcome:
@@ -98,7 +100,7 @@ def deliver(note_id: int) -> Outcome:
 
 def _message(note_id: int) -> tuple[str, str, str, str, int]:
     """Channel, address (e-mail, or the company's phone for SMS), subject, body, attempts."""
-    note = db.session.get(Notification, note_id)
+    note = fetch(Notification, note_id)
     user = db.session.get(User, note.user_id)
     if note.channel == "sms":
         org = user.organization if user else None
@@ -118,7 +120,7 @@ def _record_failure(note_id: int, token: str, attempts: int, error: str) -> Outc
     return Outcome("retry", delay)
 
 
-def _finish(note_id: int, token: str, **values) -> None:
+def _finish(note_id: int, token: str, **values: Any) -> None:
     """Write the outcome only if this worker still holds the claim (claimed_at stays: the
     time of the last attempt)."""
     db.session.execute(

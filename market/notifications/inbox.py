@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from market.accounts.access import require_user
 from market.accounts.models import User
 from market.common.pagination import PageResult, paginate
-from market.common.transaction import unit_of_work
+from market.common.transaction import rows_changed, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
 from market.notifications.models import Notification
@@ -46,4 +46,4 @@ def mark_all_read(actor: User | None) -> int:
             .where(_mine(actor), Notification.read_at.is_(None))
             .values(read_at=utcnow())
         )
-    return result.rowcount or 0
+    return rows_changed(result) or 0

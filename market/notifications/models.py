@@ -8,14 +8,14 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from market.common.types import UTCDateTime, utcnow
-from market.extensions import db
+from market.extensions import Model
 
 # Delivery states: pending → sending (claimed by one worker) → sent, or back to pending for a
 # retry, or failed after the last attempt.
 STATUSES = ("pending", "sending", "sent", "failed")
 
 
-class Notification(db.Model):
+class Notification(Model):
     """A message to one user, shown on their page and sent by the configured sender."""
 
     __tablename__ = "notifications"

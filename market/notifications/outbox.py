@@ -22,7 +22,7 @@ _COMMITTED = "outbox_committed"  # ids whose transaction committed, to enqueue a
 
 
 @sa.event.listens_for(so.Session, "after_flush")
-def _collect_new(session: so.Session, _context) -> None:
+def _collect_new(session: so.Session, _context: so.UOWTransaction) -> None:
     """Remember the ids of the notifications this flush inserted."""
     ids = [obj.id for obj in session.new if isinstance(obj, Notification)]
     if ids:

@@ -8,19 +8,30 @@ translated here too; SMS texts fit one 70-character Chinese segment.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from flask_babel import gettext as _
 
 from market.catalog.services import display_name
 from market.notifications.services import Compose, Text
 
+if TYPE_CHECKING:  # the models import the services that import these texts
+    from market.accounts.models import Organization
+    from market.catalog.models import Item
+    from market.giftpacks.models import GiftPack, GiftPackComponent
+    from market.lots.models import Lot
+    from market.matching.models import Allocation
+    from market.needs.models import Need
 
-def _what(quantity: int, item) -> str:
+
+def _what(quantity: int, item: Item) -> str:
     """"336 piece of Surgical mask" / "口罩336只": a quantity with its unit and item name."""
     return _("%(quantity)s %(unit)s of %(item)s", quantity=quantity, unit=_(item.unit),
              item=display_name(item))
 
 
-def allocation_approved_supplier(allocation, lot, need) -> Compose:
+def allocation_approved_supplier(allocation: Allocation, lot: Lot, need: Need) -> Compose:
     """To the supplier: an allocation was approved, ship it to the buyer."""
     buyer = allocation.buyer
 
@@ -39,7 +50,7 @@ def allocation_approved_supplier(allocation, lot, need) -> Compose:
     return compose
 
 
-def allocation_approved_buyer(allocation, lot, need) -> Compose:
+def allocation_approved_buyer(allocation: Allocation, lot: Lot, need: Need) -> Compose:
     """To the buyer: an allocation for its need was approved."""
     supplier = allocation.supplier
 
@@ -64,7 +75,7 @@ def _approved_sms(allocation_id: int, what: str) -> str:
              id=allocation_id, what=what)
 
 
-def allocation_shipped(allocation) -> Compose:
+def allocation_shipped(allocation: Allocation) -> Compose:
     """To the buyer: the supplier shipped an allocation."""
 
     def compose() -> Text:
@@ -80,7 +91,7 @@ def allocation_shipped(allocation) -> Compose:
     return compose
 
 
-def allocation_received(allocation, got: int, status: str, note: str | None) -> Compose:
+def allocation_received(allocation: Allocation, got: int, status: str, note: str | None) -> Compose:
     """To the supplier: the buyer confirmed receipt (received, or disputed when short)."""
 
     def compose() -> Text:
@@ -98,7 +109,7 @@ def allocation_received(allocation, got: int, status: str, note: str | None) -> 
     return compose
 
 
-def allocation_cancelled(allocation, reason: str | None) -> Compose:
+def allocation_cancelled(allocation: Allocation, reason: str | None) -> Compose:
     """To both parties: a coordinator cancelled an allocation."""
 
     def compose() -> Text:
@@ -112,7 +123,7 @@ def allocation_cancelled(allocation, reason: str | None) -> Compose:
     return compose
 
 
-def filing_decided(org, approved: bool, reason: str | None) -> Compose:
+def filing_decided(org: Organization, approved: bool, reason: str | None) -> Compose:
     """To a company: its filing was approved or rejected."""
 
     def compose() -> Text:
@@ -133,7 +144,7 @@ def filing_decided(org, approved: bool, reason: str | None) -> Compose:
     return compose
 
 
-def organization_status(org) -> Compose:
+def organization_status(org: Organization) -> Compose:
     """To a company: a coordinator changed its status (verified, suspended…)."""
 
     def compose() -> Text:
@@ -148,7 +159,7 @@ def organization_status(org) -> Compose:
     return compose
 
 
-def change_decided(org, approved: bool, asked: str, reason: str | None) -> Compose:
+def change_decided(org: Organization, approved: bool, asked: str, reason: str | None) -> Compose:
     """To a company: its change of sector or headcount was approved or rejected."""
 
     def compose() -> Text:
@@ -185,7 +196,7 @@ def account_locked(email: str, failures: int, minutes: int, until: str) -> Compo
     return compose
 
 
-def pack_approved(pack) -> Compose:
+def pack_approved(pack: GiftPack) -> Compose:
     """To the receiving company: its gift pack was approved."""
     recipient = pack.organization
 
@@ -201,7 +212,7 @@ def pack_approved(pack) -> Compose:
     return compose
 
 
-def pack_to_ship(pack, components) -> Compose:
+def pack_to_ship(pack: GiftPack, components: Iterable[GiftPackComponent]) -> Compose:
     """To a donating supplier: ship its part of an approved gift pack."""
     recipient = pack.organization
 
@@ -221,7 +232,7 @@ def pack_to_ship(pack, components) -> Compose:
     return compose
 
 
-def pack_shipped(pack) -> Compose:
+def pack_shipped(pack: GiftPack) -> Compose:
     """To the receiving company: its gift pack is on its way."""
 
     def compose() -> Text:
@@ -234,7 +245,7 @@ def pack_shipped(pack) -> Compose:
     return compose
 
 
-def pack_disputed(pack, got: int, total: int, note: str | None) -> Compose:
+def pack_disputed(pack: GiftPack, got: int, total: int, note: str | None) -> Compose:
     """To the coordinators: a gift pack arrived short."""
 
     def compose() -> Text:
@@ -247,7 +258,7 @@ def pack_disputed(pack, got: int, total: int, note: str | None) -> Compose:
     return compose
 
 
-def pack_cancelled(pack) -> Compose:
+def pack_cancelled(pack: GiftPack) -> Compose:
     """To the receiving company: its approved gift pack was cancelled."""
 
     def compose() -> Text:

@@ -85,7 +85,8 @@ def locate(fields: dict[str, Any]) -> dict[str, list[str]]:
         return {"subdistrict": [message]}
     if fields.get("latitude") is None and fields.get("longitude") is None:
         found = place(code)
-        fields["latitude"], fields["longitude"] = found.lat, found.lon
+        if found is not None:  # always: subdistrict_error refused unknown codes
+            fields["latitude"], fields["longitude"] = found.lat, found.lon
     return {}
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -24,16 +23,6 @@ MAX_DAYS = 31
 MAX_LINES = 2000
 
 
-def local_zone() -> ZoneInfo:
-    """The district's time zone (TIMEZONE setting)."""
-    return district_zone()
-
-
-def today() -> date:
-    """Today's date in the district's time zone."""
-    return district_today()
-
-
 def parse_day(value: str | None, field: str) -> date | None:
     """A YYYY-MM-DD query value as a date; a bad value names the field (422)."""
     if not value:
@@ -47,7 +36,7 @@ def parse_day(value: str | None, field: str) -> date | None:
 
 def day_window(day: date) -> tuple[datetime, datetime]:
     """The UTC start and end of a local calendar day."""
-    zone = local_zone()
+    zone = district_zone()
     start = datetime.combine(day, time.min, tzinfo=zone)
     end = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
     return start.astimezone(UTC), end.astimezone(UTC)
@@ -137,7 +126,7 @@ def daily_report(actor: User | None, first_text: str | None = None,
                  last_text: str | None = None) -> list[dict[str, Any]]:
     """One section per day from `date` to `to` (YYYY-MM-DD; default today in the district)."""
     require_coordinator(actor)
-    first = parse_day(first_text, "date") or today()
+    first = parse_day(first_text, "date") or district_today()
     last = parse_day(last_text, "to") or first
     if last < first:
         raise Invalid.field("to", _("must not be before the date %(date)s",

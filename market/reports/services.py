@@ -16,12 +16,12 @@ from market.giftpacks.models import GiftPack, GiftPackApplication
 from market.lots.models import Lot
 from market.matching.models import Allocation, MatchRun
 from market.needs.models import MATCHABLE_NEED_STATUSES, Need
+from solver.tiers import TIERS
 
 # Allocation states whose units count as allocated, shipped and received.
 ALLOCATED_STATUSES = ("approved", "shipped", "received", "disputed")
 SHIPPED_STATUSES = ("shipped", "received", "disputed")
 RECEIVED_STATUSES = ("received", "disputed")
-TIERS = (1, 2, 3, 4)
 RUN_HISTORY_LIMIT = 60
 
 
@@ -100,20 +100,20 @@ def item_totals() -> list[dict[str, Any]]:
 
 def tier_totals() -> list[dict[str, Any]]:
     """Demand (by the buyer's tier) and allocated units (by the allocation's tier) per tier."""
-    demand = dict(
+    demand: dict[int, int] = dict(
         db.session.execute(
             sa.select(Organization.tier, sa.func.sum(Need.quantity))
             .join(Organization, Organization.id == Need.organization_id)
             .where(Need.status != "cancelled")
             .group_by(Organization.tier)
-        ).all()
+        ).tuples().all()
     )
-    allocated = dict(
+    allocated: dict[int, int] = dict(
         db.session.execute(
             sa.select(Allocation.tier, sa.func.sum(Allocation.quantity))
             .where(Allocation.status.in_(ALLOCATED_STATUSES))
             .group_by(Allocation.tier)
-        ).all()
+        ).tuples().all()
     )
     tiers = sorted(set(TIERS) | set(demand) | set(allocated))
     return [

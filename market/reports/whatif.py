@@ -21,13 +21,14 @@ from flask_babel import lazy_gettext as _l
 import solver
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
+from market.common.display import district_today
 from market.common.errors import Invalid
 from market.common.types import to_money, utcnow
 from market.matching import adapter
-from market.matching.runs import local_today
+from market.matching.knobs import KNOBS
 from solver.baselines import first_come_first_served, proportional_shares
+from solver.tiers import TIERS
 
-TIERS = (1, 2, 3, 4)
 STRATEGIES = ("fcfs", "proportional", "optimal", "edited")
 STRATEGY_LABELS = {
     "fcfs": _l("First come, first served"),
@@ -35,11 +36,6 @@ STRATEGY_LABELS = {
     "optimal": _l("Optimised, current policy"),
     "edited": _l("Optimised, edited policy"),
 }
-# The same limits as the knobs of a real run (matching StartRunSchema).
-MAX_TRANSPORT_COST = 1000.0
-MAX_DISTANCE_KM = 20000.0
-MAX_FAIRNESS_STEPS = 100
-MAX_NEAREST = 10000
 
 
 @dataclass(frozen=True)
@@ -100,20 +96,15 @@ def check_knobs(base: Knobs, edits: Mapping[str, Any]) -> Knobs:
     """Apply the edited knobs over `base`; raise Invalid naming every bad field."""
     errors: dict[str, list[str]] = {}
     values = asdict(base)
-    rules = {
-        "transport_cost_per_unit_km": (0.0, MAX_TRANSPORT_COST, False, False),
-        "max_distance_km": (0.0, MAX_DISTANCE_KM, True, False),
-        "fairness_steps": (1, MAX_FAIRNESS_STEPS, False, True),
-        "nearest": (1, MAX_NEAREST, False, True),
-    }
-    for name, (low, high, low_open, integer) in rules.items():
-        if name not in edits:
+    for knob in KNOBS:  # the same names and limits as a run's knobs
+        if knob.name not in edits:
             continue
-        value = edits[name]
-        if value is None and name in ("max_distance_km", "nearest"):
-            values[name] = None  # no limit
+        value = edits[knob.name]
+        if value is None and knob.nullable:
+            values[knob.name] = None  # no limit
             continue
-        values[name] = _number(errors, name, value, low, high, low_open, integer)
+        values[knob.name] = _number(errors, knob.name, value, knob.low, knob.high,
+                                    knob.low_open, knob.integer)
     if "keep_caps" in edits:
         if not isinstance(edits["keep_caps"], bool):
             errors["keep_caps"] = [_("keep_caps must be true or false, got %(value)s",
@@ -148,7 +139,7 @@ def _edited_policy(market: adapter.Market, knobs: Knobs) -> solver.Policy:
 def _figures(key: str, result: solver.AllocationResult) -> dict[str, Any]:
     """The figures the page and the API show for one strategy."""
     s = result.stats
-    fill = {t: s.fill_rate_by_tier.get(t) for t in TIERS if s.demand_by_tier.get(t)}
+    fill = {t: s.fill_rate_by_tier.get(t, 0.0) for t in TIERS if s.demand_by_tier.get(t)}
     return {
         "strategy": key,
         "units_by_tier": {t: int(s.units_by_tier.get(t, 0)) for t in TIERS},
@@ -187,7 +178,7 @@ def compute(current: Knobs, knobs: Knobs,
     current knobs: its first three strategies do not depend on the edited knobs, so they
     are taken as they are and only the edited policy is solved (a city-scale solve saved).
     """
-    market = adapter.load_market(local_today(), utcnow())
+    market = adapter.load_market(district_today(), utcnow())
     answer: dict[str, Any] = {
         "needs": len(market.needs),
         "lots": len(market.lots),

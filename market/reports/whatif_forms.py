@@ -11,13 +11,13 @@ from wtforms import DecimalField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
-from market.reports.whatif import (
+from market.matching.knobs import (
     MAX_DISTANCE_KM,
     MAX_FAIRNESS_STEPS,
     MAX_NEAREST,
     MAX_TRANSPORT_COST,
-    Knobs,
 )
+from market.reports.whatif import Knobs
 
 KNOB_FIELDS = ("transport_cost_per_unit_km", "max_distance_km", "fairness_steps", "nearest", "caps")
 

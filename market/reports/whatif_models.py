@@ -9,12 +9,12 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from market.common.types import UTCDateTime, utcnow
-from market.extensions import db
+from market.extensions import Model
 
 STUDY_STATUSES = ("queued", "running", "done", "failed")
 
 
-class WhatIfStudy(db.Model):
+class WhatIfStudy(Model):
     """The strategies compared on one snapshot with one set of knobs.
 
     `key` names the snapshot (a fingerprint of the open needs, lots, caps and

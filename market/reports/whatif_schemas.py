@@ -5,43 +5,12 @@ from __future__ import annotations
 import marshmallow as ma
 
 from market.common.schemas import Money
-from market.i18n import N_
-from market.reports.whatif import (
-    MAX_DISTANCE_KM,
-    MAX_FAIRNESS_STEPS,
-    MAX_NEAREST,
-    MAX_TRANSPORT_COST,
-)
+from market.matching.knobs import PolicyKnobsSchema
 
 
-class WhatIfArgsSchema(ma.Schema):
+class WhatIfArgsSchema(PolicyKnobsSchema):
     """The knobs of the edited policy; any left out keep the current value."""
 
-    class Meta:
-        unknown = ma.RAISE
-
-    transport_cost_per_unit_km = ma.fields.Float(
-        allow_nan=False,
-        validate=ma.validate.Range(min=0, max=MAX_TRANSPORT_COST,
-                                   error=N_("must be 0 to 1000, got {input}")),
-    )
-    max_distance_km = ma.fields.Float(
-        allow_none=True, allow_nan=False,
-        validate=ma.validate.Range(min=0, min_inclusive=False, max=MAX_DISTANCE_KM,
-                                   error=N_("must be more than 0 and at most 20000, got {input}")),
-        metadata={"description": "null: no limit"},
-    )
-    fairness_steps = ma.fields.Integer(
-        strict=True,
-        validate=ma.validate.Range(min=1, max=MAX_FAIRNESS_STEPS,
-                                   error=N_("must be 1 to 100, got {input}")),
-    )
-    nearest = ma.fields.Integer(
-        strict=True, allow_none=True,
-        validate=ma.validate.Range(min=1, max=MAX_NEAREST,
-                                   error=N_("must be 1 to 10000, got {input}")),
-        metadata={"description": "null: every lot"},
-    )
     keep_caps = ma.fields.Boolean(metadata={"description": "false: ignore the company caps"})
 
 

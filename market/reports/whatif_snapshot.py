@@ -16,12 +16,12 @@ import sqlalchemy as sa
 
 from market.accounts.models import Organization
 from market.catalog.models import item_substitutes
+from market.common.display import district_today
 from market.common.types import utcnow
 from market.extensions import db
 from market.lots.models import Lot
 from market.matching.adapter import matchable_lots_filter, matchable_needs_filter
 from market.matching.models import MatchConstraint, Quota
-from market.matching.runs import local_today
 from market.needs.models import Need
 
 
@@ -40,7 +40,7 @@ def _needs_part() -> sa.Subquery:
                   sa.func.coalesce(sa.func.sum(Need.quantity - Need.allocated), 0),
                   sa.func.max(Need.updated_at), sa.func.max(Organization.updated_at))
         .join(Organization, Organization.id == Need.organization_id)
-        .where(Organization.status == "verified", *matchable_needs_filter(local_today()))
+        .where(Organization.status == "verified", *matchable_needs_filter(district_today()))
         .subquery()
     )
 

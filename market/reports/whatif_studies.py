@@ -28,6 +28,7 @@ from sqlalchemy.exc import IntegrityError
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
 from market.common.errors import NotFound, ServiceError
+from market.common.transaction import rows_changed
 from market.common.types import utcnow
 from market.extensions import db
 from market.matching.lock import owner_gone, worker_id
@@ -83,7 +84,7 @@ def _check_capacity() -> None:
     busy = db.session.scalar(
         sa.select(sa.func.count()).select_from(WhatIfStudy).where(WhatIfStudy.status.in_(ACTIVE))
     )
-    if busy >= limit:
+    if (busy or 0) >= limit:
         raise TooManyStudies(_(
             "%(n)s what-if studies are being computed already, the most at once; "
             "please try again in a minute.", n=busy))
@@ -151,14 +152,14 @@ def _abandoned(study: WhatIfStudy) -> bool:
 
 def _restart(study: WhatIfStudy) -> bool:
     """Queue a failed or abandoned study again, unless another worker just did."""
-    claimed = db.session.execute(
+    claimed = rows_changed(db.session.execute(
         sa.update(WhatIfStudy)
         .where(WhatIfStudy.id == study.id, WhatIfStudy.status == study.status,
                WhatIfStudy.created_at == study.created_at)
         .values(status="queued", error=None, result=None, created_at=utcnow(),
                 started_at=None, finished_at=None)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     db.session.commit()
     return claimed == 1
 
@@ -177,11 +178,11 @@ def run_study(study_id: int) -> str | None:
     Return the study's final status ("done" or "failed"), or None when no study of that
     id was queued (another process took it, or there is no such study).
     """
-    claimed = db.session.execute(
+    claimed = rows_changed(db.session.execute(
         sa.update(WhatIfStudy).where(WhatIfStudy.id == study_id, WhatIfStudy.status == "queued")
         .values(status="running", started_at=utcnow(), worker=worker_id())
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     db.session.commit()
     if claimed != 1:
         return None

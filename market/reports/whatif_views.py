@@ -47,7 +47,7 @@ def _attach(form: WhatIfForm, exc: Invalid) -> None:
 
 def page_url(knobs: dict[str, Any]) -> str:
     """Return the address of the what-if page showing these edited knobs."""
-    args = {name: "" if knobs.get(name) is None else knobs[name]
+    args: dict[str, Any] = {name: "" if knobs.get(name) is None else knobs[name]
             for name in ("transport_cost_per_unit_km", "max_distance_km", "fairness_steps",
                          "nearest")}
     return url_for("reports.whatif", **args, caps="kept" if knobs.get("keep_caps") else "ignored")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from market.common.display import district_today
 from market.reports import daily, services
 from market.reports.public import public_totals
 
@@ -29,7 +30,7 @@ def test_received_pack_units_appear_in_every_total(people, donations, make_pack,
     assert (masks["shipped"], masks["received"], masks["gift_packs"]) == (500, 500, 500)
     assert masks["allocated"] == 0  # packs serve no need: the fill rate stays about needs
     assert dashboard["DISINFECTANT-ALCOHOL-75"]["received"] == 5
-    day = _by_item(daily.day_section(daily.today())["totals"])
+    day = _by_item(daily.day_section(district_today())["totals"])
     assert (day["MASK-SURGICAL"]["shipped"], day["MASK-SURGICAL"]["received"]) == (500, 500)
     assert day["DISINFECTANT-ALCOHOL-75"]["gift_packs"] == 5
 

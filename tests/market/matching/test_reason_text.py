@@ -9,12 +9,13 @@ import sqlalchemy as sa
 from babel.messages.pofile import read_po
 
 import solver
+from market.common.display import district_today
 from market.common.types import utcnow
 from market.extensions import db
 from market.matching.adapter import load_market
 from market.matching.models import Allocation
 from market.matching.reason_text import reason_text
-from market.matching.runs import local_today, start_run
+from market.matching.runs import start_run
 from solver.sentences import NEED, TEMPLATES
 
 CATALOGUE = Path(__file__).resolve().parents[3] / "market/translations/zh/LC_MESSAGES/messages.po"
@@ -40,7 +41,7 @@ def _clinic_reasons(small_market):
 def test_english_reasons_are_the_solvers_sentences_word_for_word(app, small_market, people):
     start_run(people["coordinator"])
     stored = _clinic_reasons(small_market)
-    market = load_market(local_today(), utcnow())
+    market = load_market(district_today(), utcnow())
     result = solver.allocate(market.solver_lots(), market.solver_needs(), market.policy)
     # Stored template and arguments give the solver's sentences word for word; shown to
     # people, the ids and SKUs become names (see test_reasons_name_companies_lots_and_items).
