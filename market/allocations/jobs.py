@@ -15,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from market.accounts.access import require_coordinator
@@ -33,8 +34,6 @@ INTERRUPTED = ("Interrupted: the worker {worker} stopped after {done} of {total}
                "{approved} lines approved until then stay approved. Start the approval "
                "again to approve the rest.")
 NEVER_STARTED = "No worker took this approval job in {seconds} seconds; nothing was approved."
-BUSY = ("An approval of run {run} is already queued or running (job {job}); wait until it "
-        "has finished.")
 
 
 def start_job(actor: User | None, selection: dict[str, Any]) -> ApprovalJob:
@@ -56,12 +55,12 @@ def start_job(actor: User | None, selection: dict[str, Any]) -> ApprovalJob:
     filters.pop("statuses", None)
     totals = review.approval_totals(actor, filters)
     if expected is not None and expected != totals["lines"]:
-        raise Conflict(
-            f"The selection changed since it was confirmed: {expected} lines confirmed, "
-            f"{totals['lines']} proposed now. Check the new totals and confirm again."
-        )
+        raise Conflict(_(
+            "The selection changed since it was confirmed: %(expected)s lines confirmed, "
+            "%(now)s proposed now. Check the new totals and confirm again.",
+            expected=expected, now=totals["lines"]))
     if not totals["lines"]:
-        raise Conflict("Nothing in this selection is waiting for approval.")
+        raise Conflict(_("Nothing in this selection is waiting for approval."))
     reap_interrupted_jobs()
     job = _create(actor, filters, totals)
     run_approval_job(job.id)
@@ -84,7 +83,8 @@ def _create(actor: User, filters: dict[str, Any], totals: dict[str, Any]) -> App
     except IntegrityError:  # the run's one active job exists already
         busy = db.session.scalar(sa.select(ApprovalJob.id).where(
             ApprovalJob.active_run_id == run_id))
-        raise Conflict(BUSY.format(run=run_id, job=busy)) from None
+        raise Conflict(_("An approval of run %(run)s is already queued or running (job "
+                         "%(job)s); wait until it has finished.", run=run_id, job=busy)) from None
     return job
 
 
@@ -93,7 +93,7 @@ def get_job(actor: User | None, job_id: int) -> ApprovalJob:
     require_coordinator(actor)
     job = db.session.get(ApprovalJob, job_id, populate_existing=True)
     if job is None:
-        raise NotFound(f"Approval job {job_id} not found.")
+        raise NotFound(_("Approval job %(id)s not found.", id=job_id))
     return job
 
 
