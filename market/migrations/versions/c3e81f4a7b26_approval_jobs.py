@@ -1,6 +1,6 @@
 """approval jobs: bulk approval of a run's selection, run by the background worker
 
-Revision ID: a12q1b2c3d4e
+Revision ID: c3e81f4a7b26
 Revises: a12p1d5e7f90
 Create Date: 2026-11-30 23:40:00
 
@@ -10,7 +10,7 @@ from alembic import op
 
 import market.common.types
 
-revision = 'a12q1b2c3d4e'
+revision = 'c3e81f4a7b26'
 down_revision = 'a12p1d5e7f90'
 branch_labels = None
 depends_on = None
