@@ -1,6 +1,7 @@
 """Import every model so that Alembic and `create_all` see the whole schema."""
 
 from market.accounts.models import ApiToken, LoginSession, Organization, User
+from market.allocations.models import ApprovalJob
 from market.audit.models import AuditEntry
 from market.catalog.models import Item, item_substitutes
 from market.giftpacks.models import (
@@ -19,6 +20,7 @@ from market.reports.whatif_models import WhatIfStudy
 __all__ = [
     "Allocation",
     "ApiToken",
+    "ApprovalJob",
     "AuditEntry",
     "GiftPack",
     "GiftPackApplication",

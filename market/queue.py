@@ -114,7 +114,7 @@ def periodic_task(validate_datetime: Callable[..., bool], **options: Any) -> Cal
 
 
 TASK_MODULES = ("market.matching.tasks", "market.reports.whatif_tasks",
-                "market.notifications.tasks")
+                "market.notifications.tasks", "market.allocations.tasks")
 log = logging.getLogger("market.queue")
 
 

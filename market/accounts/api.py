@@ -18,6 +18,7 @@ from market.accounts.limits import (
 from market.accounts.lockout import AccountLocked
 from market.accounts.schemas import (
     ChangeDecisionSchema,
+    MePatchSchema,
     MeSchema,
     OrganizationListArgsSchema,
     OrganizationPatchSchema,
@@ -98,11 +99,21 @@ def revoke_token(token_id):
     sessions.revoke_token(current_actor(), token_id)
 
 
-@blp.route("/me", methods=["GET"])
-@blp.response(200, MeSchema)
-def me():
-    """Show the logged-in user and their company."""
-    return services.me(current_actor())
+@blp.route("/me")
+class Me(MethodView):
+    """The logged-in user: who they are, their company and the language they read."""
+
+    @blp.response(200, MeSchema)
+    def get(self):
+        """Show the logged-in user, their company and their `language`."""
+        return services.me(current_actor())
+
+    @blp.arguments(MePatchSchema)
+    @blp.response(200, MeSchema)
+    def patch(self, data):
+        """Set the user's `language` ("en" or "zh"): pages, notifications and SMS follow it."""
+        actor = services.set_language(current_actor(), data["language"])
+        return services.me(actor)
 
 
 @blp.route("/organizations", methods=["GET"])

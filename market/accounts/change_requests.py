@@ -13,7 +13,9 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from market.accounts.access import require_coordinator
+from market.accounts.forms import SECTOR_LABELS
 from market.accounts.models import SECTOR_TIERS, Organization, User
+from market.audit.display import FIELD_NAMES
 from market.audit.services import record, snapshot
 from market.common.errors import Conflict, Invalid, NotFound
 from market.common.pagination import PageResult, paginate
@@ -101,7 +103,7 @@ def decide_change(
             raise Conflict(_("Company '%(name)s' has no change request waiting; nothing to "
                              "decide.", name=org.name))
         before = snapshot(org, CHANGE_SNAPSHOT)
-        asked = ", ".join(f"{name} {change[name]}" for name in PRIORITY_FIELDS if name in change)
+        asked = asked_values(change)
         if decision == "approve":
             _apply_priority(org, change)
         org.pending_change = None
@@ -112,6 +114,18 @@ def decide_change(
                "organization", org.id, before, after)
         notify_organization(org, texts.change_decided(org, decision == "approve", asked, reason))
     return org
+
+
+def asked_values(change: dict[str, Any]) -> list[tuple[Any, Any]]:
+    """A change request as (field label, value) pairs the notification words in its reader's
+    language: lazy labels, so "sector medical" reads "Sector "Medical"" or "行业“医疗卫生”"."""
+    pairs: list[tuple[Any, Any]] = []
+    for name in PRIORITY_FIELDS:
+        if name in change:
+            value = change[name]
+            pairs.append((FIELD_NAMES[name],
+                          SECTOR_LABELS.get(value, value) if name == "sector" else value))
+    return pairs
 
 
 def _apply_priority(org: Organization, change: dict[str, Any]) -> None:

@@ -143,6 +143,7 @@ class UserSchema(ma.Schema):
     email = ma.fields.String()
     role = ma.fields.String()
     organization_id = ma.fields.Integer(allow_none=True)
+    language = ma.fields.String()
 
 
 class CurrentValuesSchema(ma.Schema):
@@ -205,6 +206,18 @@ class MeSchema(ma.Schema):
 
     user = ma.fields.Nested(UserSchema)
     organization = ma.fields.Nested(OrganizationSchema, allow_none=True)
+    language = ma.fields.String(metadata={"description": "the language the user reads: en, zh"})
+
+
+class MePatchSchema(ma.Schema):
+    """`PATCH /me`: the user's own settings (the language they read)."""
+
+    class Meta:
+        unknown = ma.RAISE
+
+    language = ma.fields.String(
+        required=True, metadata={"description": "en or zh; other values are refused (422)"}
+    )
 
 
 class OrganizationListArgsSchema(PageArgsSchema):

@@ -198,9 +198,9 @@ def set_language(actor: User | None, language: str) -> User:
 
 
 def me(actor: User | None) -> dict[str, Any]:
-    """The logged-in user and their company (None for coordinators and admins)."""
+    """The logged-in user, their company (None for coordinators and admins) and language."""
     actor = require_user(actor)
-    return {"user": actor, "organization": actor.organization}
+    return {"user": actor, "organization": actor.organization, "language": actor.language}
 
 
 def create_user(

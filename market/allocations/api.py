@@ -1,8 +1,11 @@
-"""REST endpoints of allocations: list, export, approve, reject, ship, receive, cancel."""
+"""REST endpoints of allocations: list, export, approve (one, many, a whole selection as a
+background job), reject, ship, receive, cancel."""
 
 from __future__ import annotations
 
-from market.allocations import review, services
+from flask import url_for
+
+from market.allocations import jobs, review, services
 from market.allocations.schemas import (
     AllocationApproveSchema,
     AllocationBulkApproveSchema,
@@ -14,9 +17,9 @@ from market.allocations.schemas import (
     AllocationRejectSchema,
     AllocationSchema,
     AllocationSelectionQuerySchema,
-    AllocationSelectionSchema,
+    ApprovalJobSchema,
     ApprovalTotalsSchema,
-    FilteredApprovalResultSchema,
+    FilteredApprovalSchema,
 )
 from market.common.api import Blueprint
 from market.common.csv_export import csv_response
@@ -106,15 +109,26 @@ def approval_totals(args):
 
 
 @blp.route("/allocations/approve-filtered", methods=["POST"])
-@blp.arguments(AllocationSelectionSchema)
-@blp.response(200, FilteredApprovalResultSchema)
+@blp.arguments(FilteredApprovalSchema)
+@blp.response(202, ApprovalJobSchema)
 def approve_filtered(args):
-    """Approve every still-proposed line of a run or of its filtered part, in one action.
+    """Queue the approval of every still-proposed line of a run or of its filtered part.
 
-    Stock and needs are re-checked as for a single approval; lines they no longer cover
-    stay proposed and are counted in `failed`. Rejected and lowered lines are not touched.
+    Answers 202 at once with the job; poll Location. The worker re-checks stock and needs
+    as a single approval does; lines they no longer cover stay proposed and are counted
+    in `refused`. Rejected and lowered lines are not touched. 409 when the selection no
+    longer holds `expected` lines, when nothing in it is proposed, or while another job
+    acts on the same run.
     """
-    return review.approve_filtered(current_actor(), args)
+    job = jobs.start_job(current_actor(), args)
+    return job, 202, {"Location": url_for("allocations_api.get_approval_job", job_id=job.id)}
+
+
+@blp.route("/allocations/approval-jobs/<int:job_id>")
+@blp.response(200, ApprovalJobSchema)
+def get_approval_job(job_id):
+    """One bulk approval job: its status, progress and outcome (coordinators)."""
+    return jobs.get_job(current_actor(), job_id)
 
 
 @blp.route("/allocations/<int:allocation_id>/ship", methods=["POST"])

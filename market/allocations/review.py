@@ -4,16 +4,17 @@ A run may propose tens of thousands of lines. The page shows them one need at a 
 need's reasons once, since every line of a need carries the same ones), paginated by need,
 in a fixed number of queries whatever the number of lines. A coordinator approves a run,
 or the filtered part of it, in one server-side action: `approval_totals` gives the totals
-to confirm, and `approve_filtered` approves every line still `proposed`, chunk by chunk,
-each chunk in its own transaction with the lots and needs locked and re-checked exactly as
-a single approval does. Lines already rejected or approved with a lower quantity are not
-`proposed` any more, so they are kept as the coordinator left them.
+to confirm, and `approve_filtered` (run by the worker's approval job, see jobs.py)
+approves every line still `proposed`, chunk by chunk, each chunk in its own transaction
+with the lots and needs locked and re-checked exactly as a single approval does. Lines
+already rejected or approved with a lower quantity are not `proposed` any more, so they
+are kept as the coordinator left them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -154,34 +155,50 @@ def approval_totals(actor: User | None, filters: dict[str, Any]) -> dict[str, An
     }
 
 
-def approve_filtered(actor: User | None, filters: dict[str, Any]) -> dict[str, Any]:
+def approve_filtered(
+    actor: User | None,
+    filters: dict[str, Any],
+    progress: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any]:
     """Approve every still-proposed line of the filtered set, in chunked transactions.
 
     Each chunk locks its lots, then its needs (the order single approval uses), re-reads
     the lines, and approves those the stock and the needs still cover; the others are
-    reported as failed with the reason a single approval would give. Returns the counts
-    and the first failures.
+    reported as failed with the reason a single approval would give. `progress`, when
+    given, is called with the report inside each chunk's transaction (the approval job
+    records its counters there, so they commit with the chunk). Returns the counts
+    (`total` lines found, `done`, `approved`, `units`, `failed`) and the first failures.
     """
     actor = require_coordinator(actor)
     who = {"id": actor.id, "label": actor.label}
     filters = review_filters(filters)
     report: dict[str, Any] = {"run_id": filters.get("run_id"), "approved": 0, "failed": 0,
-                              "units": 0, "failures": []}
+                              "units": 0, "failures": [], "total": 0, "done": 0}
     if filters.get("run_id") is None:
         return report
     ids = db.session.scalars(
         _narrow(sa.select(Allocation.id), _proposed(filters)).order_by(Allocation.id)
     ).all()
+    report["total"] = len(ids)
     for chunk in _chunks(list(ids), CHUNK):
         with unit_of_work():
             start_write()
             approved, units, failures = _approve_chunk(who, chunk)
-        report["approved"] += approved
-        report["units"] += units
-        report["failed"] += len(failures)
-        room = MAX_FAILURES_LISTED - len(report["failures"])
-        report["failures"].extend(failures[:max(room, 0)])
+            _count(report, len(chunk), approved, units, failures)
+            if progress is not None:
+                progress(report)
     return report
+
+
+def _count(report: dict[str, Any], done: int, approved: int, units: int,
+           failures: list[dict[str, Any]]) -> None:
+    """Add one chunk's outcome to the report (keeping the first failures only)."""
+    report["done"] += done
+    report["approved"] += approved
+    report["units"] += units
+    report["failed"] += len(failures)
+    room = MAX_FAILURES_LISTED - len(report["failures"])
+    report["failures"].extend(failures[:max(room, 0)])
 
 
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:

@@ -178,11 +178,37 @@ class ApprovalTotalsSchema(ma.Schema):
     value = Money()
 
 
-class FilteredApprovalResultSchema(ma.Schema):
-    """`{run_id, approved, units, failed, failures: [{id, message}]}` (first 100 failures)."""
+class FilteredApprovalSchema(AllocationSelectionSchema):
+    """`POST /allocations/approve-filtered`: the selection, and the lines the caller confirmed."""
 
-    run_id = ma.fields.Integer(allow_none=True)
+    expected = ma.fields.Integer(
+        validate=ma.validate.Range(min=0, error="must be 0 or more, got {input}"),
+        metadata={"description": "the `lines` of approval-totals the caller confirmed; when "
+                                 "the selection holds another number now: 409, nothing queued"},
+    )
+
+
+class ApprovalJobSchema(ma.Schema):
+    """A bulk approval job: its selection, progress (`lines_done` of `total_lines`) and outcome.
+
+    `refusals` lists the first 100 lines the stock or the needs no longer covered, each
+    `{id, message}`; they stay proposed. `refused` counts them all.
+    """
+
+    id = ma.fields.Integer()
+    status = ma.fields.String(metadata={"description": "queued, running, completed or failed"})
+    run_id = ma.fields.Integer()
+    filters = ma.fields.Dict()
+    requested_by_id = ma.fields.Integer()
+    confirmed_lines = ma.fields.Integer()
+    confirmed_units = ma.fields.Integer()
+    total_lines = ma.fields.Integer(allow_none=True)
+    lines_done = ma.fields.Integer()
     approved = ma.fields.Integer()
     units = ma.fields.Integer()
-    failed = ma.fields.Integer()
-    failures = ma.fields.List(ma.fields.Dict())
+    refused = ma.fields.Integer()
+    refusals = ma.fields.List(ma.fields.Dict())
+    created_at = ma.fields.AwareDateTime()
+    started_at = ma.fields.AwareDateTime(allow_none=True)
+    finished_at = ma.fields.AwareDateTime(allow_none=True)
+    error = ma.fields.String(allow_none=True)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
-from market.allocations import review, services
+from market.allocations import jobs, review, services
 from market.allocations.forms import (
     ApproveForm,
     BulkApproveForm,
@@ -66,21 +66,35 @@ def confirm_filtered():
 @bp.post("/approve-filtered")
 @login_required
 def approve_filtered():
-    """Approve every proposed line of the filtered set in one action; report the counts."""
+    """Queue the approval of the confirmed selection for the worker; open the job's page."""
     form = FilterForm(request.form)
+    args = {k: v for k, v in form.filters().items() if k != "status"}
     if not FlaskForm().validate_on_submit() or not form.validate():
         flash(_("The approval was not confirmed; nothing was approved."), "error")
         return redirect(url_for("allocations.proposals"))
-    result = review.approve_filtered(current_actor(), form.filters())
-    flash(_("%(n)s lines approved (%(units)s units).", n=result["approved"],
-            units=result["units"]), "success")
-    if result["failed"]:
-        flash(_("%(n)s lines could not be approved and are still proposed.",
-                n=result["failed"]), "error")
-        for failure in result["failures"][:10]:
-            flash(f"#{failure['id']}: {failure['message']}", "error")
-    args = {k: v for k, v in form.filters().items() if k != "status"}
-    return redirect(url_for("allocations.proposals", **args))
+    expected = request.form.get("expected", type=int)
+    try:
+        job = jobs.start_job(current_actor(), {**args, "expected": expected})
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("allocations.confirm_filtered", **args))
+    return redirect(url_for("allocations.approval_job", job_id=job.id))
+
+
+@bp.get("/approval-jobs/<int:job_id>")
+@login_required
+def approval_job(job_id: int):
+    """A bulk approval's page: its progress while the worker runs it, then its outcome."""
+    job = jobs.get_job(current_actor(), job_id)
+    return render_template("allocations/approval_job.html", job=job)
+
+
+@bp.get("/approval-jobs/<int:job_id>/progress")
+@login_required
+def approval_job_progress(job_id: int):
+    """The job's part of its page, polled by htmx while it is queued or running."""
+    job = jobs.get_job(current_actor(), job_id)
+    return render_template("allocations/_approval_job.html", job=job)
 
 
 @bp.get("/mine")

@@ -37,6 +37,8 @@ FIELD_NAMES = {
     "lot_quantity": _l("Lot quantity"), "lot_reserved": _l("Lot reserved"),
     "lot_shipped": _l("Lot shipped"), "need_received": _l("Need received"),
     "need_allocated": _l("Need allocated"),
+    "filters": _l("Filters"), "lines": _l("Lines"), "units": _l("Units"),
+    "approved": _l("Lines approved"), "refused": _l("Lines refused"), "error": _l("Error"),
 }
 """Field code -> its label on the audit page."""
 
@@ -47,6 +49,7 @@ RECORD_NAMES = {
     "gift_pack_template": _l("Gift pack template"), "match_run": _l("Matching run"),
     "match_constraint": _l("Matching constraint"), "quota": _l("Quota"),
     "token": _l("API token"), "notification": _l("Notification"),
+    "approval_job": _l("Bulk approval"),
 }
 """Record (entity) code -> its name."""
 

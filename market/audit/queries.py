@@ -10,26 +10,35 @@ from flask_babel import gettext as _
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
 from market.audit.models import AuditEntry
+from market.common.display import district_zone
 from market.common.errors import Invalid
 from market.common.pagination import PageResult, paginate
 from market.extensions import db
 
 
 def parse_moment(name: str, value: str | None, end_of_day: bool = False) -> datetime | None:
-    """Read an ISO date or date-time filter; a bare date `to` covers that whole day (UTC)."""
+    """Read an ISO date or date-time filter as a UTC moment.
+
+    A bare date is that day in the district's TIMEZONE (the clock every page shows), not
+    the UTC day: `from=2024-03-02` starts at local midnight, and a bare `to` covers the
+    whole local day. A date-time without an offset is district time too; one with an
+    offset (or `Z`) is taken as written.
+    """
     if value in (None, ""):
         return None
     text = value.strip()
+    zone = district_zone()
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            moment = datetime.combine(day, time.min, tzinfo=UTC)
-            return moment + timedelta(days=1) if end_of_day else moment
+            if end_of_day:
+                day += timedelta(days=1)
+            return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise Invalid.field(name, _("must be an ISO date or date-time, got %(value)s",
                                     value=repr(value))) from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return (moment if moment.tzinfo else moment.replace(tzinfo=zone)).astimezone(UTC)
 
 
 def list_entries(

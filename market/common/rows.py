@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from flask_babel import gettext as _
+
 from market.common.errors import NotFound
 from market.extensions import db
 
@@ -18,5 +20,6 @@ def fetch(model: type[RowT], row_id: int, *, populate_existing: bool = False) ->
     """
     row = db.session.get(model, row_id, populate_existing=populate_existing)
     if row is None:
-        raise NotFound(f"{model.__name__} {row_id} not found.")
+        table = getattr(model, "__tablename__", model.__name__)
+        raise NotFound(_("%(table)s %(id)s no longer exists.", table=table, id=row_id))
     return row

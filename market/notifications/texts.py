@@ -9,11 +9,12 @@ translated here too; SMS texts fit one 70-character Chinese segment.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
 from market.catalog.services import display_name
+from market.common.display import number
 from market.notifications.services import Compose, Text
 
 if TYPE_CHECKING:  # the models import the services that import these texts
@@ -159,10 +160,25 @@ def organization_status(org: Organization) -> Compose:
     return compose
 
 
-def change_decided(org: Organization, approved: bool, asked: str, reason: str | None) -> Compose:
-    """To a company: its change of sector or headcount was approved or rejected."""
+def _asked(pairs: list[tuple[Any, Any]]) -> str:
+    """(field label, value) pairs in the reader's words: `Sector "Medical", Employees on
+    site "999,999"`; numbers with the reader's separators."""
+    return _(", ").join(
+        _('%(field)s "%(value)s"', field=str(label),
+          value=number(value) if isinstance(value, int) else str(value))
+        for label, value in pairs
+    )
+
+
+def change_decided(org: Organization, approved: bool, pairs: list[tuple[Any, Any]],
+                   reason: str | None) -> Compose:
+    """To a company: its change of sector or headcount was approved or rejected.
+
+    `pairs` are the changed fields as (lazy label, value), worded for each reader.
+    """
 
     def compose() -> Text:
+        asked = _asked(pairs)
         if approved:
             return Text(
                 _("Your change request was approved"),

@@ -1,5 +1,6 @@
 """Bulk approval in a real browser, on a phone, in Chinese: the totals to confirm, then one
-action approves the filtered set and keeps the coordinator's exception (issue 12.6)."""
+action queues a job that approves the filtered set and keeps the coordinator's exception;
+its page shows the outcome (issue 12.6)."""
 
 from __future__ import annotations
 
@@ -79,10 +80,18 @@ def test_bulk_approval_of_a_filtered_set_with_its_confirmation_on_a_phone_in_chi
         "proposed", "proposed", "rejected", "proposed"]  # nothing happens before the confirm
     db.session.commit()
 
-    page.locator("#approve-filtered").click()
-    expect(page).to_have_url(re.compile(r"/allocations/proposals\?"))
-    expect(page.locator("body")).to_contain_text("已批准 2 行（500 个单位）")
+    page.locator("#approve-filtered").click()  # queued for the worker (inline in tests)
+    expect(page).to_have_url(re.compile(r"/allocations/approval-jobs/\d+$"))
+    expect(page.locator("h1")).to_contain_text("批量批准")
+    expect(page.locator("#approval-job")).to_have_attribute("data-status", "completed")
+    expect(page.locator("#job-approved")).to_contain_text("已批准 2 行（500 个单位）")
+    expect(page.locator("#job-refused")).to_have_count(0)
+    assert _no_sideways_scroll(page)
     db.session.expire_all()
     assert [db.session.get(Allocation, i).status for i in review["ids"]] == [
         "approved", "approved", "rejected", "proposed"]
     db.session.commit()
+
+    page.locator("#job-back").click()
+    expect(page).to_have_url(re.compile(r"/allocations/proposals\?"))
+    expect(page.locator("#approve-all")).to_have_count(0)  # nothing left to approve here

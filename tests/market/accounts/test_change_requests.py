@@ -230,3 +230,18 @@ def test_no_change_request_section_when_none_waits(client, people, login):
     html = client.get("/filings").get_data(as_text=True)
     assert 'id="change-requests"' not in html
     assert html.count('class="empty"') == 1
+
+
+def test_the_decision_names_fields_and_sector_in_the_readers_language(
+        requested, client, people, token_for):
+    org, _ = requested
+    people["buyer"].language = "zh"
+    db.session.commit()
+    response = client.post(f"/api/v1/organizations/{org.id}/change-request",
+                           json={"decision": "approve"},
+                           headers=token_for(people["coordinator"]))
+    assert response.status_code == 200, response.json
+    body = _emails(people["buyer"])[-1].body
+    assert "行业“医疗卫生”，在岗员工数“999,999”" in body
+    assert "medical" not in body
+    assert "headcount" not in body

@@ -177,7 +177,8 @@ def test_api_totals_and_filtered_approval(client, token_for, world):
     assert "tier" in bad.get_data(as_text=True)
     done = client.post("/api/v1/allocations/approve-filtered",
                        json={"run_id": world["run"].id}, headers=headers).get_json()
-    assert (done["approved"], done["failed"], done["units"]) == (1, 0, 100)
+    assert (done["status"], done["approved"], done["refused"], done["units"]) == (
+        "completed", 1, 0, 100)
     assert fresh(Allocation, world["allocation"].id).status == "approved"
 
 

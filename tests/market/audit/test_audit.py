@@ -120,3 +120,25 @@ def test_a_real_change_shows_up(client, people, token_for, make_org):
                           headers=headers)
     assert [e["action"] for e in response.json] == ["organization.approved"]
     assert response.json[0]["actor"] == people["coordinator"].email
+
+
+def test_a_bare_date_is_the_district_day_not_the_utc_day(app, client, people, token_for):
+    """23:30 UTC on 1 March is 07:30 on 2 March in Asia/Shanghai: it belongs to 2 March."""
+    app.config["TIMEZONE"] = "Asia/Shanghai"
+    coordinator = people["coordinator"]
+    db.session.add(AuditEntry(at=datetime(2024, 3, 1, 23, 30, tzinfo=UTC),
+                              actor_id=coordinator.id, actor=coordinator.email,
+                              action="lot.created", entity="lot", entity_id=9))
+    db.session.commit()
+    headers = token_for(coordinator)
+
+    def actions(query):
+        return [e["action"] for e in client.get(f"/api/v1/audit?{query}", headers=headers).json
+                if e["entity_id"] == 9]
+
+    assert actions("from=2024-03-02&to=2024-03-02") == ["lot.created"]
+    assert actions("to=2024-03-01") == []
+    assert actions("from=2024-03-02T07:00:00") == ["lot.created"]  # no offset: district time
+    assert actions("from=2024-03-02T07:45:00") == []
+    app.config["TIMEZONE"] = "UTC"
+    assert actions("to=2024-03-01") == ["lot.created"]
