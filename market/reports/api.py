@@ -33,4 +33,3 @@ def runs(args):
     """Matching runs, newest first, with fill rate, lowest fill rate, units and cost."""
     page = services.run_history_page(current_actor(), args["page"], args["per_page"])
     return page.items, 200, page.header()
-from market.reports import whatif_api  # noqa: E402,F401 - registers the what-if API on blp

@@ -11,7 +11,7 @@ from wtforms import DecimalField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, StopValidation, ValidationError
 
-from market.reports.whatif import (
+from market.whatif.services import (
     MAX_DISTANCE_KM,
     MAX_FAIRNESS_STEPS,
     MAX_NEAREST,

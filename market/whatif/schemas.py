@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from market.common.schemas import Money
-from market.reports.whatif import (
+from market.whatif.services import (
     MAX_DISTANCE_KM,
     MAX_FAIRNESS_STEPS,
     MAX_NEAREST,
