@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import SECTOR_TIERS, Organization, User
 from market.audit.services import record, snapshot
 from market.common.errors import Conflict, Invalid, NotFound
-from market.common.pagination import PageResult, paginate
+from market.common.pagination import paginate
 from market.common.transaction import unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
@@ -66,7 +67,7 @@ def request_change(actor: User, org: Organization, changes: dict[str, Any]) -> d
     return rest
 
 
-def list_change_requests(actor: User | None, page: int = 1, per_page: int = 50) -> PageResult:
+def list_change_requests(actor: User | None, page: int = 1, per_page: int = 50) -> Pagination:
     """Companies whose change of sector or headcount waits for a coordinator, oldest first."""
     require_coordinator(actor)
     stmt = (

@@ -12,8 +12,7 @@ from market.accounts.rules import (
     phone_error,
     sector_error,
 )
-from market.common.pagination import PageArgsSchema
-from market.common.schemas import Latitude, Longitude, Quantity
+from market.common.schemas import Latitude, ListArgsSchema, Longitude, Quantity
 from market.places.schemas import Subdistrict, subdistrict_name_field
 
 
@@ -205,7 +204,7 @@ class MeSchema(ma.Schema):
     organization = ma.fields.Nested(OrganizationSchema, allow_none=True)
 
 
-class OrganizationListArgsSchema(PageArgsSchema):
+class OrganizationListArgsSchema(ListArgsSchema):
     """Filters of `GET /organizations`."""
 
     status = ma.fields.String(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from market.common.pagination import PageArgsSchema
 from market.common.schemas import Money, OrgRefSchema, Quantity
 from market.matching.models import ALLOCATION_STATUSES
 from market.matching.reason_view import ViewerReasons
@@ -38,9 +37,6 @@ class AllocationFilterArgsSchema(ma.Schema):
     supplier_id = ma.fields.Integer()
     buyer_id = ma.fields.Integer()
 
-
-class AllocationListArgsSchema(AllocationFilterArgsSchema, PageArgsSchema):
-    """Filters plus `page` and `per_page`."""
 
 
 class AllocationSchema(ma.Schema):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from market.common.pagination import PageArgsSchema
 from market.common.schemas import (
     Latitude,
+    ListArgsSchema,
     Longitude,
     Money,
     OrgRefSchema,
@@ -78,7 +78,7 @@ class LotUpdateSchema(ma.Schema):
             raise ma.ValidationError("give quantity, unit_price or status", "_schema")
 
 
-class LotFilterSchema(PageArgsSchema):
+class LotFilterSchema(ListArgsSchema):
     """List and export filters, plus paging."""
 
     item = ma.fields.String()

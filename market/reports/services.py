@@ -6,11 +6,12 @@ from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import Organization, User
 from market.catalog.models import Item
-from market.common.pagination import PageResult, paginate
+from market.common.pagination import paginate
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackApplication
 from market.lots.models import Lot
@@ -206,7 +207,7 @@ def _run_row(run: MatchRun) -> dict[str, Any]:
 
 
 def run_history_page(actor: User | None, page: int = 1,
-                     per_page: int = RUN_HISTORY_LIMIT) -> PageResult:
+                     per_page: int = RUN_HISTORY_LIMIT) -> Pagination:
     """One page of runs, newest first, each as its headline figures."""
     require_coordinator(actor)
     result = paginate(
