@@ -29,7 +29,9 @@ def list_failed(actor: User | None, page: int = 1, per_page: int = 50) -> Pagina
     )
     result = paginate(stmt, page, per_page)
     user_ids = {note.user_id for note in result.items}
-    emails = dict(db.session.execute(sa.select(User.id, User.email).where(User.id.in_(user_ids))))
+    emails = dict(
+        db.session.execute(sa.select(User.id, User.email).where(User.id.in_(user_ids))).all()
+    )
     result.items = [(note, emails.get(note.user_id)) for note in result.items]
     return result
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -214,7 +213,8 @@ def run_history_page(actor: User | None, page: int = 1,
         sa.select(MatchRun).order_by(MatchRun.started_at.desc(), MatchRun.id.desc()),
         page, per_page,
     )
-    return replace(result, items=[_run_row(run) for run in result.items])
+    result.items = [_run_row(run) for run in result.items]
+    return result
 
 
 def run_history(actor: User | None, limit: int = RUN_HISTORY_LIMIT) -> list[dict[str, Any]]:
