@@ -177,8 +177,8 @@ class Blueprint(flask_smorest.Blueprint):
         return pagination.page_metadata(page, page_size, item_count)
 
     def _document_pagination_metadata(self, spec, resp_doc):
-        """Document the `X-Pagination` header with its own fields."""
+        """Document the `X-Pagination` header: a JSON object of its own fields."""
         resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = {
-            "description": "Pagination metadata (JSON)",
-            "schema": pagination.PageMetadataSchema,
+            "description": "Pagination metadata",
+            "content": {"application/json": {"schema": pagination.PageMetadataSchema}},
         }

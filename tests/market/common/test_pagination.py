@@ -53,7 +53,8 @@ def test_the_openapi_document_shows_per_page_and_the_header_fields(client):
     assert "page_size" not in names
     per_page = next(p for p in listing["parameters"] if p["name"] == "per_page")
     assert per_page["schema"]["maximum"] == 500
-    ref = listing["responses"]["200"]["headers"]["X-Pagination"]["schema"]["$ref"]
+    documented = listing["responses"]["200"]["headers"]["X-Pagination"]
+    ref = documented["content"]["application/json"]["schema"]["$ref"]
     fields = spec["components"]["schemas"][ref.rsplit("/", 1)[1]]["properties"]
     assert set(fields) == {"total", "total_pages", "page", "per_page"}
 
