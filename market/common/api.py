@@ -143,6 +143,7 @@ class Blueprint(flask_smorest.Blueprint):
     """An API blueprint of one area."""
 
     ARGUMENTS_PARSER = JsonParser()
+    PAGINATION_ARGUMENTS_PARSER = PageParser()
     DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
         **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
         "form_and_files": "multipart/form-data",
@@ -153,8 +154,6 @@ class Blueprint(flask_smorest.Blueprint):
         instance = schema() if isinstance(schema, type) else schema
         openapi.mark_request_schema(instance)
         return super().arguments(instance, *args, **kwargs)
-
-    PAGINATION_ARGUMENTS_PARSER = PageParser()
 
     def paginate(self, pager=None):
         """flask-smorest's `paginate` with API.md's `page`/`per_page`, documented as such.
