@@ -113,7 +113,7 @@ def main() -> None:
     from market import create_app
     from market.accounts.models import User
     from market.extensions import db
-    from market.reports.whatif_models import WhatIfStudy
+    from market.whatif.models import WhatIfStudy
 
     app = create_app({"RATELIMIT_ENABLED": False})  # studies: start `flask --app wsgi worker`
     logging.getLogger("market").setLevel(logging.CRITICAL)

@@ -2,26 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any
 
 from flask import Flask
-
-AREAS = (
-    "public",
-    "places",
-    "accounts",
-    "catalog",
-    "lots",
-    "needs",
-    "matching",
-    "allocations",
-    "giftpacks",
-    "reports",
-    "audit",
-    "notifications",
-)
 
 
 def create_app(
@@ -73,24 +57,46 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Register each area's API blueprint (`api.blp`) and page blueprint (`views.bp`)."""
-    from market.extensions import api
+    """Register every area's API blueprint (`api.blp`, under /api/v1) and page blueprint (`bp`).
 
-    for area in AREAS:
-        for module_name, attr in (("api", "blp"), ("views", "bp")):
-            try:
-                module = importlib.import_module(f"market.{area}.{module_name}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"market.{area}.{module_name}":
-                    raise
-                continue
-            blueprint = getattr(module, attr, None)
-            if blueprint is None:
-                continue
-            if module_name == "api":
-                api.register_blueprint(blueprint, url_prefix=f"/api/v1{blueprint.url_prefix or ''}")
-            else:
-                app.register_blueprint(blueprint)
+    The imports are the list of areas: a missing `api.py` or `views.py` stops the app from
+    starting, and no module adds routes to another area's blueprint by being imported.
+    """
+    from market.accounts import api as accounts_api
+    from market.accounts import views as accounts_views
+    from market.allocations import api as allocations_api
+    from market.allocations import views as allocations_views
+    from market.audit import api as audit_api
+    from market.audit import views as audit_views
+    from market.catalog import api as catalog_api
+    from market.catalog import views as catalog_views
+    from market.extensions import api
+    from market.giftpacks import api as giftpacks_api
+    from market.giftpacks import views as giftpacks_views
+    from market.lots import api as lots_api
+    from market.lots import views as lots_views
+    from market.matching import api as matching_api
+    from market.matching import views as matching_views
+    from market.needs import api as needs_api
+    from market.needs import views as needs_views
+    from market.notifications import api as notifications_api
+    from market.notifications import views as notifications_views
+    from market.places import api as places_api
+    from market.places import views as places_views
+    from market.public import views as public_views
+    from market.reports import api as reports_api
+    from market.reports import views as reports_views
+    from market.whatif import api as whatif_api
+    from market.whatif import views as whatif_views
+
+    for module in (places_api, accounts_api, catalog_api, lots_api, needs_api, matching_api,
+                   allocations_api, giftpacks_api, reports_api, whatif_api, audit_api,
+                   notifications_api):
+        api.register_blueprint(module.blp, url_prefix=f"/api/v1{module.blp.url_prefix or ''}")
+    for module in (public_views, places_views, accounts_views, catalog_views, lots_views,
+                   needs_views, matching_views, allocations_views, giftpacks_views,
+                   reports_views, whatif_views, audit_views, notifications_views):
+        app.register_blueprint(module.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
@@ -31,15 +29,11 @@ def worker_command(workers: int | None) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register each area's commands from its `cli.py` (an `init_app(app)` function)."""
-    from market import AREAS
+    """Register the `worker` command and each area's commands (its `cli.init_app(app)`)."""
+    from market.accounts import cli as accounts_cli
+    from market.demo import cli as demo_cli
+    from market.matching import cli as matching_cli
 
     app.cli.add_command(worker_command)
-    for area in (*AREAS, "demo"):
-        try:
-            module = importlib.import_module(f"market.{area}.cli")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"market.{area}.cli":
-                raise
-            continue
+    for module in (accounts_cli, matching_cli, demo_cli):
         module.init_app(app)

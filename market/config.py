@@ -166,7 +166,6 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("en", "zh")
     PER_PAGE = 50
-    MAX_PER_PAGE = 500
 
 
 class ProductionConfig(Config):

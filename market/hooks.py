@@ -23,7 +23,7 @@ NAV = (
     ("accounts.filings", _l("Filings"), "coordinator"),
     ("matching.runs", _l("Matching"), "coordinator"),
     ("allocations.proposals", _l("Proposals"), "coordinator"),
-    ("reports.whatif", _l("What-if"), "coordinator"),
+    ("whatif.page", _l("What-if"), "coordinator"),
     ("lots.index", _l("Stock lots"), "supplier"),
     ("needs.index", _l("Needs"), "buyer"),
     ("allocations.mine", _l("Allocations"), "company"),

@@ -15,7 +15,7 @@ from market.lots.models import Lot
 from market.matching.models import Allocation, MatchConstraint, MatchRun, Quota, RunLock
 from market.needs.models import Need
 from market.notifications.models import Notification
-from market.reports.whatif_models import WhatIfStudy
+from market.whatif.models import WhatIfStudy
 
 __all__ = [
     "Allocation",

@@ -113,7 +113,7 @@ def periodic_task(validate_datetime: Callable[..., bool], **options: Any) -> Cal
     return lambda fn: huey.periodic_task(validate_datetime, **options)(_in_app(fn))
 
 
-TASK_MODULES = ("market.matching.tasks", "market.reports.whatif_tasks",
+TASK_MODULES = ("market.matching.tasks", "market.whatif.tasks",
                 "market.notifications.tasks", "market.allocations.tasks")
 log = logging.getLogger("market.queue")
 
@@ -122,16 +122,9 @@ def import_tasks() -> list[str]:
     """Import every module that defines tasks, so the worker knows them all; return their names."""
     import importlib
 
-    found = []
     for name in TASK_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        found.append(name)
-    return found
+        importlib.import_module(name)
+    return list(TASK_MODULES)
 
 
 @huey.on_startup("market.queue.fresh_connections")

@@ -32,6 +32,7 @@ from market.accounts.schemas import (
 )
 from market.common.api import Blueprint
 from market.common.errors import NotAuthenticated
+from market.common.pagination import api_page
 from market.common.web import current_actor
 from market.extensions import limiter
 
@@ -119,10 +120,14 @@ class Me(MethodView):
 @blp.route("/organizations", methods=["GET"])
 @blp.arguments(OrganizationListArgsSchema, location="query")
 @blp.response(200, OrganizationSchema(many=True))
-def list_organizations(args):
+@blp.paginate()
+def list_organizations(args, pagination_parameters):
     """List companies (coordinators), filtered by `status`, `sector` or name `q`."""
-    page = organizations.list_organizations(current_actor(), **args)
-    return page.items, 200, page.header()
+    pages = pagination_parameters
+    result = organizations.list_organizations(
+        current_actor(), **args, page=pages.page, per_page=pages.page_size
+    )
+    return api_page(result, pages)
 
 
 @blp.route("/organizations/<int:org_id>")

@@ -11,6 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 
 from market.accounts.access import require_coordinator
 from market.accounts.forms import SECTOR_LABELS
@@ -18,7 +19,7 @@ from market.accounts.models import SECTOR_TIERS, Organization, User
 from market.audit.display import FIELD_NAMES
 from market.audit.services import record, snapshot
 from market.common.errors import Conflict, Invalid, NotFound
-from market.common.pagination import PageResult, paginate
+from market.common.pagination import paginate
 from market.common.transaction import unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
@@ -69,7 +70,7 @@ def request_change(actor: User, org: Organization, changes: dict[str, Any]) -> d
     return rest
 
 
-def list_change_requests(actor: User | None, page: int = 1, per_page: int = 50) -> PageResult:
+def list_change_requests(actor: User | None, page: int = 1, per_page: int = 50) -> Pagination:
     """Companies whose change of sector or headcount waits for a coordinator, oldest first."""
     require_coordinator(actor)
     stmt = (

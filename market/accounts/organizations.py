@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 
 from market.accounts.access import (
     ensure_visible,
@@ -18,7 +19,7 @@ from market.accounts.models import ORG_STATUSES, SECTOR_TIERS, Organization, Use
 from market.accounts.rules import CONTACT_FIELDS, FILING_FIELDS, ORG_SNAPSHOT, org_field_errors
 from market.audit.services import record, snapshot
 from market.common.errors import Conflict, Forbidden, Invalid, NotFound
-from market.common.pagination import PageResult, paginate
+from market.common.pagination import paginate
 from market.common.transaction import unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
@@ -51,7 +52,7 @@ def list_organizations(
     page: int = 1,
     per_page: int = 50,
     pending_change: bool | None = None,
-) -> PageResult:
+) -> Pagination:
     """Companies for coordinators, oldest filing first, filtered by status, sector, name, or
     whether a change request waits."""
     require_coordinator(actor)

@@ -13,8 +13,7 @@ from market.accounts.rules import (
     phone_error,
     sector_error,
 )
-from market.common.pagination import PageArgsSchema
-from market.common.schemas import Latitude, Longitude, Quantity, tier_range
+from market.common.schemas import Latitude, ListArgsSchema, Longitude, Quantity, tier_range
 from market.i18n import N_
 from market.places.schemas import Subdistrict, subdistrict_name_field
 
@@ -220,7 +219,7 @@ class MePatchSchema(ma.Schema):
     )
 
 
-class OrganizationListArgsSchema(PageArgsSchema):
+class OrganizationListArgsSchema(ListArgsSchema):
     """Filters of `GET /organizations`."""
 
     status = ma.fields.String(

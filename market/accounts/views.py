@@ -46,6 +46,7 @@ from market.accounts.lockout import AccountLocked
 from market.accounts.models import ORG_STATUSES, SECTOR_TIERS
 from market.auth_loaders import SESSION_ID_KEY
 from market.common.errors import Conflict, Invalid, NotAuthenticated
+from market.common.pagination import page_args
 from market.common.web import current_actor, local_path, redirect_to_next
 from market.extensions import limiter
 from market.places.forms import pin_of
@@ -60,12 +61,6 @@ def home_for(user) -> str:
             return url_for("reports.dashboard")
         return url_for("accounts.filings")
     return url_for("accounts.company")
-
-
-def _page_args() -> tuple[int, int]:
-    page = request.args.get("page", 1, type=int) or 1
-    per_page = request.args.get("per_page", current_app.config["PER_PAGE"], type=int) or 50
-    return max(page, 1), min(max(per_page, 1), current_app.config["MAX_PER_PAGE"])
 
 
 def _start_session(user) -> None:
@@ -237,7 +232,7 @@ def company():
 @login_required
 def filings():
     """The coordinators' queue: pending company filings and change requests, oldest first."""
-    page_no, per_page = _page_args()
+    page_no, per_page = page_args()
     actor = current_actor()
     page = organizations.list_organizations(
         actor, status="pending", page=page_no, per_page=per_page
@@ -286,7 +281,7 @@ def _decide(decide: Callable[..., Any], org_id: int, done: Callable[[Any, str], 
 @login_required
 def organizations_list():
     """All companies for coordinators, filtered by status, sector or name."""
-    page_no, per_page = _page_args()
+    page_no, per_page = page_args()
     status = request.args.get("status") or None
     sector = request.args.get("sector") or None
     q = request.args.get("q") or None

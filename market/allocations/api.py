@@ -12,7 +12,6 @@ from market.allocations.schemas import (
     AllocationBulkResultSchema,
     AllocationCancelSchema,
     AllocationFilterArgsSchema,
-    AllocationListArgsSchema,
     AllocationReceiveSchema,
     AllocationRejectSchema,
     AllocationSchema,
@@ -23,6 +22,7 @@ from market.allocations.schemas import (
 )
 from market.common.api import Blueprint
 from market.common.csv_export import csv_response
+from market.common.pagination import api_page
 from market.common.web import current_actor
 from market.matching.reason_view import visible_reason_texts
 
@@ -43,13 +43,14 @@ CSV_COLUMNS = (
 
 
 @blp.route("/allocations")
-@blp.arguments(AllocationListArgsSchema, location="query")
+@blp.arguments(AllocationFilterArgsSchema, location="query")
 @blp.response(200, AllocationSchema(many=True))
-def list_allocations(args):
+@blp.paginate()
+def list_allocations(args, pagination_parameters):
     """List allocations: coordinators all, companies their own once approved."""
-    page, per_page = args.pop("page"), args.pop("per_page")
-    result = services.list_allocations(current_actor(), args, page, per_page)
-    return result.items, 200, result.header()
+    pages = pagination_parameters
+    result = services.list_allocations(current_actor(), args, pages.page, pages.page_size)
+    return api_page(result, pages)
 
 
 @blp.route("/allocations.csv")

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import Organization, User
@@ -29,7 +30,7 @@ from market.allocations.services import _narrow, latest_run_id
 from market.allocations.stock import refresh_need_status, start_write
 from market.audit.models import AuditEntry
 from market.catalog.models import Item
-from market.common.pagination import PageResult, paginate
+from market.common.pagination import empty_page, paginate
 from market.common.transaction import is_postgres, rows_changed, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
@@ -85,7 +86,7 @@ def review_filters(filters: dict[str, Any], any_run: bool = False) -> dict[str, 
 
 def proposal_groups(
     actor: User | None, filters: dict[str, Any], page: int = 1, per_page: int = 20
-) -> tuple[PageResult, int | None]:
+) -> tuple[Pagination, int | None]:
     """One page of needs (highest priority first) with their lines, in three queries.
 
     The page counts needs, not lines: a need is never split across two pages. A status
@@ -95,7 +96,7 @@ def proposal_groups(
     any_run = filters.get("status") not in (None, "proposed")
     filters = review_filters(filters, any_run)
     if filters.get("run_id") is None and not any_run:
-        return PageResult([], 0, page, per_page), None
+        return empty_page(page, per_page), None
     needs = (
         _narrow(sa.select(Allocation.need_id), filters)
         .group_by(Allocation.need_id)
@@ -118,8 +119,8 @@ def proposal_groups(
         ).unique().all()
         for line in lines:
             groups.setdefault(line.need_id, NeedGroup(line.need)).lines.append(line)
-    ordered = [groups[i] for i in need_ids if i in groups]
-    return PageResult(ordered, result.total, result.page, result.per_page), filters.get("run_id")
+    result.items = [groups[i] for i in need_ids if i in groups]
+    return result, filters.get("run_id")
 
 
 def _proposed(filters: dict[str, Any]) -> dict[str, Any]:

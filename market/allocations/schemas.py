@@ -5,7 +5,6 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import gettext as _
 
-from market.common.pagination import PageArgsSchema
 from market.common.schemas import Money, OrgRefSchema, Quantity, tier_range
 from market.i18n import N_
 from market.matching.models import ALLOCATION_STATUSES
@@ -40,12 +39,6 @@ class AllocationFilterArgsSchema(ma.Schema):
     supplier_id = ma.fields.Integer()
     buyer_id = ma.fields.Integer()
 
-
-class AllocationListArgsSchema(AllocationFilterArgsSchema, PageArgsSchema):
-    """Filters plus `page` and `per_page`."""
-
-    class Meta(AllocationFilterArgsSchema.Meta):  # the filters' options, as the MRO picked
-        pass
 
 
 class AllocationSchema(ma.Schema):

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 
 from market.accounts.access import require_coordinator, require_user
 from market.accounts.models import Organization, User
@@ -20,7 +21,7 @@ from market.allocations.approval import approve, bulk_approve, reject
 from market.allocations.fulfilment import cancel, receive, ship
 from market.catalog.models import Item
 from market.common.errors import Forbidden, NotFound
-from market.common.pagination import PageResult, paginate
+from market.common.pagination import empty_page, paginate
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
 from market.i18n import status_word
@@ -78,7 +79,7 @@ def _narrow(stmt: sa.Select, f: dict[str, Any]) -> sa.Select:
 
 def list_allocations(
     actor: User | None, filters: dict[str, Any], page: int = 1, per_page: int = 50
-) -> PageResult:
+) -> Pagination:
     """One page of the allocations the actor may see, newest first."""
     stmt = allocation_query(actor, filters).order_by(Allocation.id.desc())
     return paginate(stmt, page, per_page)
@@ -86,14 +87,14 @@ def list_allocations(
 
 def list_proposals(
     actor: User | None, filters: dict[str, Any], page: int = 1, per_page: int = 50
-) -> tuple[PageResult, int | None]:
+) -> tuple[Pagination, int | None]:
     """A coordinator's review list: one run's lines (the latest unless `run_id`), by tier."""
     require_coordinator(actor)
     filters = dict(filters)
     if filters.get("run_id") is None:
         filters["run_id"] = latest_run_id()
         if filters["run_id"] is None:
-            return PageResult([], 0, page, per_page), None
+            return empty_page(page, per_page), None
     stmt = allocation_query(actor, filters).order_by(
         Allocation.tier, Allocation.item_id, Allocation.id
     )
@@ -101,7 +102,7 @@ def list_proposals(
 
 
 def list_mine(actor: User | None, page: int = 1, per_page: int = 50,
-              status: str | None = None) -> PageResult:
+              status: str | None = None) -> Pagination:
     """A company's allocations (as supplier and as buyer), newest first."""
     actor = require_user(actor)
     if actor.is_coordinator:

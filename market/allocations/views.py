@@ -20,16 +20,11 @@ from market.allocations.forms import (
     ShipForm,
 )
 from market.common.errors import Conflict, Invalid
+from market.common.pagination import page_args
 from market.common.web import current_actor
 from market.matching.reason_view import visible_reason_texts
 
 bp = Blueprint("allocations", __name__, url_prefix="/allocations")
-
-
-def _page_args() -> tuple[int, int]:
-    page = request.args.get("page", 1, type=int) or 1
-    per_page = request.args.get("per_page", 50, type=int) or 50
-    return max(page, 1), min(max(per_page, 1), 500)
 
 
 @bp.get("/proposals")
@@ -39,8 +34,7 @@ def proposals():
     for approval line by line, ticked, or the whole filtered set."""
     form = FilterForm(request.args)
     form.validate()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), 100)
+    page, per_page = page_args(default_per_page=20, max_per_page=100)
     actor = current_actor()
     result, run_id = review.proposal_groups(actor, form.filters(), page, per_page)
     totals = review.approval_totals(actor, form.filters())
@@ -105,7 +99,7 @@ def mine():
     actor = current_actor()
     if actor.is_coordinator:
         return redirect(url_for("allocations.proposals"))
-    page, per_page = _page_args()
+    page, per_page = page_args()
     result = services.list_mine(actor, page, per_page, request.args.get("status") or None)
     return render_template(
         "allocations/mine.html", page=result, org_id=actor.organization_id,

@@ -6,13 +6,14 @@ import marshmallow as ma
 
 from market.audit.queries import list_entries, parse_moment
 from market.common.api import Blueprint
-from market.common.pagination import PageArgsSchema
+from market.common.pagination import api_page
+from market.common.schemas import ListArgsSchema
 from market.common.web import current_actor
 
 blp = Blueprint("audit_api", __name__, url_prefix="/audit", description="The audit log")
 
 
-class AuditArgsSchema(PageArgsSchema):
+class AuditArgsSchema(ListArgsSchema):
     """Filters: who, what, which record, and a time window (`from` inclusive, `to` exclusive)."""
 
     actor = ma.fields.String(metadata={"description": "part of the actor's e-mail"})
@@ -42,9 +43,11 @@ class AuditEntrySchema(ma.Schema):
 @blp.route("", methods=["GET"])
 @blp.arguments(AuditArgsSchema, location="query")
 @blp.response(200, AuditEntrySchema(many=True))
-def audit_log(args):
+@blp.paginate()
+def audit_log(args, pagination_parameters):
     """List audit entries, newest first, filtered by actor, action, entity and time."""
-    page = list_entries(
+    pages = pagination_parameters
+    result = list_entries(
         current_actor(),
         actor_email=args.get("actor"),
         action=args.get("action"),
@@ -52,7 +55,7 @@ def audit_log(args):
         entity_id=args.get("entity_id"),
         date_from=parse_moment("from", args.get("date_from")),
         date_to=parse_moment("to", args.get("date_to"), end_of_day=True),
-        page=args["page"],
-        per_page=args["per_page"],
+        page=pages.page,
+        per_page=pages.page_size,
     )
-    return page.items, 200, page.header()
+    return api_page(result, pages)

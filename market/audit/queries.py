@@ -6,13 +6,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
 from market.audit.models import AuditEntry
 from market.common.display import district_zone
 from market.common.errors import Invalid
-from market.common.pagination import PageResult, paginate
+from market.common.pagination import paginate
 from market.extensions import db
 
 
@@ -51,7 +52,7 @@ def list_entries(
     date_to: datetime | None = None,
     page: int = 1,
     per_page: int = 50,
-) -> PageResult:
+) -> Pagination:
     """Audit entries matching the filters, newest first; `date_to` is exclusive."""
     require_coordinator(actor)
     stmt = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())

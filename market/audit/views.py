@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from market.audit.queries import known_actions, known_entities, list_entries, parse_moment
 from market.common.openapi import MAX_ID
+from market.common.pagination import page_args
 from market.common.web import current_actor
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -21,6 +22,7 @@ def index():
     actor = current_actor()
     filters = {name: (request.args.get(name) or "").strip() for name in FILTERS}
     entity_id = filters["entity_id"]
+    page_no, per_page = page_args()
     page = list_entries(
         actor,
         actor_email=filters["actor"] or None,
@@ -31,11 +33,8 @@ def index():
                    if entity_id.isascii() and entity_id.isdigit() else None),
         date_from=parse_moment("from", filters["from"]),
         date_to=parse_moment("to", filters["to"], end_of_day=True),
-        page=max(request.args.get("page", 1, type=int) or 1, 1),
-        per_page=min(
-            max(request.args.get("per_page", current_app.config["PER_PAGE"], type=int) or 50, 1),
-            current_app.config["MAX_PER_PAGE"],
-        ),
+        page=page_no,
+        per_page=per_page,
     )
     return render_template(
         "audit/index.html", page=page, filters=filters,

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from market.catalog import services
 from market.catalog.schemas import ItemCreateSchema, ItemFilterSchema, ItemSchema
 from market.common.api import Blueprint
-from market.common.pagination import paginate
+from market.common.pagination import api_page, paginate
 from market.common.web import current_actor
 
 blp = Blueprint("catalog_api", __name__, url_prefix="", description="The item catalogue")
@@ -19,11 +19,12 @@ class Items(MethodView):
 
     @blp.arguments(ItemFilterSchema, location="query")
     @blp.response(200, ItemSchema(many=True))
-    def get(self, args):
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
         """List catalogue items with their substitutes (any logged-in user)."""
         stmt = services.items_query(current_actor(), args.get("category"))
-        result = paginate(stmt, args["page"], args["per_page"])
-        return result.items, 200, result.header()
+        pages = pagination_parameters
+        return api_page(paginate(stmt, pages.page, pages.page_size), pages)
 
     @blp.arguments(ItemCreateSchema)
     @blp.response(201, ItemSchema)

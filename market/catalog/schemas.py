@@ -6,8 +6,7 @@ from decimal import Decimal
 
 import marshmallow as ma
 
-from market.common.pagination import PageArgsSchema
-from market.common.schemas import CheckedDecimal
+from market.common.schemas import CheckedDecimal, ListArgsSchema
 from market.i18n import N_
 
 # Upper-case letters and digits in dash-separated groups, e.g. MASK-KN95.
@@ -82,7 +81,7 @@ class ItemCreateSchema(ma.Schema):
         return data
 
 
-class ItemFilterSchema(PageArgsSchema):
+class ItemFilterSchema(ListArgsSchema):
     """`GET /api/v1/items` filters and paging."""
 
     category = ma.fields.String()

@@ -13,7 +13,7 @@ from market.catalog import services
 from market.catalog.forms import ItemForm, attach_errors
 from market.catalog.schemas import ItemCreateSchema, ItemFilterSchema
 from market.common.errors import Conflict, Invalid
-from market.common.pagination import paginate
+from market.common.pagination import page_args, paginate
 from market.common.web import current_actor
 
 bp = Blueprint("catalog", __name__, url_prefix="/catalog")
@@ -28,7 +28,7 @@ def index():
     except ma.ValidationError:
         args = ItemFilterSchema().load({})
     stmt = services.items_query(current_actor(), args.get("category"))
-    page = paginate(stmt, args["page"], args["per_page"])
+    page = paginate(stmt, *page_args())
     return render_template("catalog/index.html", page=page, item_name=services.display_name)
 
 

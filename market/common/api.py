@@ -7,12 +7,13 @@ from typing import Any
 import flask_smorest
 from flask import render_template, request
 from flask_babel import gettext as _
+from flask_smorest.pagination import PaginationParameters
 from webargs.flaskparser import FlaskParser, abort
 from werkzeug.datastructures import CombinedMultiDict
 from werkzeug.exceptions import HTTPException
 
 from market import sqlite_setup
-from market.common import input_guard, openapi
+from market.common import input_guard, openapi, pagination
 from market.common.error_text import error_page_message
 from market.common.errors import ServiceError
 from market.i18n import translate, translate_errors
@@ -125,10 +126,24 @@ class JsonParser(FlaskParser):
         abort(422, exc=error, messages={"json": [_("Invalid JSON body.")]})
 
 
+class PageParser(FlaskParser):
+    """Reads a list's `page` and `per_page` where flask-smorest's `paginate` reads its own.
+
+    flask-smorest names the page size `page_size` and offers no hook to rename it (its
+    issue #327); this parser keeps API.md's `per_page`, read by `PageArgsSchema`.
+    """
+
+    def parse(self, argmap, req=None, **kwargs):
+        """Load the query with `PageArgsSchema` in place of flask-smorest's schema (422 if bad)."""
+        args = super().parse(pagination.PageArgsSchema(), req, **kwargs)
+        return PaginationParameters(args["page"], args["per_page"])
+
+
 class Blueprint(flask_smorest.Blueprint):
     """An API blueprint of one area."""
 
     ARGUMENTS_PARSER: FlaskParser = JsonParser()
+    PAGINATION_ARGUMENTS_PARSER = PageParser()
     DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
         **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
         "form_and_files": "multipart/form-data",
@@ -139,3 +154,30 @@ class Blueprint(flask_smorest.Blueprint):
         instance = schema() if isinstance(schema, type) else schema
         openapi.mark_request_schema(instance)
         return super().arguments(instance, *args, **kwargs)
+
+    def paginate(self, pager=None):
+        """flask-smorest's `paginate` with API.md's `page`/`per_page`, documented as such.
+
+        The view gets `pagination_parameters` (`page`, `page_size`) and sets its
+        `item_count` (see `pagination.api_page`); the `X-Pagination` header follows.
+        """
+        decorate = super().paginate(pager)
+
+        def decorator(func):
+            wrapper = decorate(func)
+            wrapper._apidoc["pagination"]["parameters"]["schema"] = pagination.PageArgsSchema
+            return wrapper
+
+        return decorator
+
+    @staticmethod
+    def _make_pagination_metadata(page, page_size, item_count):
+        """The `X-Pagination` JSON of API.md: `{total, total_pages, page, per_page}`."""
+        return pagination.page_metadata(page, page_size, item_count)
+
+    def _document_pagination_metadata(self, spec, resp_doc):
+        """Document the `X-Pagination` header: a JSON object of its own fields."""
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = {
+            "description": "Pagination metadata",
+            "content": {"application/json": {"schema": pagination.PageMetadataSchema}},
+        }

@@ -133,3 +133,13 @@ class UserRefSchema(ma.Schema):
 
     id = ma.fields.Integer()
     email = ma.fields.String()
+
+
+class ListArgsSchema(ma.Schema):
+    """Base of a list's query filters: `page`/`per_page` (and any other argument) pass by.
+
+    The API reads the page arguments with `@blp.paginate()`, the pages with `page_args`.
+    """
+
+    class Meta:
+        unknown = ma.EXCLUDE

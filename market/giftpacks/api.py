@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from market.common.api import Blueprint
-from market.common.pagination import paginate
+from market.common.pagination import api_page, paginate
 from market.common.web import current_actor
 from market.giftpacks import packs, services
 from market.giftpacks.schemas import (
@@ -31,11 +31,12 @@ class Templates(MethodView):
 
     @blp.arguments(TemplateFilterSchema, location="query")
     @blp.response(200, TemplateSchema(many=True))
-    def get(self, args):
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
         """List templates, newest first (`?active=true` for the ones in use)."""
-        page = paginate(services.templates_query(current_actor(), args.get("active")),
-                        args["page"], args["per_page"])  # fmt: skip
-        return page.items, 200, page.header()
+        pages = pagination_parameters
+        stmt = services.templates_query(current_actor(), args.get("active"))
+        return api_page(paginate(stmt, pages.page, pages.page_size), pages)
 
     @blp.arguments(TemplateCreateSchema)
     @blp.response(201, TemplateSchema)
@@ -66,11 +67,12 @@ class Applications(MethodView):
 
     @blp.arguments(ApplicationFilterSchema, location="query")
     @blp.response(200, ApplicationSchema(many=True))
-    def get(self, args):
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
         """List applications: a buyer its own, coordinators all (oldest first)."""
-        page = paginate(services.applications_query(current_actor(), args),
-                        args["page"], args["per_page"])  # fmt: skip
-        return page.items, 200, page.header()
+        pages = pagination_parameters
+        stmt = services.applications_query(current_actor(), args)
+        return api_page(paginate(stmt, pages.page, pages.page_size), pages)
 
     @blp.arguments(ApplicationCreateSchema)
     @blp.response(201, ApplicationSchema)
@@ -97,10 +99,12 @@ class ApplicationById(MethodView):
 @blp.route("/gift-packs")
 @blp.arguments(PackFilterSchema, location="query")
 @blp.response(200, PackSchema(many=True))
-def list_packs(args):
+@blp.paginate()
+def list_packs(args, pagination_parameters):
     """List packs: coordinators all; a company its approved-or-later packs (received or donated)."""
-    page = paginate(packs.packs_query(current_actor(), args), args["page"], args["per_page"])
-    return page.items, 200, page.header()
+    pages = pagination_parameters
+    stmt = packs.packs_query(current_actor(), args)
+    return api_page(paginate(stmt, pages.page, pages.page_size), pages)
 
 
 @blp.route("/gift-packs/<int:pack_id>")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from market.common.pagination import PageArgsSchema
-from market.common.schemas import OrgRefSchema, Quantity, UserRefSchema
+from market.common.schemas import ListArgsSchema, OrgRefSchema, Quantity, UserRefSchema
 from market.giftpacks.models import APPLICATION_STATUSES, PACK_STATUSES
 from market.giftpacks.services import template_contents
 from market.i18n import N_
@@ -37,7 +36,7 @@ class TemplateUpdateSchema(ma.Schema):
     active = ma.fields.Boolean()
 
 
-class TemplateFilterSchema(PageArgsSchema):
+class TemplateFilterSchema(ListArgsSchema):
     """`?active=true|false` plus pagination."""
 
     active = ma.fields.Boolean()
@@ -67,7 +66,7 @@ class ApplicationCreateSchema(ma.Schema):
     organization_id = ma.fields.Integer(allow_none=True, strict=True)
 
 
-class ApplicationFilterSchema(PageArgsSchema):
+class ApplicationFilterSchema(ListArgsSchema):
     """Filters of the application list."""
 
     status = ma.fields.String(validate=ma.validate.OneOf(APPLICATION_STATUSES))
@@ -99,7 +98,7 @@ class ApplicationSchema(ma.Schema):
         return application_progress(application, current_actor())
 
 
-class PackFilterSchema(PageArgsSchema):
+class PackFilterSchema(ListArgsSchema):
     """Filters of the pack list."""
 
     run_id = ma.fields.Integer()

@@ -13,7 +13,7 @@ from market.accounts.pickers import company_choices, preselect_company
 from market.catalog.models import Item
 from market.catalog.services import display_name
 from market.common.errors import Conflict, Forbidden, Invalid
-from market.common.pagination import paginate
+from market.common.pagination import page_args, paginate
 from market.common.web import current_actor, redirect_back
 from market.extensions import db
 from market.giftpacks import packs, services
@@ -34,13 +34,13 @@ def index():
         args = PackFilterSchema().load(request.args.to_dict())
     except ma.ValidationError:
         args = PackFilterSchema().load({})
-    pack_page = paginate(packs.packs_query(actor, args), args["page"], min(args["per_page"], 50))
+    pack_page = paginate(packs.packs_query(actor, args), *page_args(max_per_page=50))
     context = {"actor": actor, "packs": pack_page, "statuses": PACK_STATUSES, "args": args,
                "confirm": ConfirmForm(), "reject_form": RejectForm(),
                "receive_form": ReceiveForm(), "apply_form": _apply_form(actor),
                "progress": application_progress}  # fmt: skip
     app_page = paginate(services.applications_query(actor, {}),
-                        max(request.args.get("apage", 1, type=int), 1), 50)  # fmt: skip
+                        page_args(page_key="apage")[0], 50)  # fmt: skip
     context["applications"] = app_page
     if actor.is_coordinator:
         context["templates"] = list(db.session.scalars(services.templates_query(actor)))

@@ -6,7 +6,7 @@ from flask.views import MethodView
 
 from market.common.api import Blueprint
 from market.common.csv_export import csv_response
-from market.common.pagination import paginate
+from market.common.pagination import api_page, paginate
 from market.common.web import current_actor
 from market.lots import csv_io, services
 from market.lots.schemas import (
@@ -28,11 +28,12 @@ class Lots(MethodView):
 
     @blp.arguments(LotFilterSchema, location="query")
     @blp.response(200, LotSchema(many=True))
-    def get(self, args):
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
         """List lots (a supplier its own, a coordinator all), filtered by item, status, kind."""
         stmt = services.lots_query(current_actor(), args)
-        page = paginate(stmt, args["page"], args["per_page"])
-        return page.items, 200, page.header()
+        pages = pagination_parameters
+        return api_page(paginate(stmt, pages.page, pages.page_size), pages)
 
     @blp.arguments(LotCreateSchema)
     @blp.response(201, LotSchema)

@@ -6,9 +6,9 @@ import marshmallow as ma
 from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 
-from market.common.pagination import PageArgsSchema
 from market.common.schemas import (
     Latitude,
+    ListArgsSchema,
     Longitude,
     Money,
     OrgRefSchema,
@@ -80,7 +80,7 @@ class LotUpdateSchema(ma.Schema):
             raise ma.ValidationError(_("give quantity, unit_price or status"), "_schema")
 
 
-class LotFilterSchema(PageArgsSchema):
+class LotFilterSchema(ListArgsSchema):
     """List and export filters, plus paging."""
 
     item = ma.fields.String()

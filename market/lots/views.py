@@ -25,7 +25,7 @@ from market.catalog.services import all_items, display_name
 from market.common.csv_export import csv_response
 from market.common.display import district_zone
 from market.common.errors import Conflict, Invalid
-from market.common.pagination import paginate
+from market.common.pagination import page_args, paginate
 from market.common.web import current_actor
 from market.lots import csv_io, services
 from market.lots.forms import ActionForm, LotEditForm, LotForm, LotImportForm
@@ -51,7 +51,7 @@ def index():
     """List the lots the user may see, with filters and pages."""
     actor = current_actor()
     filters = _filters()
-    page = paginate(services.lots_query(actor, filters), filters["page"], filters["per_page"])
+    page = paginate(services.lots_query(actor, filters), *page_args())
     keys = ("item", "status", "kind", "organization_id")
     export_args = {k: filters[k] for k in keys if k in filters}
     return render_template(

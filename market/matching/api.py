@@ -6,7 +6,7 @@ from flask import url_for
 from flask.views import MethodView
 
 from market.common.api import Blueprint
-from market.common.pagination import PageArgsSchema
+from market.common.pagination import api_page
 from market.common.web import current_actor
 from market.matching import services
 from market.matching.schemas import (
@@ -38,12 +38,13 @@ class Runs(MethodView):
         run = services.start_run(current_actor(), "manual", dry_run=dry_run, policy=data)
         return run, 202, {"Location": url_for("matching_api.get_run", run_id=run.id)}
 
-    @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, MatchRunSchema(many=True))
-    def get(self, args):
+    @blp.paginate()
+    def get(self, pagination_parameters):
         """List runs, newest first."""
-        page = services.list_runs(current_actor(), args["page"], args["per_page"])
-        return page.items, 200, page.header()
+        pages = pagination_parameters
+        return api_page(services.list_runs(current_actor(), pages.page, pages.page_size),
+                        pages)
 
 
 @blp.route("/<int:run_id>")
@@ -64,12 +65,13 @@ class Constraints(MethodView):
         act = services.pin_line if data["kind"] == "pin" else services.exclude_line
         return act(current_actor(), data["allocation_id"])
 
-    @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, ConstraintSchema(many=True))
-    def get(self, args):
+    @blp.paginate()
+    def get(self, pagination_parameters):
         """List pins and exclusions, newest first."""
-        page = services.list_constraints(current_actor(), args["page"], args["per_page"])
-        return page.items, 200, page.header()
+        pages = pagination_parameters
+        return api_page(services.list_constraints(current_actor(), pages.page, pages.page_size),
+                        pages)
 
 
 @blp.route("/constraints/<int:constraint_id>", methods=["DELETE"])
@@ -91,12 +93,13 @@ class Quotas(MethodView):
             current_actor(), data["organization_id"], data["item"], data["max_units"]
         )
 
-    @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, QuotaSchema(many=True))
-    def get(self, args):
+    @blp.paginate()
+    def get(self, pagination_parameters):
         """List the caps."""
-        page = services.list_quotas(current_actor(), args["page"], args["per_page"])
-        return page.items, 200, page.header()
+        pages = pagination_parameters
+        return api_page(services.list_quotas(current_actor(), pages.page, pages.page_size),
+                        pages)
 
 
 @blp.route("/quotas/<int:quota_id>", methods=["DELETE"])

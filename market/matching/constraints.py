@@ -5,13 +5,14 @@ from __future__ import annotations
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import Organization, User
 from market.audit.services import record, snapshot
 from market.catalog.models import Item
 from market.common.errors import Conflict, Invalid, NotFound
-from market.common.pagination import PageResult, paginate
+from market.common.pagination import paginate
 from market.common.transaction import unit_of_work
 from market.extensions import db
 from market.i18n import status_word
@@ -66,7 +67,7 @@ def remove_constraint(actor: User | None, constraint_id: int) -> None:
         db.session.delete(row)
 
 
-def list_constraints(actor: User | None, page: int = 1, per_page: int = 50) -> PageResult:
+def list_constraints(actor: User | None, page: int = 1, per_page: int = 50) -> Pagination:
     """Pins and exclusions, newest first."""
     require_coordinator(actor)
     stmt = sa.select(MatchConstraint).order_by(MatchConstraint.id.desc())
@@ -107,7 +108,7 @@ def delete_quota(actor: User | None, quota_id: int) -> None:
         db.session.delete(quota)
 
 
-def list_quotas(actor: User | None, page: int = 1, per_page: int = 50) -> PageResult:
+def list_quotas(actor: User | None, page: int = 1, per_page: int = 50) -> Pagination:
     """Caps by company name and item."""
     require_coordinator(actor)
     stmt = (sa.select(Quota).join(Organization, Organization.id == Quota.organization_id)

@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
 
 import solver
@@ -21,7 +22,7 @@ from market.accounts.models import User
 from market.audit.services import record
 from market.common.display import district_today
 from market.common.errors import Conflict, NotFound
-from market.common.pagination import PageResult, paginate
+from market.common.pagination import paginate
 from market.common.rows import fetch
 from market.common.transaction import begin_write, is_postgres, rows_changed
 from market.common.types import utcnow
@@ -419,7 +420,7 @@ def _preview(run: MatchRun, overrides: dict[str, Any]) -> None:
     db.session.commit()
 
 
-def list_runs(actor: User | None, page: int = 1, per_page: int = 50) -> PageResult:
+def list_runs(actor: User | None, page: int = 1, per_page: int = 50) -> Pagination:
     """Runs, newest first (coordinators only)."""
     require_coordinator(actor)
     stmt = sa.select(MatchRun).order_by(MatchRun.started_at.desc(), MatchRun.id.desc())
@@ -435,7 +436,7 @@ def get_run(actor: User | None, run_id: int) -> MatchRun:
     return run
 
 
-def run_lines(actor: User | None, run_id: int, page: int = 1, per_page: int = 50) -> PageResult:
+def run_lines(actor: User | None, run_id: int, page: int = 1, per_page: int = 50) -> Pagination:
     """The allocation lines a run proposed, by tier, with their companies and items."""
     run = get_run(actor, run_id)
     stmt = (

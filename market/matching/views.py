@@ -12,6 +12,7 @@ from market.accounts.access import require_coordinator
 from market.accounts.models import Organization
 from market.catalog.services import all_items, display_name
 from market.common.errors import Conflict, Invalid
+from market.common.pagination import page_args
 from market.common.web import current_actor
 from market.extensions import db
 from market.matching import services
@@ -33,11 +34,6 @@ def phase_label(phase: str | None) -> str:
     return str(PHASE_LABELS.get(phase or "", _("Starting…")))
 
 
-def _page_args() -> tuple[int, int]:
-    page = request.args.get("page", 1, type=int) or 1
-    return max(page, 1), current_app.config.get("PER_PAGE", 50)
-
-
 def _back(default: str) -> str:
     target = request.form.get("next") or ""
     # Only paths on this site, never another host.
@@ -48,7 +44,7 @@ def _back(default: str) -> str:
 @login_required
 def runs():
     """Show the run history with buttons to run matching now or preview it."""
-    page = services.list_runs(current_actor(), *_page_args())
+    page = services.list_runs(current_actor(), *page_args())
     return render_template("matching/runs.html", page=page, form=ActionForm())
 
 
@@ -93,7 +89,7 @@ def run_detail(run_id: int):
     """Show a run's figures per tier, its changes and the lines it proposed (or its progress)."""
     actor = current_actor()
     run = services.get_run(actor, run_id)
-    lines = run_lines(actor, run_id, *_page_args())
+    lines = run_lines(actor, run_id, *page_args())
     proposals_url = None
     if "allocations.proposals" in current_app.view_functions and not run.dry_run:
         proposals_url = url_for("allocations.proposals", run_id=run.id)
@@ -134,7 +130,7 @@ def constrain(allocation_id: int, kind: str):
 @login_required
 def constraints():
     """List pins and exclusions, with a button to re-solve around them."""
-    page = services.list_constraints(current_actor(), *_page_args())
+    page = services.list_constraints(current_actor(), *page_args())
     return render_template("matching/constraints.html", page=page, form=ActionForm())
 
 
@@ -177,7 +173,7 @@ def quotas():
         else:
             flash(_("Quota saved."), "success")
             return redirect(url_for("matching.quotas"))
-    page = services.list_quotas(actor, *_page_args())
+    page = services.list_quotas(actor, *page_args())
     return render_template("matching/quotas.html", form=form, page=page,
                            delete_form=ActionForm(), item_name=display_name)
 

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from market.common.api import Blueprint
 from market.common.csv_export import csv_response
 from market.common.display import local_date, local_time
-from market.common.pagination import paginate
+from market.common.pagination import api_page, paginate
 from market.common.web import current_actor
 from market.extensions import db
 from market.needs import services
@@ -15,7 +15,6 @@ from market.needs.models import Need
 from market.needs.schemas import (
     NeedCreateSchema,
     NeedFilterSchema,
-    NeedListArgsSchema,
     NeedRenewSchema,
     NeedSchema,
     NeedUpdateSchema,
@@ -36,13 +35,14 @@ CSV_COLUMNS = (
 class Needs(MethodView):
     """The needs collection."""
 
-    @blp.arguments(NeedListArgsSchema, location="query")
+    @blp.arguments(NeedFilterSchema, location="query")
     @blp.response(200, NeedSchema(many=True))
-    def get(self, args):
+    @blp.paginate()
+    def get(self, args, pagination_parameters):
         """List needs: a buyer its own, a coordinator all (filters item, status)."""
         stmt = services.with_details(services.needs_query(current_actor(), args))
-        page = paginate(stmt, args["page"], args["per_page"])
-        return page.items, 200, page.header()
+        pages = pagination_parameters
+        return api_page(paginate(stmt, pages.page, pages.page_size), pages)
 
     @blp.arguments(NeedCreateSchema)
     @blp.response(201, NeedSchema)

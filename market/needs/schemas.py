@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from market.common.pagination import PageArgsSchema
 from market.common.schemas import (
     Latitude,
     Longitude,
@@ -64,12 +63,6 @@ class NeedFilterSchema(ma.Schema):
     status = ma.fields.String(validate=ma.validate.OneOf(NEED_STATUSES))
     organization_id = ma.fields.Integer()
 
-
-class NeedListArgsSchema(NeedFilterSchema, PageArgsSchema):
-    """Filters plus `page`/`per_page`."""
-
-    class Meta(NeedFilterSchema.Meta):  # the filters' options, as the MRO already picked
-        pass
 
 
 class SuggestionArgsSchema(ma.Schema):

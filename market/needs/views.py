@@ -14,13 +14,13 @@ from market.catalog.models import Item
 from market.catalog.services import display_name
 from market.common.display import district_today
 from market.common.errors import Conflict, Forbidden, Invalid
-from market.common.pagination import paginate
+from market.common.pagination import page_args, paginate
 from market.common.web import current_actor, redirect_back
 from market.extensions import db
 from market.needs import services
 from market.needs.forms import ConfirmForm, NeedForm, RenewForm
 from market.needs.models import NEED_STATUSES
-from market.needs.schemas import NeedListArgsSchema
+from market.needs.schemas import NeedFilterSchema
 from market.places.forms import pin_of
 
 bp = Blueprint("needs", __name__, url_prefix="/needs")
@@ -32,11 +32,11 @@ def index():
     """List the buyer's needs (a coordinator: all), expired ones greyed with a renew form."""
     actor = current_actor()
     try:
-        args = NeedListArgsSchema().load(request.args.to_dict())
+        args = NeedFilterSchema().load(request.args.to_dict())
     except ma.ValidationError:
-        args = NeedListArgsSchema().load({})
+        args = NeedFilterSchema().load({})
     stmt = services.with_details(services.needs_query(actor, args))
-    page = paginate(stmt, args["page"], min(args["per_page"], 100))
+    page = paginate(stmt, *page_args(max_per_page=100))
     return render_template(
         "needs/index.html", page=page, items=_items(), statuses=NEED_STATUSES, args=args,
         renew_form=RenewForm(), confirm_form=ConfirmForm(), today=district_today(),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 
 from market.common.api import Blueprint
-from market.common.pagination import PageArgsSchema
+from market.common.pagination import api_page
+from market.common.schemas import ListArgsSchema
 from market.common.web import current_actor
 from market.notifications import inbox
 
@@ -14,7 +15,7 @@ blp = Blueprint(
 )
 
 
-class NotificationArgsSchema(PageArgsSchema):
+class NotificationArgsSchema(ListArgsSchema):
     """`?unread=true` lists only the unread ones."""
 
     unread = ma.fields.Boolean(load_default=False)
@@ -42,10 +43,14 @@ class MarkedSchema(ma.Schema):
 @blp.route("", methods=["GET"])
 @blp.arguments(NotificationArgsSchema, location="query")
 @blp.response(200, NotificationSchema(many=True))
-def list_mine(args):
+@blp.paginate()
+def list_mine(args, pagination_parameters):
     """List the logged-in user's notifications, newest first."""
-    page = inbox.list_notifications(current_actor(), **args)
-    return page.items, 200, page.header()
+    pages = pagination_parameters
+    result = inbox.list_notifications(
+        current_actor(), **args, page=pages.page, per_page=pages.page_size
+    )
+    return api_page(result, pages)
 
 
 @blp.route("/read", methods=["POST"])

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_sqlalchemy.pagination import Pagination
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
 from market.audit import services as audit
 from market.common.errors import Conflict, NotFound
-from market.common.pagination import PageResult, paginate
+from market.common.pagination import paginate
 from market.common.transaction import unit_of_work
 from market.extensions import db
 from market.i18n import status_word
@@ -20,16 +21,20 @@ from market.notifications.models import Notification
 RETRY_RESET = {"status": "pending", "attempts": 0, "next_attempt_at": None}
 
 
-def list_failed(actor: User | None, page: int = 1, per_page: int = 50) -> PageResult:
-    """Messages whose every attempt failed, newest first, with the recipient's e-mail."""
+def list_failed(actor: User | None, page: int = 1, per_page: int = 50) -> Pagination:
+    """Messages whose every attempt failed, newest first, as `(message, recipient's e-mail)`."""
     require_coordinator(actor)
     stmt = (
-        sa.select(Notification, User.email)
-        .join(User, User.id == Notification.user_id)
+        sa.select(Notification)
         .where(Notification.status == "failed")
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
-    return paginate(stmt, page, per_page, scalars=False)
+    result = paginate(stmt, page, per_page)
+    user_ids = {note.user_id for note in result.items}
+    rows = db.session.execute(sa.select(User.id, User.email).where(User.id.in_(user_ids)))
+    emails: dict[int, str] = {user_id: email for user_id, email in rows}
+    result.items = [(note, emails.get(note.user_id)) for note in result.items]
+    return result
 
 
 def retry(actor: User | None, note_id: int) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 
 from market.accounts.access import require_user
 from market.accounts.models import User
-from market.common.pagination import PageResult, paginate
+from market.common.pagination import paginate
 from market.common.transaction import rows_changed, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
@@ -20,7 +21,7 @@ def _mine(user: User) -> sa.ColumnElement[bool]:
 
 def list_notifications(
     actor: User | None, unread: bool = False, page: int = 1, per_page: int = 50
-) -> PageResult:
+) -> Pagination:
     """The logged-in user's notifications, newest first."""
     actor = require_user(actor)
     stmt = sa.select(Notification).where(_mine(actor))

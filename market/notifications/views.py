@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import login_required
 from flask_wtf import FlaskForm
 
+from market.common.pagination import page_args
 from market.common.web import current_actor
 from market.notifications import failed as failed_deliveries
 from market.notifications import inbox
@@ -19,10 +20,8 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 def index():
     """List the user's notifications with a button that marks them all read."""
     actor = current_actor()
-    per_page = current_app.config["PER_PAGE"]
-    page = inbox.list_notifications(
-        actor, page=max(request.args.get("page", 1, type=int) or 1, 1), per_page=per_page
-    )
+    page_no, per_page = page_args()
+    page = inbox.list_notifications(actor, page=page_no, per_page=per_page)
     return render_template(
         "notifications/index.html", page=page, unread=inbox.unread_count(actor), form=FlaskForm()
     )
@@ -42,10 +41,8 @@ def read_all():
 def failed():
     """Coordinators: messages whose every delivery attempt failed, with retry buttons."""
     actor = current_actor()
-    page = failed_deliveries.list_failed(
-        actor, page=max(request.args.get("page", 1, type=int) or 1, 1),
-        per_page=current_app.config["PER_PAGE"],
-    )
+    page_no, per_page = page_args()
+    page = failed_deliveries.list_failed(actor, page=page_no, per_page=per_page)
     return render_template("notifications/failed.html", page=page, form=FlaskForm())
 
 

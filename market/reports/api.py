@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from market.common.api import Blueprint
-from market.common.pagination import PageArgsSchema
+from market.common.pagination import api_page
 from market.common.web import current_actor
 from market.reports import services
 from market.reports.public import public_report
@@ -27,10 +27,10 @@ def public():
 
 
 @blp.get("/runs")
-@blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, RunFiguresSchema(many=True))
-def runs(args):
+@blp.paginate()
+def runs(pagination_parameters):
     """Matching runs, newest first, with fill rate, lowest fill rate, units and cost."""
-    page = services.run_history_page(current_actor(), args["page"], args["per_page"])
-    return page.items, 200, page.header()
-from market.reports import whatif_api  # noqa: E402,F401 - registers the what-if API on blp
+    pages = pagination_parameters
+    result = services.run_history_page(current_actor(), pages.page, pages.page_size)
+    return api_page(result, pages)

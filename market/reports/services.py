@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
+from flask_sqlalchemy.pagination import Pagination
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import Organization, User
 from market.catalog.models import Item
-from market.common.pagination import PageResult, paginate
+from market.common.pagination import paginate
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackApplication
 from market.lots.models import Lot
@@ -206,14 +206,15 @@ def _run_row(run: MatchRun) -> dict[str, Any]:
 
 
 def run_history_page(actor: User | None, page: int = 1,
-                     per_page: int = RUN_HISTORY_LIMIT) -> PageResult:
+                     per_page: int = RUN_HISTORY_LIMIT) -> Pagination:
     """One page of runs, newest first, each as its headline figures."""
     require_coordinator(actor)
     result = paginate(
         sa.select(MatchRun).order_by(MatchRun.started_at.desc(), MatchRun.id.desc()),
         page, per_page,
     )
-    return replace(result, items=[_run_row(run) for run in result.items])
+    result.items = [_run_row(run) for run in result.items]
+    return result
 
 
 def run_history(actor: User | None, limit: int = RUN_HISTORY_LIMIT) -> list[dict[str, Any]]:

@@ -6,24 +6,17 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from market.catalog.services import sku_name
 from market.common.csv_export import csv_response
 from market.common.display import local_time
-from market.common.web import current_actor
-from market.extensions import login_manager
+from market.common.web import current_actor, send_anonymous_to_login
 from market.reports import daily, services, tables
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 
-@bp.before_request
-def send_anonymous_to_login():
-    """Anonymous visitors are sent to the login page; services still check the role."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    return None
+bp.before_request(send_anonymous_to_login)
 
 
 def chart_data(data: dict[str, Any]) -> dict[str, Any]:
@@ -90,4 +83,3 @@ def daily_report():
         "reports/daily.html", days=days,
         first=days[0]["date"], last=days[-1]["date"],
     )
-from market.reports import whatif_views  # noqa: E402,F401 - registers the what-if routes on bp

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from market.extensions import db
-from market.reports.whatif_models import WhatIfStudy
-from market.reports.whatif_tasks import compute_study
+from market.whatif.models import WhatIfStudy
+from market.whatif.tasks import compute_study
 
 pytestmark = pytest.mark.browser
 

@@ -1,9 +1,14 @@
 """The application factory builds an app whose pages and API answer."""
 
+import importlib
 import json
+import sys
 
+import pytest
 import sqlalchemy as sa
 
+from market import create_app
+from market.config import TestConfig
 from market.extensions import db
 
 
@@ -46,3 +51,22 @@ def test_seed_catalog_is_idempotent(app, catalog):
     assert seed_catalog() == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Item)) == len(catalog)
     assert [s.sku for s in catalog["MASK-SURGICAL"].substitutes] == ["MASK-KN95"]
+
+
+@pytest.mark.parametrize("module", ["market.lots.views", "market.whatif.api"])
+def test_an_area_missing_its_views_or_api_module_stops_the_app(monkeypatch, module):
+    package_name, _, name = module.rpartition(".")
+    monkeypatch.delattr(importlib.import_module(package_name), name, raising=False)
+    monkeypatch.setitem(sys.modules, module, None)  # as if the file were gone
+    with pytest.raises(ImportError, match=module):
+        create_app(TestConfig)
+
+
+def test_whatif_is_its_own_area_at_the_same_addresses(app):
+    urls = app.url_map.bind("localhost")
+    assert urls.match("/reports/what-if")[0] == "whatif.page"
+    assert urls.match("/reports/what-if/studies/3")[0] == "whatif.study"
+    assert urls.match("/api/v1/reports/what-if", method="POST")[0] == "whatif_api.what_if"
+    assert urls.match("/api/v1/reports/what-if/studies/3")[0] == "whatif_api.what_if_study"
+    assert not [r for r in app.url_map.iter_rules()
+                if r.endpoint.startswith("reports") and "what-if" in r.rule]

@@ -72,7 +72,7 @@ def market(make_org, make_user, make_lot, make_need, make_run):
 PAGES = {
     None: ["public.home", "accounts.login", "accounts.register", "api-docs.openapi_swagger_ui"],
     "coordinator": [
-        "reports.dashboard", "reports.whatif", "reports.daily", "allocations.proposals",
+        "reports.dashboard", "whatif.page", "reports.daily", "allocations.proposals",
         "allocations.delivery_note", "matching.runs", "matching.run_detail", "matching.constraints",
         "matching.quotas", "accounts.filings", "accounts.organizations", "accounts.organization",
         "audit.index", "catalog.index", "giftpacks.index", "notifications.index",

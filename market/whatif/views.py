@@ -1,22 +1,23 @@
-"""The what-if page: strategies side by side on today's market (routes on the reports `bp`).
+"""The what-if pages: strategies side by side on today's market.
 
 The page answers at once with the form and the study's state; while the study runs,
-htmx polls its fragment (`whatif_study`) until the figures and the chart are there.
+htmx polls its fragment (`whatif.study`) until the figures and the chart are there.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 
 from market.common.errors import Invalid
-from market.common.web import current_actor
-from market.reports import whatif
-from market.reports import whatif_studies as studies
-from market.reports.views import bp
-from market.reports.whatif_forms import KNOB_FIELDS, WhatIfForm
+from market.common.web import current_actor, send_anonymous_to_login
+from market.whatif import services, studies
+from market.whatif.forms import KNOB_FIELDS, WhatIfForm
+
+bp = Blueprint("whatif", __name__, url_prefix="/reports/what-if")
+bp.before_request(send_anonymous_to_login)
 
 
 def chart_data(answer: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -50,14 +51,14 @@ def page_url(knobs: dict[str, Any]) -> str:
     args: dict[str, Any] = {name: "" if knobs.get(name) is None else knobs[name]
             for name in ("transport_cost_per_unit_km", "max_distance_km", "fairness_steps",
                          "nearest")}
-    return url_for("reports.whatif", **args, caps="kept" if knobs.get("keep_caps") else "ignored")
+    return url_for("whatif.page", **args, caps="kept" if knobs.get("keep_caps") else "ignored")
 
 
-@bp.get("/what-if", endpoint="whatif")
+@bp.get("", endpoint="page")
 def whatif_page():
     """Start (or find) the comparison of FCFS, proportional shares and the optimiser."""
     actor = current_actor()
-    current = whatif.current_knobs(actor)  # coordinators only, before looking at the input
+    current = services.current_knobs(actor)  # coordinators only, before looking at the input
     submitted = any(name in request.args for name in KNOB_FIELDS)
     form = WhatIfForm.for_knobs(current, request.args if submitted else None)
     study, status, busy = None, 200, None
@@ -72,16 +73,16 @@ def whatif_page():
     if form.errors:
         study, status = None, 422
     return render_template(
-        "reports/whatif.html", form=form, study=study, current=current, busy=busy,
+        "whatif/page.html", form=form, study=study, current=current, busy=busy,
         page_url=request.full_path, charts=chart_data(study and study["answer"]),
     ), status
 
 
-@bp.get("/what-if/studies/<int:study_id>", endpoint="whatif_study")
+@bp.get("/studies/<int:study_id>", endpoint="study")
 def whatif_study(study_id: int):
     """The study part of the what-if page: progress, failure, or the figures and chart."""
     study = studies.study_view(studies.get_study(current_actor(), study_id))
     return render_template(
-        "reports/whatif_study.html", study=study, page_url=page_url(study["knobs"]),
+        "whatif/study.html", study=study, page_url=page_url(study["knobs"]),
         charts=chart_data(study["answer"]),
     )

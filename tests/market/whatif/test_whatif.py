@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from market.audit.models import AuditEntry
 from market.extensions import db
 from market.matching.models import Allocation, MatchRun, Quota
-from market.reports import whatif
+from market.whatif import services as whatif
 
 PAGE = "/reports/what-if"
 API = "/api/v1/reports/what-if"

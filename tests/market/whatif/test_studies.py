@@ -15,13 +15,14 @@ from market.common.types import utcnow
 from market.extensions import db
 from market.matching.lock import worker_id
 from market.matching.models import Quota
-from market.reports import whatif, whatif_studies
-from market.reports.whatif_models import WhatIfStudy
-from market.reports.whatif_snapshot import snapshot
-from market.reports.whatif_tasks import compute_study
+from market.whatif import services as whatif
+from market.whatif import studies as whatif_studies
+from market.whatif.models import WhatIfStudy
+from market.whatif.snapshot import snapshot
+from market.whatif.tasks import compute_study
 
 # The hand-built market of the what-if tests and their helpers.
-from tests.market.reports.test_whatif import (
+from tests.market.whatif.test_whatif import (
     API,
     PAGE,
     by_key,

@@ -5,7 +5,7 @@ first-come-first-served, proportional shares and the optimiser with the current
 policy then run on it, plus the optimiser with the knobs a coordinator edited.
 No proposal, run or audit row is written: this page only informs the decision.
 At city scale that takes seconds, so the page and the API run it as a study in
-the background (`whatif_studies`); `compute` is the comparison itself.
+the background (`studies`); `compute` is the comparison itself.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from market.queue import on_worker_start, task
 @task()
 def compute_study(study_id: int) -> str | None:
     """Compute one queued what-if study and store its figures (or its error)."""
-    from market.reports.whatif_studies import run_study
+    from market.whatif.studies import run_study
 
     return run_study(study_id)
 
@@ -18,7 +18,7 @@ def compute_study(study_id: int) -> str | None:
 @on_worker_start
 def end_interrupted_studies() -> None:
     """As a worker starts, end the studies whose worker died; the next visit restarts them."""
-    from market.reports.whatif_studies import reap_interrupted
+    from market.whatif.studies import reap_interrupted
 
     ended = reap_interrupted()
     if ended:

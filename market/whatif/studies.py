@@ -1,7 +1,7 @@
 """What-if studies: each (snapshot, knobs) is compared once, by the worker, and reused.
 
 Opening the what-if page (or POSTing to the API) finds the study of the current
-market snapshot and knobs, or queues one for the worker (`whatif_tasks.compute_study`),
+market snapshot and knobs, or queues one for the worker (`tasks.compute_study`),
 and answers at once; the page then polls until the figures are there. Studies live
 in the database, so every web and worker process finds the one another started. A
 study that failed, or whose worker died (found by the next start or the next worker
@@ -32,9 +32,9 @@ from market.common.transaction import rows_changed
 from market.common.types import utcnow
 from market.extensions import db
 from market.matching.lock import owner_gone, worker_id
-from market.reports import whatif
-from market.reports.whatif_models import WhatIfStudy
-from market.reports.whatif_snapshot import Snapshot, snapshot
+from market.whatif import services
+from market.whatif.models import WhatIfStudy
+from market.whatif.snapshot import Snapshot, snapshot
 
 log = logging.getLogger(__name__)
 MONEY_FIELDS = ("total_price", "total_transport_cost", "total_cost")
@@ -49,7 +49,7 @@ class TooManyStudies(ServiceError):
     status = 429
 
 
-def study_key(digest: str, current: whatif.Knobs, knobs: whatif.Knobs) -> str:
+def study_key(digest: str, current: services.Knobs, knobs: services.Knobs) -> str:
     """Return the key of a study: the snapshot's digest and both sets of knobs."""
     text = json.dumps({"snapshot": digest, "current": asdict(current), "edited": asdict(knobs)},
                       sort_keys=True)
@@ -58,8 +58,8 @@ def study_key(digest: str, current: whatif.Knobs, knobs: whatif.Knobs) -> str:
 
 def open_study(actor: User | None, edits: dict[str, Any] | None = None) -> WhatIfStudy:
     """Return the study of the current market with these knobs, starting it when needed."""
-    current = whatif.current_knobs(actor)  # coordinators only, before looking at the input
-    knobs = whatif.check_knobs(current, edits or {})
+    current = services.current_knobs(actor)  # coordinators only, before looking at the input
+    knobs = services.check_knobs(current, edits or {})
     snap = snapshot()
     key = study_key(snap.digest, current, knobs)
     reap_interrupted()
@@ -128,8 +128,8 @@ def get_study(actor: User | None, study_id: int) -> WhatIfStudy:
     return study
 
 
-def _create(key: str, snap: Snapshot, current: whatif.Knobs,
-            knobs: whatif.Knobs) -> tuple[WhatIfStudy, bool]:
+def _create(key: str, snap: Snapshot, current: services.Knobs,
+            knobs: services.Knobs) -> tuple[WhatIfStudy, bool]:
     # Studies of another snapshot can never be shown again: clear the finished ones.
     db.session.execute(sa.delete(WhatIfStudy).where(
         WhatIfStudy.snapshot != snap.digest, WhatIfStudy.status.in_(("done", "failed"))))
@@ -166,7 +166,7 @@ def _restart(study: WhatIfStudy) -> bool:
 
 def _launch(study_id: int) -> None:
     """Queue the study for the worker (in immediate mode, the tests, it is computed now)."""
-    from market.reports.whatif_tasks import compute_study
+    from market.whatif.tasks import compute_study
 
     compute_study(study_id)
     log.info("what-if study %s queued", study_id)
@@ -189,9 +189,9 @@ def run_study(study_id: int) -> str | None:
     study = db.session.get(WhatIfStudy, study_id, populate_existing=True)
     if study is None:
         return None
-    current, knobs = (whatif.Knobs(**study.knobs[k]) for k in ("current", "edited"))
+    current, knobs = (services.Knobs(**study.knobs[k]) for k in ("current", "edited"))
     try:
-        answer = whatif.compute(current, knobs, _known_answer(study))
+        answer = services.compute(current, knobs, _known_answer(study))
         values: dict[str, Any] = {"status": "done", "result": to_json(answer)}
     except Exception as exc:  # a study must end, whatever went wrong; the page shows why
         log.exception("what-if study %s failed", study_id)
@@ -235,7 +235,7 @@ def _int_keys(mapping: dict[str, Any]) -> dict[int, Any]:
 
 
 def revive(result: dict[str, Any]) -> dict[str, Any]:
-    """Return a stored answer as `whatif.compute` gave it: tier keys as ints, money as Decimal."""
+    """Return a stored answer as `services.compute` gave it: tier keys as ints, money as Decimal."""
     rows = [{**row, **{k: Decimal(row[k]) for k in MONEY_FIELDS},
              **{k: _int_keys(row[k]) for k in TIER_MAPS}} for row in result["strategies"]]
     return {**result, "demand_by_tier": _int_keys(result["demand_by_tier"]), "strategies": rows}
@@ -256,5 +256,5 @@ def study_view(study: WhatIfStudy) -> dict[str, Any]:
         "finished_at": study.finished_at,
         "knobs": study.knobs["edited"],
         "waited_seconds": int((now - (study.started_at or study.created_at)).total_seconds()),
-        "answer": whatif.labelled(revive(study.result)) if done and study.result else None,
+        "answer": services.labelled(revive(study.result)) if done and study.result else None,
     }

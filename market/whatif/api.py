@@ -1,4 +1,4 @@
-"""The what-if API (routes on the reports `blp`): a study of the strategies, nothing written.
+"""The what-if API: a study of the strategies, nothing written.
 
 POST starts the comparison of the current snapshot with the edited knobs (or finds
 the one already made); the answer is 200 with the figures when the study is done
@@ -11,24 +11,27 @@ from typing import Any
 
 from flask import url_for
 
+from market.common.api import Blueprint
 from market.common.web import current_actor
-from market.reports import whatif_studies as studies
-from market.reports.api import blp
-from market.reports.whatif_models import WhatIfStudy
-from market.reports.whatif_schemas import WhatIfArgsSchema, WhatIfStudySchema
+from market.whatif import studies
+from market.whatif.models import WhatIfStudy
+from market.whatif.schemas import WhatIfArgsSchema, WhatIfStudySchema
+
+blp = Blueprint("whatif_api", __name__, url_prefix="/reports/what-if",
+                description="What-if studies: strategies compared, nothing written")
 
 RUNNING = ("queued", "running")
 
 
 def _answer(study: WhatIfStudy) -> tuple[dict[str, Any], int, dict[str, str]]:
     view = studies.study_view(study)
-    url = url_for("reports_api.what_if_study", study_id=study.id)
+    url = url_for("whatif_api.what_if_study", study_id=study.id)
     body = {**{k: v for k, v in view.items() if k != "answer"}, **(view["answer"] or {}),
             "url": url}
     return body, 202 if study.status in RUNNING else 200, {"Location": url}
 
 
-@blp.post("/what-if")
+@blp.post("")
 @blp.arguments(WhatIfArgsSchema)
 @blp.response(200, WhatIfStudySchema, description="The study is done (or failed): its figures")
 @blp.alt_response(202, schema=WhatIfStudySchema,
@@ -38,7 +41,7 @@ def what_if(args):
     return _answer(studies.open_study(current_actor(), args))
 
 
-@blp.get("/what-if/studies/<int:study_id>")
+@blp.get("/studies/<int:study_id>")
 @blp.response(200, WhatIfStudySchema, description="The study is done (or failed): its figures")
 @blp.alt_response(202, schema=WhatIfStudySchema, description="Still comparing: ask again")
 def what_if_study(study_id):

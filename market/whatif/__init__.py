@@ -1,0 +1,1 @@
+"""What-if: strategies compared on a snapshot of the market, nothing written."""
