@@ -175,7 +175,7 @@ class FilteredApprovalSchema(AllocationSelectionSchema):
     """`POST /allocations/approve-filtered`: the selection, and the lines the caller confirmed."""
 
     expected = ma.fields.Integer(
-        validate=ma.validate.Range(min=0, error="must be 0 or more, got {input}"),
+        validate=ma.validate.Range(min=0, error=N_("must be 0 or more, got {input}")),
         metadata={"description": "the `lines` of approval-totals the caller confirmed; when "
                                  "the selection holds another number now: 409, nothing queued"},
     )

@@ -39,7 +39,8 @@ def _locked(model: type[LockedT], row_id: int) -> LockedT:
         stmt = stmt.with_for_update()
     row = db.session.scalar(stmt)
     if row is None:
-        raise NotFound(f"{model.__name__} {row_id} not found.")
+        raise NotFound(_("%(table)s %(id)s no longer exists.", table=model.__tablename__,
+                         id=row_id))
     return row
 
 
