@@ -13,6 +13,7 @@ from market.auth_loaders import authenticated_by_token, bearer_token
 from market.catalog.services import display_name, sku_name
 from market.common import display
 from market.common.error_text import error_title
+from market.common.lifecycle import status_label
 from market.extensions import csrf
 from market.matching.reason_text import reason_text
 
@@ -92,6 +93,7 @@ def init_app(app: Flask) -> None:
         return display_name(item)
 
     app.add_template_filter(reason_text, "reason")
+    app.add_template_filter(status_label, "status_label")
     app.add_template_filter(sku_name, "sku_name")
     display.init_app(app)
     audit_display.init_app(app)

@@ -18,9 +18,43 @@ from typing import Any
 import marshmallow as ma
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import force_locale, get_locale, get_translations
+from flask_babel import lazy_gettext as _lazy
 from flask_login import current_user
 
 LANGUAGES = ("en", "zh")
+
+# marshmallow's and webargs' own messages; market.i18n translates them when a value fails,
+# so an API client reads them in its Accept-Language.
+LIBRARY_MESSAGES = (
+    _lazy("Missing data for required field."),
+    _lazy("Field may not be null."),
+    _lazy("Invalid value."),
+    _lazy("Not a valid string."),
+    _lazy("Not a valid utf-8 string."),
+    _lazy("Not a valid number."),
+    _lazy("Number too large."),
+    _lazy("Not a valid integer."),
+    _lazy("Special numeric values (nan or infinity) are not permitted."),
+    _lazy("Not a valid boolean."),
+    _lazy("Not a valid {obj_type}."),
+    _lazy("Not a valid list."),
+    _lazy("Not a valid tuple."),
+    _lazy("Not a valid mapping type."),
+    _lazy("Not a valid email address."),
+    _lazy("Not a valid URL."),
+    _lazy("Not a valid UUID."),
+    _lazy("Unknown field."),
+    _lazy("Invalid input type."),
+    _lazy("Must be one of: {choices}."),
+    _lazy("Shorter than minimum length {min}."),
+    _lazy("Longer than maximum length {max}."),
+    _lazy("Length must be between {min} and {max}."),
+    _lazy("Length must be {equal}."),
+    _lazy("Must be greater than or equal to {min}."),
+    _lazy("Must be less than or equal to {max}."),
+    _lazy("Must be greater than or equal to {min} and less than or equal to {max}."),
+    _lazy("Invalid JSON body."),
+)
 
 
 def select_locale() -> str:

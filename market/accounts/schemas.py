@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from market.accounts.models import ORG_STATUSES, SECTOR_TIERS
+from market.accounts.models import SECTOR_TIERS, OrgStatus
 from market.accounts.rules import (
     ROLES,
     credit_code_error,
@@ -209,7 +209,9 @@ class OrganizationListArgsSchema(PageArgsSchema):
     """Filters of `GET /organizations`."""
 
     status = ma.fields.String(
-        validate=ma.validate.OneOf(ORG_STATUSES, error="must be one of {choices}, got {input!r}")
+        validate=ma.validate.OneOf(
+            tuple(OrgStatus), error="must be one of {choices}, got {input!r}"
+        )
     )
     sector = Sector()
     q = ma.fields.String(metadata={"description": "part of the company name"})

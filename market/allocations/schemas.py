@@ -6,7 +6,7 @@ import marshmallow as ma
 
 from market.common.pagination import PageArgsSchema
 from market.common.schemas import Money, OrgRefSchema, Quantity
-from market.matching.models import ALLOCATION_STATUSES
+from market.matching.models import AllocationStatus
 from market.matching.reason_view import ViewerReasons
 
 NOTE_LENGTH = ma.validate.Length(max=500, error="must be at most {max} characters")
@@ -26,7 +26,7 @@ class AllocationFilterArgsSchema(ma.Schema):
     run_id = ma.fields.Integer()
     status = ma.fields.String(
         validate=ma.validate.OneOf(
-            ALLOCATION_STATUSES, error="must be one of {choices}, got {input}"
+            tuple(AllocationStatus), error="must be one of {choices}, got {input}"
         )
     )
     lot_id = ma.fields.Integer()

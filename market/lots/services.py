@@ -24,7 +24,7 @@ from market.common.transaction import begin_write, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
-from market.lots.models import Lot
+from market.lots.models import Lot, LotStatus
 from market.matching.models import Allocation
 from market.places.places import place
 
@@ -34,7 +34,6 @@ LOT_FIELDS = (
     "entered_by_id",
 )
 # Statuses the owner may still change; withdrawn is final.
-OPEN_STATUSES = ("active", "paused", "exhausted")
 
 FieldErrors = dict[str, list[str]]
 
@@ -171,7 +170,7 @@ def update_lot(actor: User | None, lot_id: int, changes: dict[str, Any]) -> Lot:
     actor = require_writer(actor)
     with unit_of_work():
         lot = _lock_lot(actor, lot_id)
-        if lot.status not in OPEN_STATUSES:
+        if lot.status not in LotStatus.OPEN:
             raise Conflict(f"Lot {lot.id} is {lot.status}; it can no longer be changed.")
         before = snapshot(lot, LOT_FIELDS)
         if "unit_price" in changes:

@@ -21,15 +21,15 @@ from market.giftpacks.models import (
     GiftPack,
     GiftPackApplication,
     GiftPackTemplate,
+    PackStatus,
     TemplateContent,
 )
 from market.lots.models import Lot
 from market.matching.models import MatchConstraint, Quota
-from market.needs.models import MATCHABLE_NEED_STATUSES, Need
+from market.needs.models import Need, NeedStatus
 
 EARTH_RADIUS_KM = 6371.0088
 # Packs in these states already went (or are going) to the company: no second pack.
-PACK_TAKEN_STATUSES = ("approved", "shipped", "received", "disputed")
 KNOB_DEFAULTS: dict[str, Any] = {
     "transport_cost_per_unit_km": 0.01,
     "max_distance_km": 50.0,
@@ -191,7 +191,7 @@ def matchable_lots_filter(now: datetime) -> list[sa.ColumnElement[bool]]:
 def matchable_needs_filter(today: date) -> list[sa.ColumnElement[bool]]:
     """The conditions that make a need matchable: open, not expired, something outstanding."""
     return [
-        Need.status.in_(MATCHABLE_NEED_STATUSES),
+        Need.status.in_(NeedStatus.MATCHABLE),
         Need.quantity - Need.allocated > 0,
         sa.or_(Need.needed_by.is_(None), Need.needed_by >= today),
     ]
@@ -297,7 +297,7 @@ def _load_applicants(
         shortage[need.organization_id] += need.outstanding
     taken = sa.select(GiftPack.id).where(
         GiftPack.application_id == GiftPackApplication.id,
-        GiftPack.status.in_(PACK_TAKEN_STATUSES),
+        GiftPack.status.in_(PackStatus.ALLOCATED),
     )
     stmt = (
         sa.select(GiftPackApplication.id, GiftPackApplication.organization_id,

@@ -7,21 +7,54 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
 from market.accounts.models import Organization, User
 from market.catalog.models import Item
+from market.common.lifecycle import Status, describe, status_check
 from market.common.types import Money, UTCDateTime, utcnow
 from market.extensions import db
 
-NEED_STATUSES = (
-    "open",
-    "partially_allocated",
-    "allocated",
-    "fulfilled",
-    "cancelled",
-    "expired",
+
+class NeedStatus(Status):
+    """A need's progress; the live ones follow its counters (`needs.services.need_status`)."""
+
+    OPEN = "open"
+    PARTIALLY_ALLOCATED = "partially_allocated"
+    ALLOCATED = "allocated"
+    FULFILLED = "fulfilled"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+_COUNTED = {NeedStatus.OPEN, NeedStatus.PARTIALLY_ALLOCATED, NeedStatus.ALLOCATED,
+            NeedStatus.FULFILLED}
+describe(
+    NeedStatus,
+    {
+        NeedStatus.OPEN: _l("open"),
+        NeedStatus.PARTIALLY_ALLOCATED: _l("partially allocated"),
+        NeedStatus.ALLOCATED: _l("allocated"),
+        NeedStatus.FULFILLED: _l("fulfilled"),
+        NeedStatus.CANCELLED: _l("cancelled"),
+        NeedStatus.EXPIRED: _l("expired"),
+    },
+    {
+        # The counters move a live need between these; only an open need can be cancelled
+        # (nothing allocated), only a matchable one expires, and a renewal reopens it.
+        NeedStatus.OPEN: _COUNTED | {NeedStatus.CANCELLED, NeedStatus.EXPIRED},
+        NeedStatus.PARTIALLY_ALLOCATED: _COUNTED | {NeedStatus.EXPIRED},
+        NeedStatus.ALLOCATED: _COUNTED,
+        NeedStatus.FULFILLED: _COUNTED,
+        NeedStatus.EXPIRED: _COUNTED | {NeedStatus.CANCELLED},
+    },
 )
-MATCHABLE_NEED_STATUSES = ("open", "partially_allocated")
+# Needs the solver still tries to fill.
+NeedStatus.MATCHABLE = (NeedStatus.OPEN, NeedStatus.PARTIALLY_ALLOCATED)
+# Needs whose buyer may still edit them.
+NeedStatus.EDITABLE = (NeedStatus.OPEN, NeedStatus.PARTIALLY_ALLOCATED, NeedStatus.EXPIRED)
+# Needs that keep their status whatever the counters say.
+NeedStatus.CLOSED = (NeedStatus.CANCELLED, NeedStatus.EXPIRED)
 
 
 class Need(db.Model):
@@ -34,6 +67,7 @@ class Need(db.Model):
             "allocated >= 0 AND allocated <= quantity", name="need_allocated_bounds"
         ),
         sa.Index("ix_needs_status_item", "status", "item_id"),
+        status_check(NeedStatus, "ck_needs_status"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

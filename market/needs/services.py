@@ -30,7 +30,7 @@ from market.common.display import district_today
 from market.common.errors import Conflict, Invalid, NotFound
 from market.common.transaction import unit_of_work
 from market.extensions import db
-from market.needs.models import MATCHABLE_NEED_STATUSES, Need
+from market.needs.models import Need, NeedStatus
 from market.places.places import locate
 
 AUDIT_FIELDS = (
@@ -46,7 +46,6 @@ AUDIT_FIELDS = (
     "longitude",
     "address",
 )
-EDITABLE_STATUSES = ("open", "partially_allocated", "expired")
 EDITABLE_FIELDS = (
     "quantity",
     "max_unit_price",
@@ -178,7 +177,7 @@ def with_details(stmt: sa.Select) -> sa.Select:
 def update_need(actor: User | None, need_id: int, data: dict[str, Any]) -> Need:
     """Edit a need that is still open, partly allocated or expired; never below `allocated`."""
     need = get_need(require_writer(actor), need_id)
-    if need.status not in EDITABLE_STATUSES:
+    if need.status not in NeedStatus.EDITABLE:
         raise Conflict(f"Need {need_id} is {need.status} and can no longer be edited.")
     if "quantity" in data and data["quantity"] < need.allocated:
         raise Conflict(
@@ -244,7 +243,7 @@ def expire_stale_needs(on: date | None = None, commit: bool = True) -> int:
     on = on or today()
     stale = db.session.scalars(
         sa.select(Need)
-        .where(Need.status.in_(MATCHABLE_NEED_STATUSES), Need.needed_by < on)
+        .where(Need.status.in_(NeedStatus.MATCHABLE), Need.needed_by < on)
         .with_for_update(skip_locked=True)
     ).all()
     for need in stale:
