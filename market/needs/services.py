@@ -83,28 +83,28 @@ def _check_location(data: dict[str, Any]) -> None:
         raise Invalid.field(missing, "latitude and longitude go together")
 
 
-def counted_status(need: Need) -> str:
+def counted_status(need: Need) -> NeedStatus:
     """The status that `allocated` and `received` give a live need."""
     if need.received >= need.quantity:
-        return "fulfilled"
+        return NeedStatus.FULFILLED
     if need.allocated >= need.quantity:
-        return "allocated"
+        return NeedStatus.ALLOCATED
     if need.allocated > 0:
-        return "partially_allocated"
-    return "open"
+        return NeedStatus.PARTIALLY_ALLOCATED
+    return NeedStatus.OPEN
 
 
 def recompute_need_status(need: Need) -> str:
     """Set the need's status from its allocated/received units; call after every transition.
 
-    A cancelled need stays cancelled; an expired need stays expired until nothing is left
-    to allocate (then it becomes `allocated` or `fulfilled`). Returns the new status.
-    Does not commit: the caller's transaction does.
+    The one place the need-status rule lives. A cancelled need stays cancelled; an expired
+    need stays expired until nothing is left to allocate (then it becomes `allocated` or
+    `fulfilled`). Returns the new status. Does not commit: the caller's transaction does.
     """
     status = counted_status(need)
-    if need.status == "cancelled":
+    if need.status == NeedStatus.CANCELLED:
         return need.status
-    if need.status == "expired" and status in ("open", "partially_allocated"):
+    if need.status == NeedStatus.EXPIRED and status in NeedStatus.MATCHABLE:
         return need.status
     need.status = status
     return status
