@@ -17,7 +17,7 @@ from market.extensions import db
 
 
 class NeedStatus(Status):
-    """A need's progress; the live ones follow its counters (`needs.services.recompute_need_status`)."""
+    """A need's progress; live ones follow its counters (`services.recompute_need_status`)."""
 
     OPEN = "open"
     PARTIALLY_ALLOCATED = "partially_allocated"
