@@ -18,7 +18,7 @@ from typing import Any
 import marshmallow as ma
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import force_locale, get_locale, get_translations
-from flask_babel import lazy_gettext as _lazy
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 LANGUAGES = ("en", "zh")
@@ -26,34 +26,34 @@ LANGUAGES = ("en", "zh")
 # marshmallow's and webargs' own messages; market.i18n translates them when a value fails,
 # so an API client reads them in its Accept-Language.
 LIBRARY_MESSAGES = (
-    _lazy("Missing data for required field."),
-    _lazy("Field may not be null."),
-    _lazy("Invalid value."),
-    _lazy("Not a valid string."),
-    _lazy("Not a valid utf-8 string."),
-    _lazy("Not a valid number."),
-    _lazy("Number too large."),
-    _lazy("Not a valid integer."),
-    _lazy("Special numeric values (nan or infinity) are not permitted."),
-    _lazy("Not a valid boolean."),
-    _lazy("Not a valid {obj_type}."),
-    _lazy("Not a valid list."),
-    _lazy("Not a valid tuple."),
-    _lazy("Not a valid mapping type."),
-    _lazy("Not a valid email address."),
-    _lazy("Not a valid URL."),
-    _lazy("Not a valid UUID."),
-    _lazy("Unknown field."),
-    _lazy("Invalid input type."),
-    _lazy("Must be one of: {choices}."),
-    _lazy("Shorter than minimum length {min}."),
-    _lazy("Longer than maximum length {max}."),
-    _lazy("Length must be between {min} and {max}."),
-    _lazy("Length must be {equal}."),
-    _lazy("Must be greater than or equal to {min}."),
-    _lazy("Must be less than or equal to {max}."),
-    _lazy("Must be greater than or equal to {min} and less than or equal to {max}."),
-    _lazy("Invalid JSON body."),
+    _l("Missing data for required field."),
+    _l("Field may not be null."),
+    _l("Invalid value."),
+    _l("Not a valid string."),
+    _l("Not a valid utf-8 string."),
+    _l("Not a valid number."),
+    _l("Number too large."),
+    _l("Not a valid integer."),
+    _l("Special numeric values (nan or infinity) are not permitted."),
+    _l("Not a valid boolean."),
+    _l("Not a valid {obj_type}."),
+    _l("Not a valid list."),
+    _l("Not a valid tuple."),
+    _l("Not a valid mapping type."),
+    _l("Not a valid email address."),
+    _l("Not a valid URL."),
+    _l("Not a valid UUID."),
+    _l("Unknown field."),
+    _l("Invalid input type."),
+    _l("Must be one of: {choices}."),
+    _l("Shorter than minimum length {min}."),
+    _l("Longer than maximum length {max}."),
+    _l("Length must be between {min} and {max}."),
+    _l("Length must be {equal}."),
+    _l("Must be greater than or equal to {min}."),
+    _l("Must be less than or equal to {max}."),
+    _l("Must be greater than or equal to {min} and less than or equal to {max}."),
+    _l("Invalid JSON body."),
 )
 
 
