@@ -105,6 +105,11 @@ class Organization(db.Model):
     users: so.Mapped[list[User]] = so.relationship(back_populates="organization")
 
     @property
+    def was_verified(self) -> bool:
+        """Verified or suspended: a coordinator may suspend or reinstate it."""
+        return self.status in (OrgStatus.VERIFIED, OrgStatus.SUSPENDED)
+
+    @property
     def roles(self) -> list[str]:
         """The company's roles as API.md names them."""
         return [r for r, on in (("supplier", self.is_supplier), ("buyer", self.is_buyer)) if on]

@@ -85,6 +85,16 @@ class Lot(db.Model):
     entered_by: so.Mapped[User | None] = so.relationship()
 
     @property
+    def is_open(self) -> bool:
+        """Still listed (not withdrawn): its supplier may edit it."""
+        return self.status in LotStatus.OPEN
+
+    @property
+    def is_gone(self) -> bool:
+        """Withdrawn or exhausted: nothing of it is on offer."""
+        return self.status in (LotStatus.WITHDRAWN, LotStatus.EXHAUSTED)
+
+    @property
     def available(self) -> int:
         """Units not held for an approved or shipped (not yet received) allocation or pack."""
         return self.quantity - self.reserved

@@ -151,6 +151,11 @@ class LifecycleMixin:
         """Rejected, superseded or cancelled: it will never deliver anything."""
         return self.status in AllocationStatus.ENDED
 
+    @property
+    def has_shipped(self) -> bool:
+        """Shipped, received or disputed: the units left the supplier."""
+        return self.status in AllocationStatus.SHIPPED_OR_LATER
+
 
 class MatchRun(db.Model):
     """One execution of the solver over all open needs and available stock."""
@@ -182,6 +187,11 @@ class MatchRun(db.Model):
     changes: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
 
     started_by: so.Mapped[User | None] = so.relationship()
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: the run is under way."""
+        return self.status in RunStatus.ACTIVE
 
 
 class Allocation(LifecycleMixin, db.Model):

@@ -96,6 +96,16 @@ class Need(db.Model):
     entered_by: so.Mapped[User | None] = so.relationship()
 
     @property
+    def is_closed(self) -> bool:
+        """Cancelled or expired: not matched, whatever its counters say."""
+        return self.status in NeedStatus.CLOSED
+
+    @property
+    def is_editable(self) -> bool:
+        """Open, partly allocated or expired: the buyer may still change it."""
+        return self.status in NeedStatus.EDITABLE
+
+    @property
     def outstanding(self) -> int:
         """Units still to be allocated."""
         return self.quantity - self.allocated

@@ -65,5 +65,10 @@ class WhatIfStudy(db.Model):
     finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     worker: so.Mapped[str | None] = so.mapped_column(sa.String(100))  # "host:pid" computing it
 
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: the result is still to come."""
+        return self.status in (StudyStatus.QUEUED, StudyStatus.RUNNING)
+
     def __repr__(self) -> str:
         return f"<WhatIfStudy {self.id} {self.status}>"
