@@ -8,13 +8,20 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from market.accounts.forms import SECTOR_LABELS
+from market.accounts.models import OrgStatus
 from market.audit import display as audit_display
 from market.auth_loaders import authenticated_by_token, bearer_token
 from market.catalog.services import display_name, sku_name
 from market.common import display
 from market.common.error_text import error_title
+from market.common.lifecycle import status_label
 from market.extensions import csrf
+from market.giftpacks.models import ApplicationStatus
+from market.lots.models import LotStatus
+from market.matching.models import AllocationStatus, RunStatus
 from market.matching.reason_text import reason_text
+from market.needs.models import NeedStatus
+from market.reports.whatif_models import StudyStatus
 
 # (endpoint, label, who sees it): who is "anon", "user", "company", "supplier", "buyer",
 # "coordinator" or "admin". Links to pages that do not exist yet are left out.
@@ -92,6 +99,13 @@ def init_app(app: Flask) -> None:
         return display_name(item)
 
     app.add_template_filter(reason_text, "reason")
+    app.add_template_filter(status_label, "status_label")
+    # Templates compare statuses with the enums, never with re-typed strings.
+    app.jinja_env.globals.update(
+        AllocationStatus=AllocationStatus, ApplicationStatus=ApplicationStatus,
+        LotStatus=LotStatus, NeedStatus=NeedStatus, OrgStatus=OrgStatus, RunStatus=RunStatus,
+        StudyStatus=StudyStatus,
+    )
     app.add_template_filter(sku_name, "sku_name")
     display.init_app(app)
     audit_display.init_app(app)

@@ -18,9 +18,43 @@ from typing import Any
 import marshmallow as ma
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import force_locale, get_locale, get_translations
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 LANGUAGES = ("en", "zh")
+
+# marshmallow's and webargs' own messages; market.i18n translates them when a value fails,
+# so an API client reads them in its Accept-Language.
+LIBRARY_MESSAGES = (
+    _l("Missing data for required field."),
+    _l("Field may not be null."),
+    _l("Invalid value."),
+    _l("Not a valid string."),
+    _l("Not a valid utf-8 string."),
+    _l("Not a valid number."),
+    _l("Number too large."),
+    _l("Not a valid integer."),
+    _l("Special numeric values (nan or infinity) are not permitted."),
+    _l("Not a valid boolean."),
+    _l("Not a valid {obj_type}."),
+    _l("Not a valid list."),
+    _l("Not a valid tuple."),
+    _l("Not a valid mapping type."),
+    _l("Not a valid email address."),
+    _l("Not a valid URL."),
+    _l("Not a valid UUID."),
+    _l("Unknown field."),
+    _l("Invalid input type."),
+    _l("Must be one of: {choices}."),
+    _l("Shorter than minimum length {min}."),
+    _l("Longer than maximum length {max}."),
+    _l("Length must be between {min} and {max}."),
+    _l("Length must be {equal}."),
+    _l("Must be greater than or equal to {min}."),
+    _l("Must be less than or equal to {max}."),
+    _l("Must be greater than or equal to {min} and less than or equal to {max}."),
+    _l("Invalid JSON body."),
+)
 
 
 def select_locale() -> str:
@@ -84,10 +118,12 @@ def translate(message: Any) -> Any:
 def status_word(code: str | None) -> str:
     """A stored status code (`partially_allocated`) in the reader's words, for messages.
 
-    The catalogue knows the statuses as the badges show them (see `market.i18n_words`);
-    a row that is gone (no status) reads as a dash.
+    The words are the lifecycles' labels (`market.common.lifecycle`); a row that is gone
+    (no status) reads as a dash.
     """
-    return translate(code.replace("_", " ")) if code else "—"
+    from market.common.lifecycle import status_label
+
+    return status_label(code) if code else "—"
 
 
 def translate_errors(errors: Any) -> Any:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 
+from market.common.lifecycle import Status, describe, status_check
 from market.common.types import UTCDateTime, utcnow
 from market.extensions import Model
 
@@ -28,14 +30,54 @@ SECTOR_TIERS: dict[str, int] = {
     "office": 4,
     "other": 4,
 }
-ORG_STATUSES = ("pending", "verified", "rejected", "suspended")
 USER_ROLES = ("company", "coordinator", "admin")
+# The users' roles and a company's roles, as pages show them.
+ROLE_LABELS = {
+    "company": _l("company"),
+    "coordinator": _l("coordinator"),
+    "admin": _l("admin"),
+    "supplier": _l("supplier"),
+    "buyer": _l("buyer"),
+}
+
+
+class OrgStatus(Status):
+    """A company's filing: pending until a coordinator verifies (or rejects) it."""
+
+    # named subsets of the statuses, set after `describe` below
+    SETTABLE: ClassVar[tuple[OrgStatus, ...]]
+
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+
+
+describe(
+    OrgStatus,
+    {
+        OrgStatus.PENDING: _l("pending"),
+        OrgStatus.VERIFIED: _l("verified"),
+        OrgStatus.REJECTED: _l("rejected"),
+        OrgStatus.SUSPENDED: _l("suspended"),
+    },
+    {
+        # A rejected company re-files (pending again); a coordinator suspends or reinstates.
+        OrgStatus.PENDING: {OrgStatus.VERIFIED, OrgStatus.REJECTED, OrgStatus.SUSPENDED},
+        OrgStatus.REJECTED: {OrgStatus.PENDING, OrgStatus.SUSPENDED},
+        OrgStatus.VERIFIED: {OrgStatus.SUSPENDED},
+        OrgStatus.SUSPENDED: {OrgStatus.VERIFIED},
+    },
+)
+# Statuses a coordinator sets by editing a company.
+OrgStatus.SETTABLE = (OrgStatus.VERIFIED, OrgStatus.SUSPENDED)
 
 
 class Organization(Model):
     """A company: supplier, buyer or both; `pending` until a coordinator verifies it."""
 
     __tablename__ = "organizations"
+    __table_args__ = (status_check(OrgStatus, "ck_organizations_status"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     name: so.Mapped[str] = so.mapped_column(sa.String(200), index=True)
@@ -64,6 +106,11 @@ class Organization(Model):
     )
 
     users: so.Mapped[list[User]] = so.relationship(back_populates="organization")
+
+    @property
+    def was_verified(self) -> bool:
+        """Verified or suspended: a coordinator may suspend or reinstate it."""
+        return self.status in (OrgStatus.VERIFIED, OrgStatus.SUSPENDED)
 
     @property
     def roles(self) -> list[str]:

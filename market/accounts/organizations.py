@@ -15,7 +15,7 @@ from market.accounts.access import (
     require_writer,
 )
 from market.accounts.change_requests import locked_organization, request_change
-from market.accounts.models import ORG_STATUSES, SECTOR_TIERS, Organization, User
+from market.accounts.models import SECTOR_TIERS, Organization, OrgStatus, User
 from market.accounts.rules import CONTACT_FIELDS, FILING_FIELDS, ORG_SNAPSHOT, org_field_errors
 from market.audit.services import record, snapshot
 from market.common.errors import Conflict, Forbidden, Invalid, NotFound
@@ -31,7 +31,6 @@ from solver.tiers import is_tier
 
 COORDINATOR_FIELDS = ("tier", "status")
 # Statuses a coordinator may set directly; rejecting needs a reason (the verification call).
-SETTABLE_STATUSES = ("verified", "suspended")
 
 
 def get_organization(actor: User | None, org_id: int) -> Organization:
@@ -58,8 +57,8 @@ def list_organizations(
     require_coordinator(actor)
     stmt = sa.select(Organization).order_by(Organization.created_at, Organization.id)
     if status:
-        if status not in ORG_STATUSES:
-            allowed = ", ".join(ORG_STATUSES)
+        if status not in tuple(OrgStatus):
+            allowed = ", ".join(tuple(OrgStatus))
             raise Invalid.field("status", _("must be one of %(allowed)s, got %(value)s",
                                             allowed=allowed, value=repr(status)))
         stmt = stmt.where(Organization.status == status)
@@ -188,7 +187,7 @@ def _apply_coordinator_fields(org: Organization, changes: dict[str, Any]) -> Non
     status = changes.get("status")
     if status is None or status == org.status:
         return
-    if status not in SETTABLE_STATUSES:
+    if status not in OrgStatus.SETTABLE:
         raise Invalid.field("status", _("must be verified or suspended, got %(value)s",
                                         value=repr(status)))
     if status == "verified" and org.status == "rejected":

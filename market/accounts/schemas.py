@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from flask_babel import gettext as _
 
-from market.accounts.models import ORG_STATUSES, SECTOR_TIERS
+from market.accounts.models import SECTOR_TIERS, OrgStatus
 from market.accounts.rules import (
     ROLES,
     credit_code_error,
@@ -223,7 +223,7 @@ class OrganizationListArgsSchema(ListArgsSchema):
     """Filters of `GET /organizations`."""
 
     status = ma.fields.String(
-        validate=ma.validate.OneOf(ORG_STATUSES,
+        validate=ma.validate.OneOf(tuple(OrgStatus),
                                    error=N_("must be one of {choices}, got {input!r}"))
     )
     sector = Sector()

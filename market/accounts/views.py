@@ -43,7 +43,7 @@ from market.accounts.limits import (
     register_limit_message,
 )
 from market.accounts.lockout import AccountLocked
-from market.accounts.models import ORG_STATUSES, SECTOR_TIERS
+from market.accounts.models import SECTOR_TIERS, OrgStatus
 from market.auth_loaders import SESSION_ID_KEY
 from market.common.errors import Conflict, Invalid, NotAuthenticated
 from market.common.pagination import page_args
@@ -287,14 +287,14 @@ def organizations_list():
     q = request.args.get("q") or None
     page = organizations.list_organizations(
         current_actor(),
-        status=status if status in ORG_STATUSES else None,
+        status=status if status in tuple(OrgStatus) else None,
         sector=sector if sector in SECTOR_TIERS else None,
         q=q,
         page=page_no,
         per_page=per_page,
     )
     return render_template(
-        "accounts/organizations.html", page=page, statuses=ORG_STATUSES,
+        "accounts/organizations.html", page=page, statuses=tuple(OrgStatus),
         sectors=SECTOR_TIERS, filters={"status": status, "sector": sector, "q": q},
     )
 

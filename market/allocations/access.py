@@ -8,17 +8,16 @@ from market.accounts.access import require_user
 from market.accounts.models import User
 from market.common.errors import NotFound
 from market.extensions import db
-from market.matching.models import Allocation
+from market.matching.models import Allocation, AllocationStatus
 
 # What a company sees of its allocations: everything from approval on.
-COMPANY_VISIBLE_STATUSES = ("approved", "shipped", "received", "disputed", "cancelled")
 
 
 def can_see(actor: User, allocation: Allocation) -> bool:
     """Coordinators see every line; a company its own lines once approved."""
     if actor.is_coordinator:
         return True
-    return allocation.status in COMPANY_VISIBLE_STATUSES and actor.organization_id in (
+    return allocation.status in AllocationStatus.VISIBLE_TO_COMPANIES and actor.organization_id in (
         allocation.supplier_id,
         allocation.buyer_id,
     )

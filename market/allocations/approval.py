@@ -5,30 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
-from market.allocations.stock import (
-    load_allocation,
-    lock_lot,
-    lock_need,
-    move_status,
-    reserve,
-    start_write,
-)
 from market.audit import services as audit
 from market.common.errors import Conflict, Invalid, ServiceError
 from market.common.transaction import unit_of_work
 from market.common.types import utcnow
 from market.i18n import status_word
 from market.lots.models import Lot
-from market.matching.models import Allocation
-from market.needs.models import Need
+from market.matching.models import Allocation, AllocationStatus
+from market.needs.models import Need, NeedStatus
 from market.notifications import texts
 from market.notifications.services import notify_organization
+from market.stock.moves import allocate_need, reserve_lot
+from market.stock.rows import load, lock_lot, lock_need, move_status, start_write
 
 AUDIT_FIELDS = ("status", "quantity", "received_quantity", "decision_note", "receipt_note")
 MAX_NOTE = 500
+ALLOCATION = _l("Allocation")
+
+
+def load_allocation(allocation_id: int) -> Allocation:
+    """Read an allocation afresh inside the write transaction (404 when it does not exist)."""
+    return load(Allocation, allocation_id, ALLOCATION)
+
+
+def source(allocation: Allocation) -> dict[str, int]:
+    """What the lot's audit rows name as the cause of a move."""
+    return {"allocation_id": allocation.id}
 
 
 def approve(actor: User | None, allocation_id: int, quantity: int | None = None) -> Allocation:
@@ -47,15 +53,11 @@ def approve(actor: User | None, allocation_id: int, quantity: int | None = None)
         need = lock_need(allocation.need_id)
         amount = _approved_quantity(allocation, quantity)
         before = audit.snapshot(allocation, AUDIT_FIELDS)
-        move_status(
-            allocation,
-            "proposed",
-            "approved",
-            {"status": "approved", "quantity": amount, "decided_by_id": actor_id,
-             "decided_at": utcnow()},
-        )
-        _ensure_open(lot, need)
-        reserve(lot, need, amount, allocation.item.sku)
+        move_status(allocation, ALLOCATION, AllocationStatus.APPROVED,
+                    {"quantity": amount, "decided_by_id": actor_id, "decided_at": utcnow()})
+        _ensure_open(need)
+        lot = reserve_lot(actor, lot.id, amount, allocation.item.sku, source(allocation))
+        allocate_need(need, amount, allocation.item.sku)
         after = audit.snapshot(allocation, AUDIT_FIELDS)
         after.update(lot_reserved=lot.reserved, need_allocated=need.allocated)
         audit.record(actor, "allocation.approve", "allocation", allocation.id, before, after)
@@ -78,14 +80,10 @@ def _approved_quantity(allocation: Allocation, quantity: int | None) -> int:
     return quantity
 
 
-def _ensure_open(lot: Lot, need: Need) -> None:
-    if lot.status != "active":
-        raise Conflict(_("Lot %(id)s is %(status)s; only active lots can be allocated.",
-                         id=lot.id, status=status_word(lot.status)))
-    if need.status not in ("open", "partially_allocated"):
-        state = status_word(need.status)
+def _ensure_open(need: Need) -> None:
+    if need.status not in NeedStatus.MATCHABLE:
         raise Conflict(_("Need %(id)s is %(status)s; it takes no more units.",
-                         id=need.id, status=state))
+                         id=need.id, status=status_word(need.status)))
 
 
 def _notify_approved(allocation: Allocation, lot: Lot, need: Need) -> None:
@@ -108,13 +106,8 @@ def reject(actor: User | None, allocation_id: int, reason: str | None) -> Alloca
         start_write()
         allocation = load_allocation(allocation_id)
         before = audit.snapshot(allocation, AUDIT_FIELDS)
-        move_status(
-            allocation,
-            "proposed",
-            "rejected",
-            {"status": "rejected", "decision_note": reason, "decided_by_id": actor_id,
-             "decided_at": utcnow()},
-        )
+        move_status(allocation, ALLOCATION, AllocationStatus.REJECTED,
+                    {"decision_note": reason, "decided_by_id": actor_id, "decided_at": utcnow()})
         after = audit.snapshot(allocation, AUDIT_FIELDS)
         audit.record(actor, "allocation.reject", "allocation", allocation.id, before, after)
     return allocation

@@ -8,7 +8,7 @@ from wtforms import IntegerField, SelectField, SelectMultipleField, StringField,
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from market.matching.models import ALLOCATION_STATUSES
+from market.matching.models import AllocationStatus
 from solver.tiers import TIERS
 
 
@@ -31,7 +31,7 @@ class FilterForm(FlaskForm):
         _l("Status"),
         choices=[
             SelectChoice("", _l("Any")),
-            *(SelectChoice(s, _l(s)) for s in ALLOCATION_STATUSES),
+            *(SelectChoice(s.value, s.label) for s in AllocationStatus),
         ],
         validators=[Optional()],
     )

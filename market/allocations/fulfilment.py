@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import gettext as _
 
 from market.accounts.access import require_coordinator, require_user, require_writer
 from market.accounts.models import User
 from market.allocations.access import can_see
-from market.allocations.approval import AUDIT_FIELDS, MAX_NOTE
-from market.allocations.stock import (
-    deliver,
-    dispatch,
-    hand_over,
-    load_allocation,
-    lock_lot,
-    lock_need,
-    move_status,
-    release,
-    start_write,
-)
+from market.allocations.approval import ALLOCATION, AUDIT_FIELDS, MAX_NOTE, load_allocation, source
 from market.audit import services as audit
 from market.common.errors import Forbidden, Invalid, NotFound
 from market.common.transaction import unit_of_work
 from market.common.types import utcnow
-from market.matching.models import Allocation
+from market.matching.models import Allocation, AllocationStatus
 from market.notifications import texts
 from market.notifications.services import notify_organization
+from market.stock.moves import (
+    deliver_need,
+    dispatch_lot,
+    hand_over_lot,
+    release_lot,
+    release_need,
+)
+from market.stock.rows import lock_lot, lock_need, move_status, start_write
 
 
 def _ensure_party(actor: User, allocation: Allocation, side: str) -> None:
@@ -51,9 +50,8 @@ def ship(actor: User | None, allocation_id: int) -> Allocation:
         _ensure_party(actor, allocation, "supplier")
         lot = lock_lot(allocation.lot_id)
         before = audit.snapshot(allocation, AUDIT_FIELDS)
-        values = {"status": "shipped", "shipped_at": utcnow()}
-        move_status(allocation, "approved", "shipped", values)
-        dispatch(lot, allocation.quantity)
+        move_status(allocation, ALLOCATION, AllocationStatus.SHIPPED, {"shipped_at": utcnow()})
+        lot = dispatch_lot(actor, lot.id, allocation.quantity, source(allocation))
         after = audit.snapshot(allocation, AUDIT_FIELDS)
         after.update(lot_quantity=lot.quantity, lot_reserved=lot.reserved, lot_shipped=lot.shipped)
         audit.record(actor, "allocation.ship", "allocation", allocation.id, before, after)
@@ -98,16 +96,13 @@ def receive(
         lot = lock_lot(allocation.lot_id)  # lot before need, the order every write uses
         need = lock_need(allocation.need_id)
         before = audit.snapshot(allocation, AUDIT_FIELDS)
-        status = "received" if got == allocation.quantity else "disputed"
-        move_status(
-            allocation,
-            "shipped",
-            "received",
-            {"status": status, "received_quantity": got, "receipt_note": note,
-             "received_at": utcnow()},
+        status = AllocationStatus.RECEIVED if got == allocation.quantity else (
+            AllocationStatus.DISPUTED
         )
-        hand_over(actor, lot, allocation.quantity)
-        deliver(need, got, allocation.quantity - got)
+        move_status(allocation, ALLOCATION, status,
+                    {"received_quantity": got, "receipt_note": note, "received_at": utcnow()})
+        lot = hand_over_lot(actor, lot.id, allocation.quantity, source(allocation))
+        deliver_need(need, got, allocation.quantity - got)
         after = audit.snapshot(allocation, AUDIT_FIELDS)
         after.update(lot_quantity=lot.quantity, lot_reserved=lot.reserved,
                      need_received=need.received, need_allocated=need.allocated)
@@ -130,11 +125,12 @@ def cancel(actor: User | None, allocation_id: int, reason: str | None = None) ->
         lot = lock_lot(allocation.lot_id)
         need = lock_need(allocation.need_id)
         before = audit.snapshot(allocation, AUDIT_FIELDS)
-        values = {"status": "cancelled", "decided_at": utcnow()}
+        values: dict[str, Any] = {"decided_at": utcnow()}
         if reason:
             values["decision_note"] = reason
-        move_status(allocation, "approved", "cancelled", values)
-        release(lot, need, allocation.quantity)
+        move_status(allocation, ALLOCATION, AllocationStatus.CANCELLED, values)
+        lot = release_lot(actor, lot.id, allocation.quantity, source(allocation))
+        release_need(need, allocation.quantity)
         after = audit.snapshot(allocation, AUDIT_FIELDS)
         after.update(lot_reserved=lot.reserved, need_allocated=need.allocated)
         audit.record(actor, "allocation.cancel", "allocation", allocation.id, before, after)

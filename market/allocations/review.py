@@ -27,7 +27,6 @@ from flask_sqlalchemy.pagination import Pagination
 from market.accounts.access import require_coordinator
 from market.accounts.models import Organization, User
 from market.allocations.services import _narrow, latest_run_id
-from market.allocations.stock import refresh_need_status, start_write
 from market.audit.models import AuditEntry
 from market.catalog.models import Item
 from market.common.pagination import empty_page, paginate
@@ -38,7 +37,9 @@ from market.i18n import status_word
 from market.lots.models import Lot
 from market.matching.models import Allocation
 from market.needs.models import Need
+from market.needs.services import recompute_need_status as refresh_need_status
 from market.notifications.services import notify_organization
+from market.stock.rows import start_write
 
 CHUNK = 500
 MAX_FAILURES_LISTED = 100

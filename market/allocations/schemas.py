@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from market.common.schemas import Money, OrgRefSchema, Quantity, tier_range
 from market.i18n import N_
-from market.matching.models import ALLOCATION_STATUSES
+from market.matching.models import AllocationStatus
 from market.matching.reason_view import ViewerReasons
 
 NOTE_LENGTH = ma.validate.Length(max=500, error=N_("must be at most {max} characters"))
@@ -27,7 +27,7 @@ class AllocationFilterArgsSchema(ma.Schema):
     run_id = ma.fields.Integer()
     status = ma.fields.String(
         validate=ma.validate.OneOf(
-            ALLOCATION_STATUSES, error=N_("must be one of {choices}, got {input}")
+            tuple(AllocationStatus), error=N_("must be one of {choices}, got {input}")
         )
     )
     lot_id = ma.fields.Integer()

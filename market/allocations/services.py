@@ -16,7 +16,7 @@ from flask_sqlalchemy.pagination import Pagination
 
 from market.accounts.access import require_coordinator, require_user
 from market.accounts.models import Organization, User
-from market.allocations.access import COMPANY_VISIBLE_STATUSES, can_see, get_allocation
+from market.allocations.access import can_see, get_allocation
 from market.allocations.approval import approve, bulk_approve, reject
 from market.allocations.fulfilment import cancel, receive, ship
 from market.catalog.models import Item
@@ -26,10 +26,9 @@ from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
 from market.i18n import status_word
 from market.lots.models import Lot
-from market.matching.models import RESERVING_STATUSES, Allocation, MatchRun
+from market.matching.models import Allocation, AllocationStatus, MatchRun
 
 # Statuses that have a delivery note to print.
-NOTE_STATUSES = ("approved", "shipped", "received", "disputed")
 FILTERS = ("run_id", "status", "lot_id", "need_id", "item", "tier", "supplier_id", "buyer_id")
 
 
@@ -56,7 +55,7 @@ def allocation_query(actor: User | None, filters: dict[str, Any]) -> sa.Select:
         org = actor.organization_id
         stmt = stmt.where(
             sa.or_(Allocation.supplier_id == org, Allocation.buyer_id == org),
-            Allocation.status.in_(COMPANY_VISIBLE_STATUSES),
+            Allocation.status.in_(AllocationStatus.VISIBLE_TO_COMPANIES),
         )
     return _narrow(stmt, filters)
 
@@ -136,7 +135,7 @@ def iter_allocations(actor: User | None, filters: dict[str, Any]) -> Iterator[Al
 def delivery_note(actor: User | None, allocation_id: int) -> Allocation:
     """An approved (or later) allocation for its printable delivery note."""
     allocation = get_allocation(actor, allocation_id)
-    if allocation.status not in NOTE_STATUSES:
+    if allocation.status not in AllocationStatus.ALLOCATED:
         raise NotFound(_("Allocation %(id)s has no delivery note (it is %(status)s).",
                          id=allocation_id, status=status_word(allocation.status)))
     return allocation
@@ -150,13 +149,13 @@ def reservation_drift() -> list[dict[str, int]]:
     """
     from_allocations = (
         sa.select(sa.func.coalesce(sa.func.sum(Allocation.quantity), 0))
-        .where(Allocation.lot_id == Lot.id, Allocation.status.in_(RESERVING_STATUSES))
+        .where(Allocation.lot_id == Lot.id, Allocation.status.in_(AllocationStatus.RESERVING))
         .scalar_subquery()
     )
     from_packs = (
         sa.select(sa.func.coalesce(sa.func.sum(GiftPackComponent.quantity), 0))
         .join(GiftPack, GiftPack.id == GiftPackComponent.pack_id)
-        .where(GiftPackComponent.lot_id == Lot.id, GiftPack.status.in_(RESERVING_STATUSES))
+        .where(GiftPackComponent.lot_id == Lot.id, GiftPack.status.in_(AllocationStatus.RESERVING))
         .scalar_subquery()
     )
     expected = from_allocations + from_packs

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from market.catalog.models import Item
 from market.extensions import db
@@ -21,6 +22,14 @@ STANDARD_ITEMS: tuple[tuple[str, str, str, str, str, str, tuple[str, ...]], ...]
     ("GLOVES-NITRILE", "Nitrile gloves", "丁腈手套", "gloves", "pair", "1", ()),
     ("THERMOMETER-IR", "Infrared thermometer", "红外测温仪", "equipment", "piece", "0.01", ()),
 )
+# The units and categories above, as pages show them (`_(item.unit)`, `_(item.category)`).
+UNIT_LABELS = {"piece": _l("piece"), "pair": _l("pair"), "litre": _l("litre")}
+CATEGORY_LABELS = {
+    "mask": _l("mask"),
+    "disinfectant": _l("disinfectant"),
+    "gloves": _l("gloves"),
+    "equipment": _l("equipment"),
+}
 
 
 def seed_catalog() -> int:

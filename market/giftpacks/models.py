@@ -7,23 +7,40 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
 from market.accounts.models import Organization, User
 from market.catalog.models import Item
+from market.common.lifecycle import Status, describe, status_check
 from market.common.types import UTCDateTime, utcnow
 from market.extensions import Model
 from market.lots.models import Lot
+from market.matching.models import AllocationStatus, LifecycleMixin
 
-APPLICATION_STATUSES = ("waiting", "assigned", "withdrawn")
-PACK_STATUSES = (
-    "proposed",
-    "approved",
-    "rejected",
-    "superseded",
-    "shipped",
-    "received",
-    "disputed",
-    "cancelled",
+# A pack goes through an allocation's lifecycle: proposed by a run, decided, shipped, received.
+PackStatus = AllocationStatus
+
+
+class ApplicationStatus(Status):
+    """A company's request for a pack: waiting for a run, assigned a pack, or withdrawn."""
+
+    WAITING = "waiting"
+    ASSIGNED = "assigned"
+    WITHDRAWN = "withdrawn"
+
+
+describe(
+    ApplicationStatus,
+    {
+        ApplicationStatus.WAITING: _l("waiting"),
+        ApplicationStatus.ASSIGNED: _l("assigned"),
+        ApplicationStatus.WITHDRAWN: _l("withdrawn"),
+    },
+    {
+        # Approval assigns the pack; a rejected or cancelled pack sends it back to waiting.
+        ApplicationStatus.WAITING: {ApplicationStatus.ASSIGNED, ApplicationStatus.WITHDRAWN},
+        ApplicationStatus.ASSIGNED: {ApplicationStatus.WAITING, ApplicationStatus.WITHDRAWN},
+    },
 )
 
 
@@ -73,6 +90,7 @@ class GiftPackApplication(Model):
             postgresql_where=sa.text("status = 'waiting'"),
             sqlite_where=sa.text("status = 'waiting'"),
         ),
+        status_check(ApplicationStatus, "ck_gift_pack_applications_status"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -88,10 +106,11 @@ class GiftPackApplication(Model):
     entered_by: so.Mapped[User | None] = so.relationship()
 
 
-class GiftPack(Model):
+class GiftPack(LifecycleMixin, Model):
     """A pack assigned to a company by a run, with the donated lots that fill it."""
 
     __tablename__ = "gift_packs"
+    __table_args__ = (status_check(PackStatus, "ck_gift_packs_status"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     run_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("match_runs.id"), index=True)
@@ -100,16 +119,8 @@ class GiftPack(Model):
     organization_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("organizations.id"), index=True
     )
-    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="proposed", index=True)
-    decision_note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
-    receipt_note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
-    # Units the recipient reported receiving, over all components (set on receipt).
-    received_quantity: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
-    decided_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
-    decided_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    shipped_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    received_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # status, notes, decided_*, shipped_at, received_* (units received over all components),
+    # created_at: LifecycleMixin
 
     template: so.Mapped[GiftPackTemplate] = so.relationship()
     application: so.Mapped[GiftPackApplication] = so.relationship()
@@ -139,7 +150,8 @@ class GiftPackComponent(Model):
 # the application in the same SELECT: an application's progress follows its pack.
 GiftPackApplication.pack_status = so.column_property(  # type: ignore[assignment]  # maps it
     sa.select(GiftPack.status)
-    .where(GiftPack.application_id == GiftPackApplication.id, GiftPack.status != "superseded")
+    .where(GiftPack.application_id == GiftPackApplication.id,
+           GiftPack.status != PackStatus.SUPERSEDED)
     .order_by(GiftPack.id.desc())
     .limit(1)
     .correlate_except(GiftPack)
@@ -149,15 +161,15 @@ GiftPackApplication.pack_status = so.column_property(  # type: ignore[assignment
 
 # Pack states an application shows as its own progress; after a rejected or cancelled
 # pack the application is waiting again (or withdrawn) and shows that.
-PROGRESS_STATUSES = ("proposed", "approved", "shipped", "received", "disputed")
+PROGRESS_STATUSES = (PackStatus.PROPOSED, *PackStatus.ALLOCATED)
 
 
 def application_progress(application: GiftPackApplication, viewer: User | None) -> str:
     """Where an application stands for `viewer`: its pack's status once a run gave it one
     (a company does not see a pack that is only proposed), else its own status."""
     pack = application.pack_status
-    if application.status == "withdrawn" or pack not in PROGRESS_STATUSES:
+    if application.status == ApplicationStatus.WITHDRAWN or pack not in PROGRESS_STATUSES:
         return application.status
-    if pack == "proposed" and not (viewer is not None and viewer.is_coordinator):
+    if pack == PackStatus.PROPOSED and not (viewer is not None and viewer.is_coordinator):
         return application.status
     return pack

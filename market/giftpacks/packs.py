@@ -3,39 +3,40 @@
 The matching run creates packs (`proposed`, with components drawn from donated lots).
 Approval reserves the lots' units; shipping counts them as on their way (still reserved);
 receipt or a dispute takes them off the lots for good; cancellation of an approved pack
-releases them. Invariant: a lot's `reserved` equals the units of its approved or shipped
-(not yet received) allocations and gift-pack components.
+releases them. The lot counters, their audit rows and the guarded status move are the ones
+allocations use (`market.stock`); the allowed moves are `PackStatus`'s transitions.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, cast
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from market.accounts.access import require_coordinator, require_user, require_writer
 from market.accounts.models import Organization, User
 from market.audit.services import record
 from market.common.errors import Conflict, Forbidden, Invalid, NotFound
+from market.common.lifecycle import require_move
 from market.common.rows import fetch
-from market.common.transaction import begin_write, is_postgres, rows_changed, unit_of_work
+from market.common.transaction import begin_write, is_postgres, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
-from market.giftpacks.models import GiftPack, GiftPackComponent
+from market.giftpacks.models import ApplicationStatus, GiftPack, GiftPackComponent, PackStatus
 from market.giftpacks.services import reopen_application
-from market.i18n import status_word
 from market.lots.models import Lot
-from market.lots.services import mark_exhausted_if_empty
 from market.notifications import texts
 from market.notifications.services import Compose, notify_organization, notify_user
+from market.stock.moves import dispatch_lot, hand_over_lot, release_lot, reserve_lot
+from market.stock.rows import lock_lots, move_status
 
+GIFT_PACK = _l("Gift pack")
 # What a company sees of its packs: nothing while they are only proposals.
-VISIBLE_TO_COMPANIES = ("approved", "shipped", "received", "disputed", "cancelled")
-lots = cast(sa.Table, Lot.__table__)  # typed as any FromClause
-packs = cast(sa.Table, GiftPack.__table__)
+VISIBLE_TO_COMPANIES = PackStatus.VISIBLE_TO_COMPANIES
 
 
 def packs_query(actor: User | None, filters: dict[str, Any]) -> sa.Select:
@@ -98,12 +99,7 @@ def _lock(pack_id: int) -> GiftPack:
     pack = db.session.scalar(stmt.with_for_update() if is_postgres() else stmt)
     if pack is None:
         raise NotFound(_("Gift pack %(id)s not found.", id=pack_id))
-    lot_ids = sorted({c.lot_id for c in pack.components})
-    if is_postgres() and lot_ids:
-        # Always in id order, so two approvals never wait on each other in a cycle.
-        db.session.scalars(
-            sa.select(Lot).where(Lot.id.in_(lot_ids)).order_by(Lot.id).with_for_update()
-        ).all()
+    lock_lots({c.lot_id for c in pack.components})  # in id order: no waiting in a cycle
     return pack
 
 
@@ -115,47 +111,17 @@ def units_per_lot(pack: GiftPack) -> dict[int, int]:
     return dict(sorted(totals.items()))
 
 
-def _require_status(pack: GiftPack, *allowed: str) -> None:
-    if pack.status not in allowed:
-        raise Conflict(_("Gift pack %(id)s is %(status)s; this needs it to be %(allowed)s.",
-                         id=pack.id, status=status_word(pack.status),
-                         allowed=" / ".join(status_word(s) for s in allowed)))
-
-
-def _set_status(actor: User, pack: GiftPack, old: str, new: str, action: str,
+def _set_status(actor: User, pack: GiftPack, new: PackStatus, action: str,
                 **extra: Any) -> None:
-    """Move the pack from `old` to `new` with a conditional UPDATE (409 if it moved)."""
-    result = db.session.execute(
-        sa.update(packs)
-        .where(packs.c.id == pack.id, packs.c.status == old)
-        .values(status=new, **extra)
-    )
-    if rows_changed(result) != 1:
-        raise Conflict(_("Gift pack %(id)s is no longer %(status)s.", id=pack.id,
-                         status=status_word(old)))
-    db.session.expire(pack)
-    after = {"status": new, **{k: str(v) for k, v in extra.items() if k != "decided_by_id"}}
+    """Move the pack to `new` if its lifecycle allows it (409 otherwise) and audit it."""
+    old = move_status(pack, GIFT_PACK, new, extra)
+    after = {"status": new.value,
+             **{k: str(v) for k, v in extra.items() if k != "decided_by_id"}}
     record(actor, f"gift_pack.{action}", "gift_pack", pack.id, {"status": old}, after)
 
 
-def _reserve(pack: GiftPack) -> None:
-    """Reserve every lot's units for the pack, or raise 409 naming the item and shortfall."""
-    for lot_id, units in units_per_lot(pack).items():
-        result = db.session.execute(
-            sa.update(lots)
-            .where(lots.c.id == lot_id, lots.c.status == "active",
-                   lots.c.quantity - lots.c.reserved >= units)
-            .values(reserved=lots.c.reserved + units)
-        )  # fmt: skip
-        if rows_changed(result) != 1:
-            lot = fetch(Lot, lot_id, populate_existing=True)
-            if lot.status != "active":
-                raise Conflict(_("Donated lot %(lot)s of %(sku)s is %(status)s.", lot=lot_id,
-                                 sku=lot.item.sku, status=status_word(lot.status)))
-            raise Conflict(_("Not enough %(sku)s left in donated lot %(lot)s: %(short)s short "
-                             "(the pack needs %(units)s, %(left)s available).",
-                             sku=lot.item.sku, lot=lot_id, short=units - lot.available,
-                             units=units, left=lot.available))
+def _source(pack: GiftPack) -> dict[str, int]:
+    return {"gift_pack_id": pack.id}
 
 
 def approve_pack(actor: User | None, pack_id: int) -> GiftPack:
@@ -163,16 +129,14 @@ def approve_pack(actor: User | None, pack_id: int) -> GiftPack:
     actor = require_coordinator(actor)
     with unit_of_work():
         pack = _lock(pack_id)
-        _require_status(pack, "proposed")
-        if pack.application.status == "withdrawn":
-            raise Conflict(_("The application of gift pack %(id)s was withdrawn.", id=pack_id))
-        _reserve(pack)
-        for lot_id, units in units_per_lot(pack).items():
-            record(actor, "lot.reserve", "lot", lot_id, None,
-                   {"reserved_delta": units, "gift_pack_id": pack.id})  # fmt: skip
-        _set_status(actor, pack, "proposed", "approved", "approve",
+        _set_status(actor, pack, PackStatus.APPROVED, "approve",
                     decided_by_id=actor.id, decided_at=utcnow())  # fmt: skip
-        pack.application.status = "assigned"
+        if pack.application.status == ApplicationStatus.WITHDRAWN:
+            raise Conflict(f"The application of gift pack {pack_id} was withdrawn.")
+        for lot_id, units in units_per_lot(pack).items():
+            sku = next(c.item.sku for c in pack.components if c.lot_id == lot_id)
+            reserve_lot(actor, lot_id, units, sku, _source(pack))
+        pack.application.status = ApplicationStatus.ASSIGNED
         _notify_approval(pack)
     return pack
 
@@ -190,8 +154,7 @@ def reject_pack(actor: User | None, pack_id: int, reason: str) -> GiftPack:
     actor = require_coordinator(actor)
     with unit_of_work():
         pack = _lock(pack_id)
-        _require_status(pack, "proposed")
-        _set_status(actor, pack, "proposed", "rejected", "reject", decision_note=reason,
+        _set_status(actor, pack, PackStatus.REJECTED, "reject", decision_note=reason,
                     decided_by_id=actor.id, decided_at=utcnow())  # fmt: skip
         reopen_application(actor, pack.application)
     return pack
@@ -207,40 +170,11 @@ def ship_pack(actor: User | None, pack_id: int) -> GiftPack:
             if _can_see(actor, pack):
                 raise Forbidden(_("Only a donating supplier or a coordinator ships a gift pack."))
             raise NotFound(_("Gift pack %(id)s not found.", id=pack_id))
-        _require_status(pack, "approved")
+        _set_status(actor, pack, PackStatus.SHIPPED, "ship", shipped_at=utcnow())
         for lot_id, units in units_per_lot(pack).items():
-            _move_out(actor, lot_id, units)
-        _set_status(actor, pack, "approved", "shipped", "ship", shipped_at=utcnow())
+            dispatch_lot(actor, lot_id, units, _source(pack))
         notify_organization(pack.organization, texts.pack_shipped(pack))
     return pack
-
-
-def _move_out(actor: User, lot_id: int, units: int) -> None:
-    """Count a lot's reserved units as shipped; they stay reserved and in stock until receipt."""
-    result = db.session.execute(
-        sa.update(lots)
-        .where(lots.c.id == lot_id, lots.c.reserved >= units)
-        .values(shipped=lots.c.shipped + units)
-    )
-    if rows_changed(result) != 1:
-        raise Conflict(_("Donated lot %(lot)s does not hold the %(units)s units reserved for it.",
-                         lot=lot_id, units=units))
-    record(actor, "lot.ship", "lot", lot_id, None, {"shipped_delta": units})
-
-
-def _hand_over(actor: User, lot_id: int, units: int) -> None:
-    """Take a received (or disputed) pack's units off a lot; it is exhausted when empty."""
-    result = db.session.execute(
-        sa.update(lots)
-        .where(lots.c.id == lot_id, lots.c.reserved >= units, lots.c.quantity >= units)
-        .values(reserved=lots.c.reserved - units, quantity=lots.c.quantity - units)
-    )  # fmt: skip
-    if rows_changed(result) != 1:
-        raise Conflict(_("Donated lot %(lot)s does not hold the %(units)s shipped units any more.",
-                         lot=lot_id, units=units))
-    record(actor, "lot.deliver", "lot", lot_id, None,
-           {"quantity_delta": -units, "reserved_delta": -units})  # fmt: skip
-    mark_exhausted_if_empty(actor, fetch(Lot, lot_id, populate_existing=True))
 
 
 def receive_pack(actor: User | None, pack_id: int, quantity: int | None = None,
@@ -256,20 +190,20 @@ def receive_pack(actor: User | None, pack_id: int, quantity: int | None = None,
             if _can_see(actor, pack):
                 raise Forbidden(_("Only the receiving company confirms receipt of a gift pack."))
             raise NotFound(_("Gift pack %(id)s not found.", id=pack_id))
-        _require_status(pack, "shipped")
+        require_move(GIFT_PACK, pack.id, pack.status, PackStatus.RECEIVED)  # shipped only
         total = sum(c.quantity for c in pack.components)
         got = total if quantity is None else quantity
         if got > total:
             raise Invalid.field("quantity", _("must be at most the %(total)s units shipped, got "
                                               "%(value)s", total=total, value=got))
-        new = "received" if got == total else "disputed"
-        _set_status(actor, pack, "shipped", new, new if new == "received" else "dispute",
+        new = PackStatus.RECEIVED if got == total else PackStatus.DISPUTED
+        _set_status(actor, pack, new, "received" if new == PackStatus.RECEIVED else "dispute",
                     received_at=utcnow(), received_quantity=got,
                     receipt_note=(note or "").strip() or None)  # fmt: skip
         # Everything shipped left the donors' stock, even when fewer units arrived.
         for lot_id, units in units_per_lot(pack).items():
-            _hand_over(actor, lot_id, units)
-        if new == "disputed":
+            hand_over_lot(actor, lot_id, units, _source(pack))
+        if new == PackStatus.DISPUTED:
             _notify_coordinators(pack, texts.pack_disputed(pack, got, total, note))
     return pack
 
@@ -287,19 +221,10 @@ def cancel_pack(actor: User | None, pack_id: int) -> GiftPack:
     actor = require_coordinator(actor)
     with unit_of_work():
         pack = _lock(pack_id)
-        _require_status(pack, "approved")
-        for lot_id, units in units_per_lot(pack).items():
-            result = db.session.execute(
-                sa.update(lots).where(lots.c.id == lot_id, lots.c.reserved >= units)
-                .values(reserved=lots.c.reserved - units)
-            )  # fmt: skip
-            if rows_changed(result) != 1:
-                raise Conflict(_("Donated lot %(lot)s does not hold %(units)s reserved units.",
-                                 lot=lot_id, units=units))
-            record(actor, "lot.release", "lot", lot_id, None,
-                   {"reserved_delta": -units, "gift_pack_id": pack.id})  # fmt: skip
-        _set_status(actor, pack, "approved", "cancelled", "cancel",
+        _set_status(actor, pack, PackStatus.CANCELLED, "cancel",
                     decided_by_id=actor.id, decided_at=utcnow())  # fmt: skip
+        for lot_id, units in units_per_lot(pack).items():
+            release_lot(actor, lot_id, units, _source(pack))
         reopen_application(actor, pack.application)
         notify_organization(pack.organization, texts.pack_cancelled(pack))
     return pack

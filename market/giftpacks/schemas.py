@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from market.common.schemas import ListArgsSchema, OrgRefSchema, Quantity, UserRefSchema
-from market.giftpacks.models import APPLICATION_STATUSES, PACK_STATUSES
+from market.giftpacks.models import ApplicationStatus, PackStatus
 from market.giftpacks.services import template_contents
 from market.i18n import N_
 
@@ -69,7 +69,7 @@ class ApplicationCreateSchema(ma.Schema):
 class ApplicationFilterSchema(ListArgsSchema):
     """Filters of the application list."""
 
-    status = ma.fields.String(validate=ma.validate.OneOf(APPLICATION_STATUSES))
+    status = ma.fields.String(validate=ma.validate.OneOf(tuple(ApplicationStatus)))
     organization_id = ma.fields.Integer()
 
 
@@ -102,7 +102,7 @@ class PackFilterSchema(ListArgsSchema):
     """Filters of the pack list."""
 
     run_id = ma.fields.Integer()
-    status = ma.fields.String(validate=ma.validate.OneOf(PACK_STATUSES))
+    status = ma.fields.String(validate=ma.validate.OneOf(tuple(PackStatus)))
     organization_id = ma.fields.Integer()
 
 

@@ -18,7 +18,7 @@ from market.common.web import current_actor, redirect_back
 from market.extensions import db
 from market.giftpacks import packs, services
 from market.giftpacks.forms import ApplyForm, ConfirmForm, ReceiveForm, RejectForm, TemplateForm
-from market.giftpacks.models import PACK_STATUSES, application_progress
+from market.giftpacks.models import PackStatus, application_progress
 from market.giftpacks.schemas import PackFilterSchema
 
 bp = Blueprint("giftpacks", __name__, url_prefix="/gift-packs")
@@ -35,7 +35,7 @@ def index():
     except ma.ValidationError:
         args = PackFilterSchema().load({})
     pack_page = paginate(packs.packs_query(actor, args), *page_args(max_per_page=50))
-    context = {"actor": actor, "packs": pack_page, "statuses": PACK_STATUSES, "args": args,
+    context = {"actor": actor, "packs": pack_page, "statuses": tuple(PackStatus), "args": args,
                "confirm": ConfirmForm(), "reject_form": RejectForm(),
                "receive_form": ReceiveForm(), "apply_form": _apply_form(actor),
                "progress": application_progress}  # fmt: skip

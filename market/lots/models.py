@@ -4,17 +4,53 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import ClassVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
 from market.accounts.models import Organization, User
 from market.catalog.models import Item
+from market.common.lifecycle import Status, describe, status_check
 from market.common.types import Money, UTCDateTime, utcnow
 from market.extensions import Model
 
 LOT_KINDS = ("sale", "donation")
-LOT_STATUSES = ("active", "paused", "withdrawn", "exhausted")
+LOT_KIND_LABELS = {"sale": _l("sale"), "donation": _l("donation")}
+
+
+class LotStatus(Status):
+    """A lot on offer (active), held back (paused), gone for good (withdrawn) or used up."""
+
+    # named subsets of the statuses, set after `describe` below
+    EDITABLE: ClassVar[tuple[LotStatus, ...]]
+    OPEN: ClassVar[tuple[LotStatus, ...]]
+
+    ACTIVE = "active"
+    PAUSED = "paused"
+    WITHDRAWN = "withdrawn"
+    EXHAUSTED = "exhausted"
+
+
+describe(
+    LotStatus,
+    {
+        LotStatus.ACTIVE: _l("active"),
+        LotStatus.PAUSED: _l("paused"),
+        LotStatus.WITHDRAWN: _l("withdrawn"),
+        LotStatus.EXHAUSTED: _l("exhausted"),
+    },
+    {
+        LotStatus.ACTIVE: {LotStatus.PAUSED, LotStatus.WITHDRAWN, LotStatus.EXHAUSTED},
+        LotStatus.PAUSED: {LotStatus.ACTIVE, LotStatus.WITHDRAWN, LotStatus.EXHAUSTED},
+        LotStatus.EXHAUSTED: {LotStatus.ACTIVE, LotStatus.PAUSED, LotStatus.WITHDRAWN},
+    },
+)
+# Statuses a supplier sets by editing a lot.
+LotStatus.EDITABLE = (LotStatus.ACTIVE, LotStatus.PAUSED)
+# Lots still listed (not withdrawn): they can be edited.
+LotStatus.OPEN = (LotStatus.ACTIVE, LotStatus.PAUSED, LotStatus.EXHAUSTED)
 
 
 class Lot(Model):
@@ -25,6 +61,7 @@ class Lot(Model):
         sa.CheckConstraint("quantity >= 0", name="lot_quantity_nonnegative"),
         sa.CheckConstraint("reserved >= 0 AND reserved <= quantity", name="lot_reserved_bounds"),
         sa.Index("ix_lots_status_item", "status", "item_id"),
+        status_check(LotStatus, "ck_lots_status"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -51,6 +88,16 @@ class Lot(Model):
     organization: so.Mapped[Organization] = so.relationship()
     item: so.Mapped[Item] = so.relationship()
     entered_by: so.Mapped[User | None] = so.relationship()
+
+    @property
+    def is_open(self) -> bool:
+        """Still listed (not withdrawn): its supplier may edit it."""
+        return self.status in LotStatus.OPEN
+
+    @property
+    def is_gone(self) -> bool:
+        """Withdrawn or exhausted: nothing of it is on offer."""
+        return self.status in (LotStatus.WITHDRAWN, LotStatus.EXHAUSTED)
 
     @property
     def available(self) -> int:

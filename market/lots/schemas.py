@@ -16,10 +16,8 @@ from market.common.schemas import (
     UserRefSchema,
 )
 from market.i18n import N_
-from market.lots.models import LOT_KINDS, LOT_STATUSES
+from market.lots.models import LOT_KINDS, LotStatus
 from market.places.schemas import Subdistrict
-
-EDITABLE_STATUSES = ("active", "paused")
 
 
 def _one_of(choices: tuple[str, ...]) -> ma.validate.OneOf:
@@ -71,7 +69,7 @@ class LotUpdateSchema(ma.Schema):
 
     quantity = Quantity()
     unit_price = Money()
-    status = ma.fields.String(validate=_one_of(EDITABLE_STATUSES))
+    status = ma.fields.String(validate=_one_of(LotStatus.EDITABLE))
 
     @ma.validates_schema
     def not_empty(self, data, **kwargs):
@@ -84,7 +82,7 @@ class LotFilterSchema(ListArgsSchema):
     """List and export filters, plus paging."""
 
     item = ma.fields.String()
-    status = ma.fields.String(validate=_one_of(LOT_STATUSES))
+    status = ma.fields.String(validate=_one_of(tuple(LotStatus)))
     kind = ma.fields.String(validate=_one_of(LOT_KINDS))
     organization_id = ma.fields.Integer(metadata={"description": "coordinators only"})
 

@@ -25,7 +25,7 @@ from market.common.types import utcnow
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
 from market.i18n import status_word
-from market.lots.models import Lot
+from market.lots.models import Lot, LotStatus
 from market.matching.models import Allocation
 from market.places.places import place
 
@@ -35,7 +35,6 @@ LOT_FIELDS = (
     "entered_by_id",
 )
 # Statuses the owner may still change; withdrawn is final.
-OPEN_STATUSES = ("active", "paused", "exhausted")
 
 FieldErrors = dict[str, list[str]]
 
@@ -173,7 +172,7 @@ def update_lot(actor: User | None, lot_id: int, changes: dict[str, Any]) -> Lot:
     actor = require_writer(actor)
     with unit_of_work():
         lot = _lock_lot(actor, lot_id)
-        if lot.status not in OPEN_STATUSES:
+        if lot.status not in LotStatus.OPEN:
             raise Conflict(_("Lot %(id)s is %(status)s; it can no longer be changed.",
                              id=lot.id, status=status_word(lot.status)))
         before = snapshot(lot, LOT_FIELDS)

@@ -29,7 +29,7 @@ from market.common.pagination import page_args, paginate
 from market.common.web import current_actor
 from market.lots import csv_io, services
 from market.lots.forms import ActionForm, LotEditForm, LotForm, LotImportForm
-from market.lots.models import LOT_KINDS, LOT_STATUSES
+from market.lots.models import LOT_KINDS, LotStatus
 from market.lots.schemas import LotCreateSchema, LotFilterSchema, LotUpdateSchema
 
 bp = Blueprint("lots", __name__, url_prefix="/lots")
@@ -56,7 +56,7 @@ def index():
     export_args = {k: filters[k] for k in keys if k in filters}
     return render_template(
         "lots/index.html", page=page, filters=filters, items=all_items(),
-        statuses=LOT_STATUSES, kinds=LOT_KINDS, item_name=display_name,
+        statuses=tuple(LotStatus), kinds=LOT_KINDS, item_name=display_name,
         export_url=url_for("lots_api.export_lots", **export_args),
     )
 

@@ -20,16 +20,16 @@ from market.giftpacks.models import (
     GiftPack,
     GiftPackApplication,
     GiftPackTemplate,
+    PackStatus,
     TemplateContent,
 )
 from market.lots.models import Lot
 from market.matching.knobs import KNOB_DEFAULTS
 from market.matching.models import MatchConstraint, Quota
-from market.needs.models import MATCHABLE_NEED_STATUSES, Need
+from market.needs.models import Need, NeedStatus
 from solver.geo import distance_km
 
 # Packs in these states already went (or are going) to the company: no second pack.
-PACK_TAKEN_STATUSES = ("approved", "shipped", "received", "disputed")
 
 
 class LotRow(NamedTuple):
@@ -177,7 +177,7 @@ def matchable_lots_filter(now: datetime) -> list[sa.ColumnElement[bool]]:
 def matchable_needs_filter(today: date) -> list[sa.ColumnElement[bool]]:
     """The conditions that make a need matchable: open, not expired, something outstanding."""
     return [
-        Need.status.in_(MATCHABLE_NEED_STATUSES),
+        Need.status.in_(NeedStatus.MATCHABLE),
         Need.quantity - Need.allocated > 0,
         sa.or_(Need.needed_by.is_(None), Need.needed_by >= today),
     ]
@@ -283,7 +283,7 @@ def _load_applicants(
         shortage[need.organization_id] += need.outstanding
     taken = sa.select(GiftPack.id).where(
         GiftPack.application_id == GiftPackApplication.id,
-        GiftPack.status.in_(PACK_TAKEN_STATUSES),
+        GiftPack.status.in_(PackStatus.ALLOCATED),
     )
     stmt = (
         sa.select(GiftPackApplication.id, GiftPackApplication.organization_id,

@@ -4,42 +4,169 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.engine.default import DefaultExecutionContext
 
 from market.accounts.models import Organization, User
 from market.catalog.models import Item
+from market.common.lifecycle import Status, describe, status_check
 from market.common.types import Money, UTCDateTime, utcnow
 from market.extensions import Model
 from market.lots.models import Lot
 from market.needs.models import Need
 
-RUN_STATUSES = ("queued", "running", "completed", "failed")
-ACTIVE_RUN_STATUSES = ("queued", "running")
 RUN_PHASES = ("reading", "solving", "writing")
 RUN_TRIGGERS = ("manual", "schedule")
-ALLOCATION_STATUSES = (
-    "proposed",
-    "approved",
-    "rejected",
-    "superseded",
-    "shipped",
-    "received",
-    "disputed",
-    "cancelled",
+RUN_TRIGGER_LABELS = {"manual": _l("manual"), "schedule": _l("schedule")}
+
+
+class RunStatus(Status):
+    """A matching run: queued, taken by a worker (running), then completed or failed."""
+
+    # named subsets of the statuses, set after `describe` below
+    ACTIVE: ClassVar[tuple[RunStatus, ...]]
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+describe(
+    RunStatus,
+    {
+        RunStatus.QUEUED: _l("queued"),
+        RunStatus.RUNNING: _l("running"),
+        RunStatus.COMPLETED: _l("completed"),
+        RunStatus.FAILED: _l("failed"),
+    },
+    {
+        RunStatus.QUEUED: {RunStatus.RUNNING, RunStatus.FAILED},
+        RunStatus.RUNNING: {RunStatus.COMPLETED, RunStatus.FAILED},
+    },
 )
-# Allocations (and gift packs) whose units are reserved on the lot: approved, or shipped
-# and on their way; receipt (or a dispute) takes them off the lot's quantity and reserved.
-RESERVING_STATUSES = ("approved", "shipped")
+# Runs under way: they hold the one active slot.
+RunStatus.ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class AllocationStatus(Status):
+    """A proposed delivery from a lot to a need, then decided, shipped and received.
+
+    Gift packs follow the same lifecycle (`giftpacks.models.PackStatus` is this enum).
+    """
+
+    # named subsets of the statuses, set after `describe` below
+    RESERVING: ClassVar[tuple[AllocationStatus, ...]]
+    ALLOCATED: ClassVar[tuple[AllocationStatus, ...]]
+    SHIPPED_OR_LATER: ClassVar[tuple[AllocationStatus, ...]]
+    DELIVERED: ClassVar[tuple[AllocationStatus, ...]]
+    VISIBLE_TO_COMPANIES: ClassVar[tuple[AllocationStatus, ...]]
+    ENDED: ClassVar[tuple[AllocationStatus, ...]]
+
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+    SHIPPED = "shipped"
+    RECEIVED = "received"
+    DISPUTED = "disputed"
+    CANCELLED = "cancelled"
+
+
+describe(
+    AllocationStatus,
+    {
+        AllocationStatus.PROPOSED: _l("proposed"),
+        AllocationStatus.APPROVED: _l("approved"),
+        AllocationStatus.REJECTED: _l("rejected"),
+        AllocationStatus.SUPERSEDED: _l("superseded"),
+        AllocationStatus.SHIPPED: _l("shipped"),
+        AllocationStatus.RECEIVED: _l("received"),
+        AllocationStatus.DISPUTED: _l("disputed"),
+        AllocationStatus.CANCELLED: _l("cancelled"),
+    },
+    {
+        # A coordinator decides a proposal (or the next run supersedes it); an approved line
+        # ships or is cancelled; a shipped one is received in full or disputed.
+        AllocationStatus.PROPOSED: {AllocationStatus.APPROVED, AllocationStatus.REJECTED,
+                                    AllocationStatus.SUPERSEDED},
+        AllocationStatus.APPROVED: {AllocationStatus.SHIPPED, AllocationStatus.CANCELLED},
+        AllocationStatus.SHIPPED: {AllocationStatus.RECEIVED, AllocationStatus.DISPUTED},
+    },
+)
+# Units reserved on the lot: approved, or shipped and on their way; receipt (or a dispute)
+# takes them off the lot's quantity and reserved.
+AllocationStatus.RESERVING = (AllocationStatus.APPROVED, AllocationStatus.SHIPPED)
+# Approved or later, not cancelled: the units went (or go) to the buyer.
+AllocationStatus.ALLOCATED = (AllocationStatus.APPROVED, AllocationStatus.SHIPPED,
+                              AllocationStatus.RECEIVED, AllocationStatus.DISPUTED)
+AllocationStatus.SHIPPED_OR_LATER = (AllocationStatus.SHIPPED, AllocationStatus.RECEIVED,
+                                     AllocationStatus.DISPUTED)
+AllocationStatus.DELIVERED = (AllocationStatus.RECEIVED, AllocationStatus.DISPUTED)
+# What the companies concerned see: nothing while it is only a proposal.
+AllocationStatus.VISIBLE_TO_COMPANIES = (*AllocationStatus.ALLOCATED, AllocationStatus.CANCELLED)
+# Lines that ended without delivery (greyed on the pages).
+AllocationStatus.ENDED = (AllocationStatus.SUPERSEDED, AllocationStatus.REJECTED,
+                          AllocationStatus.CANCELLED)
 
 
 def _active_default(context: DefaultExecutionContext) -> bool | None:
     """A run inserted queued or running takes the one active slot; any other, none."""
     status = context.get_current_parameters().get("status", "queued")
-    return True if status in ACTIVE_RUN_STATUSES else None
+    return True if status in RunStatus.ACTIVE else None
+
+
+class LifecycleMixin:
+    """The decision, shipment and receipt columns an allocation and a gift pack both carry."""
+
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="proposed", index=True)
+    decision_note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    receipt_note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
+    received_quantity: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
+    decided_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
+    decided_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    shipped_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    received_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def lifecycle(self) -> AllocationStatus:
+        """The status as the enum."""
+        return AllocationStatus(self.status)
+
+    @property
+    def can_decide(self) -> bool:
+        """Still a proposal: a coordinator may approve or reject it."""
+        return self.lifecycle.can_become(AllocationStatus.APPROVED)
+
+    @property
+    def can_ship(self) -> bool:
+        """Approved and not shipped yet."""
+        return self.lifecycle.can_become(AllocationStatus.SHIPPED)
+
+    @property
+    def can_cancel(self) -> bool:
+        """Approved and not shipped yet: a coordinator may still cancel it."""
+        return self.lifecycle.can_become(AllocationStatus.CANCELLED)
+
+    @property
+    def can_receive(self) -> bool:
+        """Shipped: the recipient confirms receipt (or reports a short delivery)."""
+        return self.lifecycle.can_become(AllocationStatus.RECEIVED)
+
+    @property
+    def is_ended(self) -> bool:
+        """Rejected, superseded or cancelled: it will never deliver anything."""
+        return self.status in AllocationStatus.ENDED
+
+    @property
+    def has_shipped(self) -> bool:
+        """Shipped, received or disputed: the units left the supplier."""
+        return self.status in AllocationStatus.SHIPPED_OR_LATER
 
 
 class MatchRun(Model):
@@ -48,7 +175,10 @@ class MatchRun(Model):
     __tablename__ = "match_runs"
     # `active` is True while the run is queued or running, NULL after: the unique
     # constraint lets at most one run (or dry run) be under way, across every process.
-    __table_args__ = (sa.UniqueConstraint("active", name="uq_match_runs_one_active"),)
+    __table_args__ = (
+        sa.UniqueConstraint("active", name="uq_match_runs_one_active"),
+        status_check(RunStatus, "ck_match_runs_status"),
+    )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     trigger: so.Mapped[str] = so.mapped_column(sa.String(20), default="manual")
@@ -70,14 +200,20 @@ class MatchRun(Model):
 
     started_by: so.Mapped[User | None] = so.relationship()
 
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: the run is under way."""
+        return self.status in RunStatus.ACTIVE
 
-class Allocation(Model):
+
+class Allocation(LifecycleMixin, Model):
     """A proposed (then approved, shipped, received…) delivery from a lot to a need."""
 
     __tablename__ = "allocations"
     __table_args__ = (
         sa.CheckConstraint("quantity > 0", name="allocation_quantity_positive"),
         sa.Index("ix_allocations_run_status", "run_id", "status"),
+        status_check(AllocationStatus, "ck_allocations_status"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -88,20 +224,12 @@ class Allocation(Model):
     supplier_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organizations.id"), index=True)
     buyer_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("organizations.id"), index=True)
     quantity: so.Mapped[int] = so.mapped_column(sa.BigInteger)
-    received_quantity: so.Mapped[int | None] = so.mapped_column(sa.BigInteger)
     unit_price: so.Mapped[Decimal | None] = so.mapped_column(Money)
     distance_km: so.Mapped[float] = so.mapped_column(default=0.0)
     tier: so.Mapped[int] = so.mapped_column(sa.SmallInteger)
     fill_rate: so.Mapped[float] = so.mapped_column(default=0.0)
     reasons: so.Mapped[list[Any]] = so.mapped_column(sa.JSON, default=list)  # reason_text.py
-    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="proposed", index=True)
-    decision_note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
-    receipt_note: so.Mapped[str | None] = so.mapped_column(sa.String(500))
-    decided_by_id: so.Mapped[int | None] = so.mapped_column(sa.ForeignKey("users.id"))
-    decided_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    shipped_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    received_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
-    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    # status, notes, decided_*, shipped_at, received_*, created_at: LifecycleMixin
 
     run: so.Mapped[MatchRun] = so.relationship()
     lot: so.Mapped[Lot] = so.relationship()

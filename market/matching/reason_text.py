@@ -20,8 +20,25 @@ from typing import Any
 import marshmallow as ma
 import sqlalchemy as sa
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 Reason = str | dict[str, Any]
+
+# solver.reasons.REASONS (plus "unmet" when the solver gives no code), shown on the dashboard
+# and run pages as _(reason.replace('_', ' ')); listed so pybabel extracts the words.
+REASON_WORDS = (
+    _l("none"),
+    _l("no stock"),
+    _l("price cap"),
+    _l("distance"),
+    _l("excluded"),
+    _l("cap"),
+    _l("higher tier"),
+    _l("shared"),
+    _l("pinned"),
+    _l("strategy"),
+    _l("unmet"),
+)
 
 
 def reason_text(reason: Reason) -> str:

@@ -33,7 +33,7 @@ from market.matching.diff import changes_against, previous_lines
 from market.matching.figures import proposal_lines, run_figures
 from market.matching.knobs import KNOB_DEFAULTS
 from market.matching.lock import busy_message, owner_gone, run_lock, stale_seconds, worker_id
-from market.matching.models import ACTIVE_RUN_STATUSES, Allocation, MatchConstraint, MatchRun
+from market.matching.models import Allocation, MatchConstraint, MatchRun, RunStatus
 
 log = logging.getLogger("market.matching")
 INSERT_CHUNK = 5000
@@ -150,7 +150,7 @@ def set_phase(run: MatchRun, phase: str) -> None:
 
 def _end_failed(run_id: int, actor: User | None, error: str) -> None:
     run = db.session.get(MatchRun, run_id, populate_existing=True)
-    if run is None or run.status not in ACTIVE_RUN_STATUSES:
+    if run is None or run.status not in RunStatus.ACTIVE:
         return
     run.status, run.active, run.phase = "failed", None, None
     run.finished_at, run.error = utcnow(), error[:2000]
@@ -168,7 +168,7 @@ def reap_interrupted() -> list[int]:
     limit = stale_seconds()
     ended = []
     for run in db.session.scalars(
-        sa.select(MatchRun).where(MatchRun.status.in_(ACTIVE_RUN_STATUSES))
+        sa.select(MatchRun).where(MatchRun.status.in_(RunStatus.ACTIVE))
     ).all():
         if run.status == "running":
             gone = owner_gone(run.worker, run.heartbeat_at, limit)

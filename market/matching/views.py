@@ -17,7 +17,7 @@ from market.common.web import current_actor
 from market.extensions import db
 from market.matching import services
 from market.matching.forms import ActionForm, QuotaForm
-from market.matching.models import ACTIVE_RUN_STATUSES
+from market.matching.models import RunStatus
 from market.matching.runs import run_lines
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
@@ -106,7 +106,7 @@ def run_progress(run_id: int):
     """
     run = services.get_run(current_actor(), run_id)
     body = render_template("matching/_run_progress.html", run=run)
-    headers = {} if run.status in ACTIVE_RUN_STATUSES else {"HX-Refresh": "true"}
+    headers = {} if run.status in RunStatus.ACTIVE else {"HX-Refresh": "true"}
     return body, 200, headers
 
 

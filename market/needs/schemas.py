@@ -13,7 +13,7 @@ from market.common.schemas import (
     UserRefSchema,
 )
 from market.i18n import N_
-from market.needs.models import NEED_STATUSES
+from market.needs.models import NeedStatus
 from market.places.schemas import Subdistrict
 
 SKU = ma.fields.String
@@ -60,7 +60,7 @@ class NeedFilterSchema(ma.Schema):
         unknown = ma.EXCLUDE
 
     item = SKU()
-    status = ma.fields.String(validate=ma.validate.OneOf(NEED_STATUSES))
+    status = ma.fields.String(validate=ma.validate.OneOf(tuple(NeedStatus)))
     organization_id = ma.fields.Integer()
 
 

@@ -32,7 +32,7 @@ from market.common.errors import Conflict, Invalid, NotFound
 from market.common.transaction import unit_of_work
 from market.extensions import db
 from market.i18n import status_word
-from market.needs.models import MATCHABLE_NEED_STATUSES, Need
+from market.needs.models import Need, NeedStatus
 from market.places.places import locate
 
 AUDIT_FIELDS = (
@@ -48,7 +48,6 @@ AUDIT_FIELDS = (
     "longitude",
     "address",
 )
-EDITABLE_STATUSES = ("open", "partially_allocated", "expired")
 EDITABLE_FIELDS = (
     "quantity",
     "max_unit_price",
@@ -82,28 +81,28 @@ def _check_location(data: dict[str, Any]) -> None:
         raise Invalid.field(missing, _("latitude and longitude go together"))
 
 
-def counted_status(need: Need) -> str:
+def counted_status(need: Need) -> NeedStatus:
     """The status that `allocated` and `received` give a live need."""
     if need.received >= need.quantity:
-        return "fulfilled"
+        return NeedStatus.FULFILLED
     if need.allocated >= need.quantity:
-        return "allocated"
+        return NeedStatus.ALLOCATED
     if need.allocated > 0:
-        return "partially_allocated"
-    return "open"
+        return NeedStatus.PARTIALLY_ALLOCATED
+    return NeedStatus.OPEN
 
 
 def recompute_need_status(need: Need) -> str:
     """Set the need's status from its allocated/received units; call after every transition.
 
-    A cancelled need stays cancelled; an expired need stays expired until nothing is left
-    to allocate (then it becomes `allocated` or `fulfilled`). Returns the new status.
-    Does not commit: the caller's transaction does.
+    The one place the need-status rule lives. A cancelled need stays cancelled; an expired
+    need stays expired until nothing is left to allocate (then it becomes `allocated` or
+    `fulfilled`). Returns the new status. Does not commit: the caller's transaction does.
     """
     status = counted_status(need)
-    if need.status == "cancelled":
+    if need.status == NeedStatus.CANCELLED:
         return need.status
-    if need.status == "expired" and status in ("open", "partially_allocated"):
+    if need.status == NeedStatus.EXPIRED and status in NeedStatus.MATCHABLE:
         return need.status
     need.status = status
     return status
@@ -176,7 +175,7 @@ def with_details(stmt: sa.Select) -> sa.Select:
 def update_need(actor: User | None, need_id: int, data: dict[str, Any]) -> Need:
     """Edit a need that is still open, partly allocated or expired; never below `allocated`."""
     need = get_need(require_writer(actor), need_id)
-    if need.status not in EDITABLE_STATUSES:
+    if need.status not in NeedStatus.EDITABLE:
         raise Conflict(_("Need %(id)s is %(status)s and can no longer be edited.", id=need_id,
                          status=status_word(need.status)))
     if "quantity" in data and data["quantity"] < need.allocated:
@@ -244,7 +243,7 @@ def expire_stale_needs(on: date | None = None, commit: bool = True) -> int:
     on = on or district_today()
     stale = db.session.scalars(
         sa.select(Need)
-        .where(Need.status.in_(MATCHABLE_NEED_STATUSES), Need.needed_by < on)
+        .where(Need.status.in_(NeedStatus.MATCHABLE), Need.needed_by < on)
         .with_for_update(skip_locked=True)
     ).all()
     for need in stale:

@@ -19,7 +19,7 @@ from market.common.web import current_actor, redirect_back
 from market.extensions import db
 from market.needs import services
 from market.needs.forms import ConfirmForm, NeedForm, RenewForm
-from market.needs.models import NEED_STATUSES
+from market.needs.models import NeedStatus
 from market.needs.schemas import NeedFilterSchema
 from market.places.forms import pin_of
 
@@ -38,7 +38,7 @@ def index():
     stmt = services.with_details(services.needs_query(actor, args))
     page = paginate(stmt, *page_args(max_per_page=100))
     return render_template(
-        "needs/index.html", page=page, items=_items(), statuses=NEED_STATUSES, args=args,
+        "needs/index.html", page=page, items=_items(), statuses=tuple(NeedStatus), args=args,
         renew_form=RenewForm(), confirm_form=ConfirmForm(), today=district_today(),
     )  # fmt: skip
 

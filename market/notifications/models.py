@@ -6,19 +6,45 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
+from market.common.lifecycle import Status, describe, status_check
 from market.common.types import UTCDateTime, utcnow
 from market.extensions import Model
 
-# Delivery states: pending → sending (claimed by one worker) → sent, or back to pending for a
-# retry, or failed after the last attempt.
-STATUSES = ("pending", "sending", "sent", "failed")
+
+class NotificationStatus(Status):
+    """Delivery: pending → sending (claimed by one worker) → sent, or back to pending for a
+    retry, or failed after the last attempt (a coordinator may queue a failed one again)."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+describe(
+    NotificationStatus,
+    {
+        NotificationStatus.PENDING: _l("pending"),
+        NotificationStatus.SENDING: _l("sending"),
+        NotificationStatus.SENT: _l("sent"),
+        NotificationStatus.FAILED: _l("failed"),
+    },
+    {
+        NotificationStatus.PENDING: {NotificationStatus.SENDING, NotificationStatus.FAILED},
+        NotificationStatus.SENDING: {NotificationStatus.SENT, NotificationStatus.PENDING,
+                                     NotificationStatus.FAILED},
+        NotificationStatus.FAILED: {NotificationStatus.PENDING},
+    },
+)
 
 
 class Notification(Model):
     """A message to one user, shown on their page and sent by the configured sender."""
 
     __tablename__ = "notifications"
+    __table_args__ = (status_check(NotificationStatus, "ck_notifications_status"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     user_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)

@@ -15,8 +15,7 @@ from market.catalog.models import Item
 from market.common.display import district_today, district_zone
 from market.common.errors import Invalid
 from market.extensions import db
-from market.matching.models import Allocation
-from market.reports.services import ALLOCATED_STATUSES
+from market.matching.models import Allocation, AllocationStatus
 
 MAX_DAYS = 31
 # A day's list is printed; beyond this many lines the page says how many were left out.
@@ -51,7 +50,9 @@ def _day_totals(start: datetime, end: datetime) -> list[dict[str, Any]]:
     def units(condition: Any, value: Any = Allocation.quantity) -> Any:
         return sa.func.coalesce(sa.func.sum(sa.case((condition, value), else_=0)), 0)
 
-    approved = sa.and_(within(Allocation.decided_at), Allocation.status.in_(ALLOCATED_STATUSES))
+    approved = sa.and_(
+        within(Allocation.decided_at), Allocation.status.in_(AllocationStatus.ALLOCATED)
+    )
     rows = db.session.execute(
         sa.select(
             Item.sku, Item.name, Item.unit,
@@ -101,7 +102,7 @@ def _day_shipments(start: datetime, end: datetime) -> tuple[list[Allocation], in
     where = (
         Allocation.decided_at >= start,
         Allocation.decided_at < end,
-        Allocation.status.in_(ALLOCATED_STATUSES),
+        Allocation.status.in_(AllocationStatus.ALLOCATED),
     )
     total = db.session.scalar(sa.select(sa.func.count()).select_from(Allocation).where(*where))
     supplier, buyer = so.aliased(Organization), so.aliased(Organization)

@@ -9,10 +9,8 @@ import sqlalchemy as sa
 from market.catalog.models import Item
 from market.extensions import db
 from market.lots.models import Lot
-from market.matching.models import Allocation
-from market.needs.models import MATCHABLE_NEED_STATUSES, Need
-
-DELIVERED_STATUSES = ("received", "disputed")
+from market.matching.models import Allocation, AllocationStatus
+from market.needs.models import Need, NeedStatus
 
 
 def public_totals() -> dict[str, Any]:
@@ -29,7 +27,7 @@ def public_totals() -> dict[str, Any]:
     )
     demand = (
         sa.select(Need.item_id, sa.func.sum(Need.quantity - Need.allocated).label("units"))
-        .where(Need.status.in_(MATCHABLE_NEED_STATUSES))
+        .where(Need.status.in_(NeedStatus.MATCHABLE))
         .group_by(Need.item_id)
         .subquery()
     )
@@ -39,7 +37,7 @@ def public_totals() -> dict[str, Any]:
             sa.func.sum(sa.func.coalesce(Allocation.received_quantity, Allocation.quantity))
             .label("units"),
         )
-        .where(Allocation.status.in_(DELIVERED_STATUSES))
+        .where(Allocation.status.in_(AllocationStatus.DELIVERED))
         .group_by(Allocation.item_id)
         .subquery()
     )

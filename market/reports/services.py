@@ -14,14 +14,10 @@ from market.common.pagination import paginate
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackApplication
 from market.lots.models import Lot
-from market.matching.models import Allocation, MatchRun
-from market.needs.models import MATCHABLE_NEED_STATUSES, Need
+from market.matching.models import Allocation, AllocationStatus, MatchRun
+from market.needs.models import Need, NeedStatus
 from solver.tiers import TIERS
 
-# Allocation states whose units count as allocated, shipped and received.
-ALLOCATED_STATUSES = ("approved", "shipped", "received", "disputed")
-SHIPPED_STATUSES = ("shipped", "received", "disputed")
-RECEIVED_STATUSES = ("received", "disputed")
 RUN_HISTORY_LIMIT = 60
 
 
@@ -54,7 +50,7 @@ def item_totals() -> list[dict[str, Any]]:
         sa.select(
             Need.item_id,
             sa.func.sum(Need.quantity).label("units"),
-            _sum_when(Need.status.in_(MATCHABLE_NEED_STATUSES), Need.quantity - Need.allocated)
+            _sum_when(Need.status.in_(NeedStatus.MATCHABLE), Need.quantity - Need.allocated)
             .label("open_units"),
         )
         .where(Need.status != "cancelled")
@@ -66,11 +62,11 @@ def item_totals() -> list[dict[str, Any]]:
     flows = (
         sa.select(
             Allocation.item_id,
-            _sum_when(status.in_(ALLOCATED_STATUSES), units).label("alloc"),
-            _sum_when(status.in_(SHIPPED_STATUSES), units).label("shipped"),
-            _sum_when(status.in_(RECEIVED_STATUSES), received_units).label("received"),
+            _sum_when(status.in_(AllocationStatus.ALLOCATED), units).label("alloc"),
+            _sum_when(status.in_(AllocationStatus.SHIPPED_OR_LATER), units).label("shipped"),
+            _sum_when(status.in_(AllocationStatus.DELIVERED), received_units).label("received"),
         )
-        .where(Allocation.status.in_(ALLOCATED_STATUSES))
+        .where(Allocation.status.in_(AllocationStatus.ALLOCATED))
         .group_by(Allocation.item_id)
         .subquery()
     )
@@ -111,7 +107,7 @@ def tier_totals() -> list[dict[str, Any]]:
     allocated: dict[int, int] = dict(
         db.session.execute(
             sa.select(Allocation.tier, sa.func.sum(Allocation.quantity))
-            .where(Allocation.status.in_(ALLOCATED_STATUSES))
+            .where(Allocation.status.in_(AllocationStatus.ALLOCATED))
             .group_by(Allocation.tier)
         ).tuples().all()
     )

@@ -7,11 +7,37 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
+from market.common.lifecycle import Status, describe, status_check
 from market.common.types import UTCDateTime, utcnow
 from market.extensions import Model
 
-STUDY_STATUSES = ("queued", "running", "done", "failed")
+
+class StudyStatus(Status):
+    """A what-if study: queued, computed by a worker (running), then done or failed."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+describe(
+    StudyStatus,
+    {
+        StudyStatus.QUEUED: _l("queued"),
+        StudyStatus.RUNNING: _l("running"),
+        StudyStatus.DONE: _l("done"),
+        StudyStatus.FAILED: _l("failed"),
+    },
+    {
+        StudyStatus.QUEUED: {StudyStatus.RUNNING, StudyStatus.FAILED},
+        StudyStatus.RUNNING: {StudyStatus.DONE, StudyStatus.FAILED},
+        StudyStatus.FAILED: {StudyStatus.QUEUED},  # asked again
+        StudyStatus.DONE: {StudyStatus.QUEUED},
+    },
+)
 
 
 class WhatIfStudy(Model):
@@ -23,6 +49,7 @@ class WhatIfStudy(Model):
     """
 
     __tablename__ = "whatif_studies"
+    __table_args__ = (status_check(StudyStatus, "ck_whatif_studies_status"),)
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     key: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
@@ -37,6 +64,11 @@ class WhatIfStudy(Model):
     started_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     finished_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
     worker: so.Mapped[str | None] = so.mapped_column(sa.String(100))  # "host:pid" computing it
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: the result is still to come."""
+        return self.status in (StudyStatus.QUEUED, StudyStatus.RUNNING)
 
     def __repr__(self) -> str:
         return f"<WhatIfStudy {self.id} {self.status}>"

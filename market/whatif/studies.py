@@ -248,6 +248,7 @@ def study_view(study: WhatIfStudy) -> dict[str, Any]:
     return {
         "study_id": study.id,
         "status": study.status,
+        "is_active": study.is_active,
         "snapshot_needs": study.needs,
         "snapshot_lots": study.lots,
         "error": study.error,

@@ -67,7 +67,7 @@ def test_shortage_refuses_and_changes_nothing(people, donations, make_pack, as_u
     r = as_user(people["coordinator"], "post", f"/api/v1/gift-packs/{pack.id}/approve")
     assert r.status_code == 409
     assert "DISINFECTANT-ALCOHOL-75" in r.json["message"]
-    assert "5 short" in r.json["message"]
+    assert "short by 5" in r.json["message"]
     assert _fresh(Lot, donations["masks"].id).reserved == 0  # reserved first, rolled back
     assert _fresh(Lot, donations["alcohol"].id).reserved == 0
     assert _fresh(GiftPack, pack.id).status == "proposed"
@@ -82,7 +82,7 @@ def test_shortage_counts_earlier_reservations(people, donations, make_pack, as_u
     r = as_user(people["coordinator"], "post", f"/api/v1/gift-packs/{second.id}/approve")
     assert r.status_code == 409
     assert "MASK-SURGICAL" in r.json["message"]
-    assert "100 short" in r.json["message"]
+    assert "short by 100" in r.json["message"]
     assert _fresh(Lot, donations["masks"].id).reserved == 700
 
 

@@ -82,6 +82,6 @@ def test_shortage_is_flashed_on_the_page(people, donations, make_pack, page_as):
     pack = make_pack(people["buyer_org"], [(donations["alcohol"], 50)])
     r = page_as(people["coordinator"], "post", f"/gift-packs/{pack.id}/approve",
                 follow_redirects=True)
-    assert "30 short" in r.get_data(as_text=True)
+    assert "short by 30" in r.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(GiftPack, pack.id).status == "proposed"

@@ -1,0 +1,1 @@
+"""Stock movements shared by allocations and gift packs: locks, status moves, lot counters."""
