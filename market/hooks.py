@@ -21,7 +21,7 @@ from market.lots.models import LotStatus
 from market.matching.models import AllocationStatus, RunStatus
 from market.matching.reason_text import reason_text
 from market.needs.models import NeedStatus
-from market.reports.whatif_models import StudyStatus
+from market.whatif.models import StudyStatus
 
 # (endpoint, label, who sees it): who is "anon", "user", "company", "supplier", "buyer",
 # "coordinator" or "admin". Links to pages that do not exist yet are left out.

@@ -17,7 +17,7 @@ from market.matching.knobs import (
     MAX_NEAREST,
     MAX_TRANSPORT_COST,
 )
-from market.reports.whatif import Knobs
+from market.whatif.services import Knobs
 
 KNOB_FIELDS = ("transport_cost_per_unit_km", "max_distance_km", "fairness_steps", "nearest", "caps")
 

@@ -9,8 +9,8 @@ from market.common.errors import Invalid
 from market.config import Config
 from market.matching.knobs import KNOB_DEFAULTS, KNOBS, Knob
 from market.matching.schemas import StartRunSchema
-from market.reports import whatif
-from market.reports.whatif_schemas import WhatIfArgsSchema
+from market.whatif import services as whatif
+from market.whatif.schemas import WhatIfArgsSchema
 
 SCHEMAS = (StartRunSchema, WhatIfArgsSchema)
 
