@@ -242,8 +242,9 @@ class GiftPackFactory(BaseFactory):
 
     class Params:
         lines = factory.LazyFunction(list)
+        run = factory.SubFactory(MatchRunFactory)  # a pack keeps only its run's id
 
-    run = factory.SubFactory(MatchRunFactory)
+    run_id = factory.SelfAttribute("run.id")
     template = factory.SubFactory(GiftPackTemplateFactory)
     organization = factory.SubFactory(OrganizationFactory)
     application = factory.SubFactory(GiftPackApplicationFactory, status="assigned",
