@@ -170,6 +170,29 @@ def token_for(app) -> Callable[[Any], dict[str, str]]:
 
 
 @pytest.fixture
+def as_user(client, token_for) -> Callable[..., Any]:
+    """Call the API as a user (None = anonymous): as_user(user, "post", path, json=...)."""
+
+    def call(user, method: str, path: str, **kw: Any):
+        headers = token_for(user) if user is not None else {}
+        return getattr(client, method)(path, headers=headers, **kw)
+
+    return call
+
+
+@pytest.fixture
+def page_as(client, login) -> Callable[..., Any]:
+    """Log a user into the cookie session (None logs out), then call a page:
+    page_as(user, "post", path, data=...)."""
+
+    def call(user, method: str, path: str, **kw: Any):
+        login(user)
+        return getattr(client, method)(path, **kw)
+
+    return call
+
+
+@pytest.fixture
 def people(make_org, make_user) -> dict[str, Any]:
     """The cast of the access matrix: two suppliers, a buyer, a coordinator, an admin."""
     supplier_a = make_org(name="Supplier A", roles=("supplier",), sector="trade")

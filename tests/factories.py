@@ -127,35 +127,39 @@ class UserFactory(BaseFactory):
     organization = None
 
 
-class LotFactory(BaseFactory):
+class AtCompanyFactory(BaseFactory):
+    """Surgical masks offered or wanted by a company, at the company's location."""
+
+    class Meta:
+        abstract = True
+
+    organization = factory.SubFactory(OrganizationFactory)
+    item = factory.SubFactory(ItemFactory)
+    latitude = factory.SelfAttribute("organization.latitude")
+    longitude = factory.SelfAttribute("organization.longitude")
+
+
+class LotFactory(AtCompanyFactory):
     """An active sale lot of 1000 surgical masks at ¥1.00, at its company's location."""
 
     class Meta:
         model = Lot
 
-    organization = factory.SubFactory(OrganizationFactory)
-    item = factory.SubFactory(ItemFactory)
     kind = "sale"
     quantity = 1000
     reserved = 0
     unit_price = factory.LazyAttribute(
         lambda o: None if o.kind == "donation" else Decimal("1.00"))
-    latitude = factory.SelfAttribute("organization.latitude")
-    longitude = factory.SelfAttribute("organization.longitude")
     status = "active"
 
 
-class NeedFactory(BaseFactory):
+class NeedFactory(AtCompanyFactory):
     """An open need for 100 surgical masks at its company's location."""
 
     class Meta:
         model = Need
 
-    organization = factory.SubFactory(OrganizationFactory)
-    item = factory.SubFactory(ItemFactory)
     quantity = 100
-    latitude = factory.SelfAttribute("organization.latitude")
-    longitude = factory.SelfAttribute("organization.longitude")
     status = "open"
 
 

@@ -1,4 +1,4 @@
-"""Fixtures of the gift-pack tests: API calls as a user, and proposed packs."""
+"""Fixtures of the gift-pack tests: templates, proposed packs and donated lots."""
 
 from __future__ import annotations
 
@@ -8,17 +8,6 @@ from typing import Any
 import pytest
 
 from tests.factories import GiftPackFactory, GiftPackTemplateFactory
-
-
-@pytest.fixture
-def as_user(client, token_for) -> Callable[..., Any]:
-    """Call the API as a user (None = anonymous): as_user(user, "post", path, json=...)."""
-
-    def call(user, method: str, path: str, **kw: Any):
-        headers = token_for(user) if user is not None else {}
-        return getattr(client, method)(path, headers=headers, **kw)
-
-    return call
 
 
 @pytest.fixture

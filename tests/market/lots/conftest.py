@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from market.extensions import db
 from tests.factories import AllocationFactory, GiftPackFactory, NeedFactory
+from tests.rows import count_rows
 
 HEADER = "item,quantity,kind,unit_price,latitude,longitude,address,available_until"
 
@@ -20,10 +20,7 @@ def lot_count(app) -> Callable[[], int]:
     """How many lots the database holds."""
     from market.lots.models import Lot
 
-    def count() -> int:
-        return db.session.scalar(sa.select(sa.func.count()).select_from(Lot)) or 0
-
-    return count
+    return lambda: count_rows(Lot)
 
 
 @pytest.fixture
