@@ -8,7 +8,6 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -19,6 +18,8 @@ from flask.testing import FlaskClient
 from market import create_app
 from market.config import TestConfig
 from market.extensions import db
+from tests import factories
+from tests.factories import make_credit_code  # noqa: F401 - imported by the tests
 
 _schema_ready: set[str] = set()
 
@@ -50,6 +51,7 @@ def app(app_config):
     app = create_app(TestConfig, overrides=app_config)
     with app.app_context():
         _reset_database(app)
+        factories.reset_sequences()
         yield app
         db.session.remove()
         if db.engine.dialect.name == "sqlite":
@@ -89,97 +91,24 @@ def catalog(app):
     return {i.sku: i for i in db.session.scalars(sa.select(Item))}
 
 
-def make_credit_code(seed: int) -> str:
-    """A valid 18-character unified social credit code (GB 32100-2015) built from `seed`."""
-    from market.accounts.credit_code import check_digit
-
-    body = f"91110108{seed:09d}"[:17]
-    return body + check_digit(body)
-
-
 @pytest.fixture
 def make_org(app) -> Callable[..., Any]:
-    """Factory: a company (verified buyer+supplier by default)."""
-    from market.accounts.models import SECTOR_TIERS, Organization
-
-    counter = iter(range(1, 10**6))
-
-    def make(**kw: Any) -> Organization:
-        n = next(counter)
-        sector = kw.pop("sector", "trade")
-        roles = kw.pop("roles", ("supplier", "buyer"))
-        fields: dict[str, Any] = {
-            "name": f"Company {n}",
-            "credit_code": make_credit_code(n),
-            "is_supplier": "supplier" in roles,
-            "is_buyer": "buyer" in roles,
-            "sector": sector,
-            "tier": SECTOR_TIERS[sector],
-            "headcount": 50,
-            "address": f"{n} Test Road",
-            "latitude": 31.23 + n * 0.001,
-            "longitude": 121.47 + n * 0.001,
-            "phone": "13800000000",
-            "status": "verified",
-        }
-        fields.update(kw)
-        org = Organization(**fields)
-        db.session.add(org)
-        db.session.commit()
-        return org
-
-    return make
+    """Factory: a company (verified buyer+supplier by default): OrganizationFactory."""
+    return factories.OrganizationFactory
 
 
 @pytest.fixture
 def make_user(app) -> Callable[..., Any]:
-    """Factory: a user (a coordinator when no organization is given and role says so)."""
-    from werkzeug.security import generate_password_hash
-
-    from market.accounts.models import User
-
-    counter = iter(range(1, 10**6))
-
-    def make(org=None, role: str = "company", password: str = "correct horse", **kw: Any) -> User:
-        n = next(counter)
-        user = User(
-            email=kw.pop("email", f"user{n}@example.com"),
-            # A cheap hash: test users need no protection, and scrypt costs ~0.1 s each.
-            password_hash=generate_password_hash(password, method="pbkdf2:sha256:1000"),
-            role=role,
-            organization_id=org.id if org is not None else None,
-            **kw,
-        )
-        db.session.add(user)
-        db.session.commit()
-        return user
-
-    return make
+    """Factory: a user of `org` (a coordinator or admin when None and role says so)."""
+    return lambda org=None, **kw: factories.UserFactory(organization=org, **kw)
 
 
 @pytest.fixture
 def make_lot(app, catalog) -> Callable[..., Any]:
     """Factory: an active sale lot of surgical masks at the company's location."""
-    from market.lots.models import Lot
 
-    def make(org, item: str = "MASK-SURGICAL", quantity: int = 1000, **kw: Any) -> Lot:
-        kind = kw.pop("kind", "sale")
-        fields: dict[str, Any] = {
-            "organization_id": org.id,
-            "item_id": catalog[item].id,
-            "kind": kind,
-            "quantity": quantity,
-            "reserved": 0,
-            "unit_price": None if kind == "donation" else Decimal("1.00"),
-            "latitude": org.latitude,
-            "longitude": org.longitude,
-            "status": "active",
-        }
-        fields.update(kw)
-        lot = Lot(**fields)
-        db.session.add(lot)
-        db.session.commit()
-        return lot
+    def make(org, item: str = "MASK-SURGICAL", quantity: int = 1000, **kw: Any):
+        return factories.LotFactory(organization=org, item__sku=item, quantity=quantity, **kw)
 
     return make
 
@@ -187,22 +116,9 @@ def make_lot(app, catalog) -> Callable[..., Any]:
 @pytest.fixture
 def make_need(app, catalog) -> Callable[..., Any]:
     """Factory: an open need for surgical masks at the company's location."""
-    from market.needs.models import Need
 
-    def make(org, item: str = "MASK-SURGICAL", quantity: int = 100, **kw: Any) -> Need:
-        fields: dict[str, Any] = {
-            "organization_id": org.id,
-            "item_id": catalog[item].id,
-            "quantity": quantity,
-            "latitude": org.latitude,
-            "longitude": org.longitude,
-            "status": "open",
-        }
-        fields.update(kw)
-        need = Need(**fields)
-        db.session.add(need)
-        db.session.commit()
-        return need
+    def make(org, item: str = "MASK-SURGICAL", quantity: int = 100, **kw: Any):
+        return factories.NeedFactory(organization=org, item__sku=item, quantity=quantity, **kw)
 
     return make
 
@@ -210,25 +126,7 @@ def make_need(app, catalog) -> Callable[..., Any]:
 @pytest.fixture
 def make_run(app) -> Callable[..., Any]:
     """Factory: a completed matching run with the given stats."""
-    from market.common.types import utcnow
-    from market.matching.models import MatchRun
-
-    def make(stats: dict | None = None, **kw: Any) -> MatchRun:
-        fields: dict[str, Any] = {
-            "trigger": "manual",
-            "status": "completed",
-            "dry_run": False,
-            "started_at": utcnow(),
-            "finished_at": utcnow(),
-            "stats": stats or {},
-        }
-        fields.update(kw)
-        run = MatchRun(**fields)
-        db.session.add(run)
-        db.session.commit()
-        return run
-
-    return make
+    return lambda stats=None, **kw: factories.MatchRunFactory(stats=stats or {}, **kw)
 
 
 @pytest.fixture
@@ -269,6 +167,29 @@ def token_for(app) -> Callable[[Any], dict[str, str]]:
         return {"Authorization": f"Bearer {token}"}
 
     return make
+
+
+@pytest.fixture
+def as_user(client, token_for) -> Callable[..., Any]:
+    """Call the API as a user (None = anonymous): as_user(user, "post", path, json=...)."""
+
+    def call(user, method: str, path: str, **kw: Any):
+        headers = token_for(user) if user is not None else {}
+        return getattr(client, method)(path, headers=headers, **kw)
+
+    return call
+
+
+@pytest.fixture
+def page_as(client, login) -> Callable[..., Any]:
+    """Log a user into the cookie session (None logs out), then call a page:
+    page_as(user, "post", path, data=...)."""
+
+    def call(user, method: str, path: str, **kw: Any):
+        login(user)
+        return getattr(client, method)(path, **kw)
+
+    return call
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import traceback
 from collections import Counter
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -33,6 +32,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from market.extensions import db
+from tests import factories
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 ONLY = os.environ.get("FUZZ_ONLY", "")  # e.g. "POST /api/v1/lots" to replay one operation
@@ -55,27 +55,15 @@ def app_config() -> dict[str, Any]:
 @pytest.fixture
 def fuzz_world(people, make_lot, make_need, make_run) -> dict[str, Any]:
     """A small district so that ids 1, 2, 3 … exist: lots, needs, a run, allocations, packs."""
-    from market.giftpacks.models import GiftPackApplication, GiftPackTemplate, TemplateContent
-    from market.matching.models import Allocation
-
     supplier, buyer = people["supplier_a_org"], people["buyer_org"]
     lots = [make_lot(supplier, quantity=1000), make_lot(supplier, kind="donation")]
     needs = [make_need(buyer, quantity=100), make_need(buyer, quantity=50)]
     run = make_run(stats={"needs": 2, "lots": 2})
     for status, need in (("proposed", needs[0]), ("approved", needs[1])):
-        db.session.add(Allocation(
-            run_id=run.id, lot_id=lots[0].id, need_id=need.id, item_id=lots[0].item_id,
-            supplier_id=supplier.id, buyer_id=buyer.id, quantity=10,
-            unit_price=Decimal("1.00"), distance_km=2.5, tier=buyer.tier, fill_rate=0.1,
-            reasons=["2.5 km away"], status=status,
-        ))
-    template = GiftPackTemplate(name="Reopening pack")
-    db.session.add(template)
-    db.session.flush()
-    db.session.add(TemplateContent(template_id=template.id, item_id=lots[0].item_id,
-                                   quantity=10))
-    db.session.add(GiftPackApplication(organization_id=buyer.id, reason="reopening"))
-    db.session.commit()
+        factories.AllocationFactory(run=run, lot=lots[0], need=need, quantity=10, status=status,
+                                    fill_rate=0.1, reasons=["2.5 km away"])
+    factories.GiftPackTemplateFactory(quantities={"MASK-SURGICAL": 10})
+    factories.GiftPackApplicationFactory(organization=buyer, reason="reopening")
     return people
 
 

@@ -7,10 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
-from market.extensions import db
-from tests.conftest import make_credit_code
+from tests.factories import make_credit_code
+from tests.rows import count_rows
 
 VALID_CODE = make_credit_code(424242)
 
@@ -44,11 +43,7 @@ def registration() -> Callable[..., dict[str, Any]]:
 @pytest.fixture
 def count() -> Callable[[Any], int]:
     """How many rows a model's table holds."""
-
-    def do(model: Any) -> int:
-        return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
-
-    return do
+    return count_rows
 
 
 @pytest.fixture(autouse=True)

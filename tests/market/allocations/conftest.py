@@ -1,43 +1,24 @@
-"""Factories for allocation tests: runs and allocation lines written directly."""
+"""Fixtures of the allocation tests: lines written directly, and a world with one line."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from market.extensions import db
+from tests.factories import AllocationFactory
 
 
 @pytest.fixture
-def make_allocation(app, make_run) -> Callable[..., Any]:
-    """Factory: an allocation line from a lot to a need (proposed unless told)."""
-    from market.matching.models import Allocation
+def make_allocation(app) -> Callable[..., Any]:
+    """Factory: an allocation line from a lot to a need (proposed unless told), in a run of
+    its own unless `run` is given."""
 
-    def make(lot, need, quantity: int = 100, run=None, **kw: Any) -> Allocation:
-        run = run or make_run()
-        fields: dict[str, Any] = {
-            "run_id": run.id,
-            "lot_id": lot.id,
-            "need_id": need.id,
-            "item_id": lot.item_id,
-            "supplier_id": lot.organization_id,
-            "buyer_id": need.organization_id,
-            "quantity": quantity,
-            "unit_price": lot.unit_price if lot.unit_price is not None else Decimal("0"),
-            "distance_km": 2.5,
-            "tier": need.organization.tier,
-            "fill_rate": 1.0,
-            "reasons": ["tier 2 (elder care)", "2.5 km away", "gives the buyer 100 % fill"],
-            "status": "proposed",
-        }
-        fields.update(kw)
-        allocation = Allocation(**fields)
-        db.session.add(allocation)
-        db.session.commit()
-        return allocation
+    def make(lot, need, quantity: int = 100, run=None, **kw: Any):
+        if run is not None:
+            kw["run"] = run
+        return AllocationFactory(lot=lot, need=need, quantity=quantity, **kw)
 
     return make
 

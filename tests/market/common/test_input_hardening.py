@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from market.extensions import db
 from market.lots.models import Lot
 from market.needs.models import Need
+from tests.factories import AllocationFactory
 
 HUGE = "99999999999999999999"
 
@@ -198,18 +199,12 @@ EVIL = '=HYPERLINK("http://evil.example","Click")'
 @pytest.fixture
 def evil_world(people, make_lot, make_need, make_run):
     """A buyer and a supplier whose names and addresses start like formulas, one allocation."""
-    from market.matching.models import Allocation
-
     supplier, buyer = people["supplier_a_org"], people["buyer_org"]
     supplier.name, buyer.name = EVIL, "@SUM(A1:A9)"
     lot = make_lot(supplier, address="+86 Depot")
     need = make_need(buyer, address="-1 Basement")
     run = make_run()
-    db.session.add(Allocation(
-        run_id=run.id, lot_id=lot.id, need_id=need.id, item_id=lot.item_id,
-        supplier_id=supplier.id, buyer_id=buyer.id, quantity=10, unit_price=Decimal("1.00"),
-        distance_km=1.0, tier=buyer.tier, fill_rate=0.1, reasons=[], status="proposed"))
-    db.session.commit()
+    AllocationFactory(run=run, lot=lot, need=need, quantity=10)
     return people
 
 

@@ -13,12 +13,9 @@ from market.extensions import db
 from market.giftpacks.models import GiftPackApplication, GiftPackTemplate
 from market.lots.models import Lot
 from market.needs.models import Need
+from tests.rows import count_rows as count
 
 SHINAN_CODES = {sub.code for sub in people.SUBDISTRICTS}
-
-
-def count(model, *where) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
 
 
 def test_seed_demo_district_builds_the_expected_district(app):

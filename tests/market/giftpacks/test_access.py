@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from market.extensions import db
+from tests.factories import GiftPackApplicationFactory
 
 ROLES = ("anonymous", "supplier_a", "supplier_b", "buyer", "coordinator")
 TEMPLATE = {"name": "P", "contents": [{"item": "MASK-SURGICAL", "quantity": 10}]}
@@ -49,12 +50,7 @@ def ids(people, donations, make_pack, make_template):
 def _pack(make_pack, people, donations, status):
     """A pack in `status`, with the lots' counters as that status implies."""
     if status == "waiting":  # just a waiting application
-        from market.giftpacks.models import GiftPackApplication
-
-        application = GiftPackApplication(organization_id=people["buyer_org"].id)
-        db.session.add(application)
-        db.session.commit()
-        return application.id
+        return GiftPackApplicationFactory(organization=people["buyer_org"]).id
     pack = make_pack(people["buyer_org"], [(donations["masks"], 100)], status=status)
     if status == "approved":
         donations["masks"].reserved = 100

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackApplication, GiftPackTemplate
 from market.lots.models import Lot
-
-
-@pytest.fixture
-def page_as(client, login):
-    """Log a user into the cookie session, then call a page."""
-
-    def call(user, method, path, **kw):
-        login(user)
-        return getattr(client, method)(path, **kw)
-
-    return call
 
 
 def test_coordinator_creates_a_template_from_item_rows(people, catalog, page_as):

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import pytest
-import sqlalchemy as sa
 
-from market.extensions import db
 from market.giftpacks.models import GiftPackApplication, GiftPackTemplate
-
-
-def _count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model)) or 0
+from tests.rows import count_rows as _count
 
 
 def test_coordinator_defines_lists_and_deactivates_a_template(people, catalog, as_user):

@@ -6,9 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
-from market.extensions import db
+from tests.rows import count_rows as count  # noqa: F401 - imported by the matching tests
 
 
 @pytest.fixture
@@ -25,8 +24,3 @@ def small_market(make_org, make_lot, make_need) -> dict[str, Any]:
     trader_need = make_need(trader, quantity=200)
     return {"supplier": supplier, "clinic": clinic, "trader": trader, "lot": lot,
             "clinic_need": clinic_need, "trader_need": trader_need}
-
-
-def count(model) -> int:
-    """Rows of a table."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))

@@ -12,13 +12,11 @@ from market.audit.models import AuditEntry
 from market.extensions import db
 from market.giftpacks.models import (
     GiftPack,
-    GiftPackApplication,
     GiftPackComponent,
-    GiftPackTemplate,
-    TemplateContent,
 )
 from market.matching.models import Allocation, MatchRun
 from market.matching.runs import start_run
+from tests.factories import GiftPackApplicationFactory, GiftPackTemplateFactory
 from tests.market.matching.conftest import count
 
 
@@ -183,13 +181,9 @@ def test_gift_packs_are_assigned_with_components(make_org, make_lot, make_need, 
     office = make_org(roles=("buyer",), sector="office")
     masks = make_lot(donor, quantity=500, kind="donation")
     alcohol = make_lot(donor, item="DISINFECTANT-ALCOHOL-75", quantity=5, kind="donation")
-    template = GiftPackTemplate(name="Starter", contents=[
-        TemplateContent(item_id=catalog["MASK-SURGICAL"].id, quantity=500),
-        TemplateContent(item_id=catalog["DISINFECTANT-ALCOHOL-75"].id, quantity=5),
-    ])
-    apps = [GiftPackApplication(organization_id=o.id) for o in (office, care_home)]
-    db.session.add_all([template, *apps])
-    db.session.commit()
+    GiftPackTemplateFactory(
+        name="Starter", quantities={"MASK-SURGICAL": 500, "DISINFECTANT-ALCOHOL-75": 5})
+    apps = [GiftPackApplicationFactory(organization=o) for o in (office, care_home)]
 
     run = start_run(people["coordinator"])
 

@@ -4,23 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 import sqlalchemy as sa
 
 from market.extensions import db
 from market.matching.tasks import expire_needs
 from market.needs.models import Need
-
-
-@pytest.fixture
-def page_as(client, login):
-    """Log a user into the cookie session, then call a page."""
-
-    def call(user, method, path, **kw):
-        login(user)
-        return getattr(client, method)(path, **kw)
-
-    return call
 
 
 def test_buyer_posts_a_need_through_the_form(people, catalog, page_as):

@@ -10,36 +10,21 @@ from typing import Any
 import pytest
 
 from market.common.types import utcnow
-from market.extensions import db
+from tests.factories import AllocationFactory, MatchRunFactory
 
 
 @pytest.fixture
-def make_allocation(app, make_run) -> Callable[..., Any]:
-    """Factory: an allocation from a lot to a need (approved now unless told otherwise)."""
-    from market.matching.models import Allocation
-
+def make_allocation(app) -> Callable[..., Any]:
+    """Factory: an allocation from a lot to a need (approved now unless told otherwise), all
+    in one run of 30 days ago unless `run` is given (so the market's runs stay the latest)."""
     default_run: list[Any] = []
 
-    def make(lot, need, quantity: int, status: str = "approved", **kw: Any) -> Allocation:
-        if "run_id" not in kw:
+    def make(lot, need, quantity: int, status: str = "approved", **kw: Any):
+        if "run" not in kw:
             if not default_run:
-                default_run.append(make_run(started_at=utcnow() - timedelta(days=30)))
-            kw["run_id"] = default_run[0].id
-        decided = status not in ("proposed", "superseded")
-        fields: dict[str, Any] = {
-            "lot_id": lot.id, "need_id": need.id, "item_id": lot.item_id,
-            "supplier_id": lot.organization_id, "buyer_id": need.organization_id,
-            "quantity": quantity, "unit_price": lot.unit_price, "distance_km": 2.5,
-            "tier": need.organization.tier, "status": status,
-            "decided_at": utcnow() if decided else None,
-            "shipped_at": utcnow() if status in ("shipped", "received", "disputed") else None,
-            "received_at": utcnow() if status in ("received", "disputed") else None,
-        }
-        fields.update(kw)
-        allocation = Allocation(**fields)
-        db.session.add(allocation)
-        db.session.commit()
-        return allocation
+                default_run.append(MatchRunFactory(started_at=utcnow() - timedelta(days=30)))
+            kw["run"] = default_run[0]
+        return AllocationFactory(lot=lot, need=need, quantity=quantity, status=status, **kw)
 
     return make
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
-from market.common.types import utcnow
+from tests.factories import AllocationFactory
 from tests.market.security.inline_code import inline_code
 
 EXPECTED = {
@@ -45,21 +45,12 @@ def assert_security_headers(response) -> None:
 @pytest.fixture
 def market(make_org, make_user, make_lot, make_need, make_run):
     """A coordinator, a supplier and a buyer with a lot, a need and an approved delivery."""
-    from market.extensions import db
-    from market.matching.models import Allocation
-
     supplier = make_org(name="Mask Works", roles=("supplier",))
     buyer = make_org(name="Clinic", roles=("buyer",), sector="medical")
     lot = make_lot(supplier, quantity=100)
     need = make_need(buyer, quantity=40)
     run = make_run()
-    allocation = Allocation(
-        run_id=run.id, lot_id=lot.id, need_id=need.id, item_id=lot.item_id,
-        supplier_id=supplier.id, buyer_id=buyer.id, quantity=40, unit_price=lot.unit_price,
-        distance_km=2.5, tier=buyer.tier, status="approved", decided_at=utcnow(),
-    )
-    db.session.add(allocation)
-    db.session.commit()
+    allocation = AllocationFactory(run=run, lot=lot, need=need, quantity=40, status="approved")
     return {
         "coordinator": make_user(None, role="coordinator"),
         "supplier": make_user(supplier),

@@ -4,7 +4,6 @@ receipt of goods already shipped to them still work."""
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,41 +12,15 @@ import sqlalchemy as sa
 from market.allocations import services as allocations
 from market.audit.models import AuditEntry
 from market.extensions import db
-from market.giftpacks.models import (
-    GiftPack,
-    GiftPackApplication,
-    GiftPackComponent,
-    GiftPackTemplate,
+from tests.factories import (
+    AllocationFactory,
+    GiftPackApplicationFactory,
+    GiftPackFactory,
+    MatchRunFactory,
 )
-from market.matching.models import Allocation, MatchRun
 
 CSV = "item,quantity,kind,unit_price,latitude,longitude,address,available_until\n" \
       "MASK-SURGICAL,10,sale,1.00,,,,\n"
-
-
-def _line(run, lot, need, quantity: int = 10) -> Allocation:
-    line = Allocation(
-        run_id=run.id, lot_id=lot.id, need_id=need.id, item_id=lot.item_id,
-        supplier_id=lot.organization_id, buyer_id=need.organization_id, quantity=quantity,
-        unit_price=lot.unit_price or Decimal("0"), distance_km=1.0, tier=2, fill_rate=1.0,
-        reasons=[], status="proposed",
-    )
-    db.session.add(line)
-    db.session.commit()
-    return line
-
-
-def _pack(run, org, lot, status: str) -> GiftPack:
-    application = GiftPackApplication(organization_id=org.id, status="assigned")
-    template = GiftPackTemplate(name=f"Pack {status}", active=True)
-    db.session.add_all([application, template])
-    db.session.flush()
-    pack = GiftPack(run_id=run.id, template_id=template.id, application_id=application.id,
-                    organization_id=org.id, status=status)
-    pack.components = [GiftPackComponent(lot_id=lot.id, item_id=lot.item_id, quantity=5)]
-    db.session.add(pack)
-    db.session.commit()
-    return pack
 
 
 @pytest.fixture
@@ -64,21 +37,20 @@ def suspended(people, make_org, make_user, make_lot, make_need, catalog) -> dict
     coordinator = people["coordinator"]
     lot, need = make_lot(org, quantity=100), make_need(org, quantity=50)
     partner_lot, partner_need = make_lot(partner, quantity=100), make_need(partner, quantity=50)
-    run = MatchRun(trigger="manual", status="completed")
-    db.session.add(run)
-    db.session.commit()
-    to_ship = _line(run, lot, partner_need)
-    incoming = _line(run, partner_lot, need)
+    run = MatchRunFactory()
+    to_ship = AllocationFactory(run=run, lot=lot, need=partner_need, quantity=10)
+    incoming = AllocationFactory(run=run, lot=partner_lot, need=need, quantity=10)
     allocations.approve(coordinator, to_ship.id)
     allocations.approve(coordinator, incoming.id)
     allocations.ship(partner_user, incoming.id)
     donation = make_lot(org, quantity=20, kind="donation", reserved=5)
     partner_donation = make_lot(partner, quantity=20, kind="donation", reserved=5, shipped=5)
-    pack_out = _pack(run, partner, donation, "approved")
-    pack_in = _pack(run, org, partner_donation, "shipped")
-    waiting = GiftPackApplication(organization_id=org.id, status="waiting")
+    pack_out = GiftPackFactory(run=run, organization=partner, lines=[(donation, 5)],
+                               status="approved")
+    pack_in = GiftPackFactory(run=run, organization=org, lines=[(partner_donation, 5)],
+                              status="shipped")
+    waiting = GiftPackApplicationFactory(organization=org)
     expired = make_need(org, quantity=5, status="expired")
-    db.session.add(waiting)
     org.status = "suspended"
     db.session.commit()
     return {"org": org, "user": user, "lot": lot, "need": need, "to_ship": to_ship,
