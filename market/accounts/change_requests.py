@@ -41,6 +41,18 @@ def locked_organization(org_id: int) -> Organization:
     return org
 
 
+def decision_reason(decision: str, reason: str | None, reason_missing: str) -> str | None:
+    """Check a coordinator's `approve`/`reject` of a filing or change request; a rejection
+    needs a reason (`reason_missing` says so, 422 naming the field). Returns the reason."""
+    reason = (reason or "").strip() or None
+    if decision not in ("approve", "reject"):
+        raise Invalid.field("decision", _("must be approve or reject, got %(value)s",
+                                          value=repr(decision)))
+    if decision == "reject" and not reason:
+        raise Invalid.field("reason", reason_missing)
+    return reason
+
+
 def request_change(actor: User, org: Organization, changes: dict[str, Any]) -> dict[str, Any]:
     """Move a verified company's new sector or headcount into its pending change request.
 
@@ -91,12 +103,7 @@ def decide_change(
     the decision audited and the company told.
     """
     actor = require_coordinator(actor)
-    reason = (reason or "").strip() or None
-    if decision not in ("approve", "reject"):
-        raise Invalid.field("decision", _("must be approve or reject, got %(value)s",
-                                             value=repr(decision)))
-    if decision == "reject" and not reason:
-        raise Invalid.field("reason", _("is required when rejecting a change request"))
+    reason = decision_reason(decision, reason, _("is required when rejecting a change request"))
     with unit_of_work():
         org = locked_organization(org_id)
         change = org.pending_change

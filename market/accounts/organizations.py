@@ -14,7 +14,11 @@ from market.accounts.access import (
     require_user,
     require_writer,
 )
-from market.accounts.change_requests import locked_organization, request_change
+from market.accounts.change_requests import (
+    decision_reason,
+    locked_organization,
+    request_change,
+)
 from market.accounts.models import SECTOR_TIERS, Organization, OrgStatus, User
 from market.accounts.rules import CONTACT_FIELDS, FILING_FIELDS, ORG_SNAPSHOT, org_field_errors
 from market.audit.services import record, snapshot
@@ -84,12 +88,7 @@ def decide_filing(
 ) -> Organization:
     """Approve or reject a pending filing (a rejection needs a reason); tell the company."""
     actor = require_coordinator(actor)
-    reason = (reason or "").strip() or None
-    if decision not in ("approve", "reject"):
-        raise Invalid.field("decision", _("must be approve or reject, got %(value)s",
-                                          value=repr(decision)))
-    if decision == "reject" and not reason:
-        raise Invalid.field("reason", _("is required when rejecting a filing"))
+    reason = decision_reason(decision, reason, _("is required when rejecting a filing"))
     with unit_of_work():
         org = locked_organization(org_id)
         if org.status != "pending":
