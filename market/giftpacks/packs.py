@@ -132,7 +132,7 @@ def approve_pack(actor: User | None, pack_id: int) -> GiftPack:
         _set_status(actor, pack, PackStatus.APPROVED, "approve",
                     decided_by_id=actor.id, decided_at=utcnow())  # fmt: skip
         if pack.application.status == ApplicationStatus.WITHDRAWN:
-            raise Conflict(f"The application of gift pack {pack_id} was withdrawn.")
+            raise Conflict(_("The application of gift pack %(id)s was withdrawn.", id=pack_id))
         for lot_id, units in units_per_lot(pack).items():
             sku = next(c.item.sku for c in pack.components if c.lot_id == lot_id)
             reserve_lot(actor, lot_id, units, sku, _source(pack))

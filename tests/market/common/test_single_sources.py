@@ -46,7 +46,7 @@ def test_the_district_clock_is_read_in_one_place():
 
 
 def test_fetch_names_a_row_that_is_gone(app):
-    with pytest.raises(NotFound, match="Lot 424242 not found"):
+    with pytest.raises(NotFound, match="lots 424242 no longer exists"):
         fetch(Lot, 424242)
 
 
