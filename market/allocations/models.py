@@ -3,17 +3,46 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
 from market.accounts.models import User
+from market.common.lifecycle import Status, describe, status_check
 from market.common.types import UTCDateTime, utcnow
 from market.extensions import Model
 
-JOB_STATUSES = ("queued", "running", "completed", "failed")
-ACTIVE_JOB_STATUSES = ("queued", "running")
+
+class JobStatus(Status):
+    """A bulk approval: queued, taken by a worker (running), then completed or failed."""
+
+    # named subsets of the statuses, set after `describe` below
+    ACTIVE: ClassVar[tuple[JobStatus, ...]]
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+describe(
+    JobStatus,
+    {
+        JobStatus.QUEUED: _l("queued"),
+        JobStatus.RUNNING: _l("running"),
+        JobStatus.COMPLETED: _l("completed"),
+        JobStatus.FAILED: _l("failed"),
+    },
+    {
+        # A job no worker took in time fails without running.
+        JobStatus.QUEUED: {JobStatus.RUNNING, JobStatus.FAILED},
+        JobStatus.RUNNING: {JobStatus.COMPLETED, JobStatus.FAILED},
+    },
+)
+# Jobs under way: they hold their run's one active slot and their page keeps polling.
+JobStatus.ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 class ApprovalJob(Model):
@@ -28,6 +57,7 @@ class ApprovalJob(Model):
     __tablename__ = "approval_jobs"
     __table_args__ = (
         sa.UniqueConstraint("active_run_id", name="uq_approval_jobs_one_active_per_run"),
+        status_check(JobStatus, "ck_approval_jobs_status"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -35,7 +65,8 @@ class ApprovalJob(Model):
     run_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("match_runs.id"), index=True)
     active_run_id: so.Mapped[int | None] = so.mapped_column()
     filters: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
-    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="queued", index=True)
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default=JobStatus.QUEUED,
+                                                index=True)
     # What the coordinator confirmed, then what the worker found and did.
     confirmed_lines: so.Mapped[int] = so.mapped_column(default=0)
     confirmed_units: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
@@ -57,11 +88,11 @@ class ApprovalJob(Model):
     @property
     def active(self) -> bool:
         """Whether the job is still queued or running (its page keeps polling)."""
-        return self.status in ACTIVE_JOB_STATUSES
+        return self.status in JobStatus.ACTIVE
 
     @property
     def percent(self) -> int:
         """How far the worker is, in whole percent of the lines it found."""
         if not self.total_lines:
-            return 100 if self.status == "completed" else 0
+            return 100 if self.status == JobStatus.COMPLETED else 0
         return min(100, self.lines_done * 100 // self.total_lines)

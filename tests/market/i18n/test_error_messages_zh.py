@@ -232,7 +232,7 @@ def test_too_many_requests_page_in_chinese(client):
 
 def test_a_refusal_raised_outside_a_request_reads_in_the_default_language(app, people, make_lot):
     # The queue's tasks run in an application context with no request: no crash, English.
-    from market.allocations.stock import load_allocation
+    from market.allocations.approval import load_allocation
     from market.common.errors import Conflict, NotFound
     from market.lots.services import update_lot
 
