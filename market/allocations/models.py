@@ -3,46 +3,22 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask_babel import lazy_gettext as _l
 
 from market.accounts.models import User
-from market.common.lifecycle import Status, describe, status_check
+from market.common.lifecycle import status_check
 from market.common.types import UTCDateTime, utcnow
 from market.extensions import Model
+from market.matching.models import RunStatus
 
-
-class JobStatus(Status):
-    """A bulk approval: queued, taken by a worker (running), then completed or failed."""
-
-    # named subsets of the statuses, set after `describe` below
-    ACTIVE: ClassVar[tuple[JobStatus, ...]]
-
-    QUEUED = "queued"
-    RUNNING = "running"
-    COMPLETED = "completed"
-    FAILED = "failed"
-
-
-describe(
-    JobStatus,
-    {
-        JobStatus.QUEUED: _l("queued"),
-        JobStatus.RUNNING: _l("running"),
-        JobStatus.COMPLETED: _l("completed"),
-        JobStatus.FAILED: _l("failed"),
-    },
-    {
-        # A job no worker took in time fails without running.
-        JobStatus.QUEUED: {JobStatus.RUNNING, JobStatus.FAILED},
-        JobStatus.RUNNING: {JobStatus.COMPLETED, JobStatus.FAILED},
-    },
-)
-# Jobs under way: they hold their run's one active slot and their page keeps polling.
-JobStatus.ACTIVE = (JobStatus.QUEUED, JobStatus.RUNNING)
+# A bulk approval follows a matching run's lifecycle: queued, taken by a worker (running),
+# then completed or failed (a job no worker took in time fails without running); its
+# labels, transitions and ACTIVE subset (queued, running: it holds its run's one active
+# slot and its page keeps polling) are the run's.
+JobStatus = RunStatus
 
 
 class ApprovalJob(Model):

@@ -26,7 +26,12 @@ from market.notifications.models import Notification, NotificationStatus
 from market.whatif.models import StudyStatus, WhatIfStudy
 
 LIFECYCLES = (OrgStatus, LotStatus, NeedStatus, RunStatus, AllocationStatus, ApplicationStatus,
-              NotificationStatus, StudyStatus, JobStatus)
+              NotificationStatus, StudyStatus)
+
+
+def test_approval_jobs_share_the_run_lifecycle():
+    assert JobStatus is RunStatus
+    assert JobStatus.ACTIVE == (JobStatus.QUEUED, JobStatus.RUNNING)
 
 
 @pytest.mark.parametrize("enum", LIFECYCLES, ids=lambda e: e.__name__)
