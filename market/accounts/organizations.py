@@ -6,6 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 
 from market.accounts.access import (
@@ -23,6 +24,7 @@ from market.accounts.models import SECTOR_TIERS, Organization, OrgStatus, User
 from market.accounts.rules import CONTACT_FIELDS, FILING_FIELDS, ORG_SNAPSHOT, org_field_errors
 from market.audit.services import record, snapshot
 from market.common.errors import Conflict, Forbidden, Invalid, NotFound
+from market.common.lifecycle import set_status
 from market.common.pagination import paginate
 from market.common.transaction import unit_of_work
 from market.common.types import utcnow
@@ -34,6 +36,7 @@ from market.places.places import locate
 from solver.tiers import is_tier
 
 COORDINATOR_FIELDS = ("tier", "status")
+COMPANY = _l("Company")
 # Statuses a coordinator may set directly; rejecting needs a reason (the verification call).
 
 
@@ -91,14 +94,16 @@ def decide_filing(
     reason = decision_reason(decision, reason, _("is required when rejecting a filing"))
     with unit_of_work():
         org = locked_organization(org_id)
-        if org.status != "pending":
+        if org.status != OrgStatus.PENDING:
             raise Conflict(_("Company '%(name)s' is %(status)s, not pending; nothing to decide.",
                              name=org.name, status=status_word(org.status)))
         before = snapshot(org, ORG_SNAPSHOT)
         if decision == "approve":
-            org.status, org.rejection_reason, org.verified_at = "verified", None, utcnow()
+            set_status(org, COMPANY, OrgStatus.VERIFIED)
+            org.rejection_reason, org.verified_at = None, utcnow()
         else:
-            org.status, org.rejection_reason = "rejected", reason
+            set_status(org, COMPANY, OrgStatus.REJECTED)
+            org.rejection_reason = reason
         record(actor, f"organization.{'approved' if decision == 'approve' else 'rejected'}",
                "organization", org.id, before, snapshot(org, ORG_SNAPSHOT))
         notify_organization(org, texts.filing_decided(org, decision == "approve", reason))
@@ -127,15 +132,17 @@ def update_organization(actor: User | None, org_id: int, changes: dict[str, Any]
         raise Invalid(_("Invalid company data: %(fields)s", fields=detail), errors)
     with unit_of_work():
         org = locked_organization(org_id)
-        if not actor.is_coordinator and org.status not in ("pending", "rejected"):
+        if not actor.is_coordinator and org.status not in (OrgStatus.PENDING,
+                                                            OrgStatus.REJECTED):
             changes = request_change(actor, org, changes)
         before = snapshot(org, ORG_SNAPSHOT)
         _apply_fields(org, changes)
         action = "organization.updated"
         if actor.is_coordinator:
             _apply_coordinator_fields(org, changes)
-        elif org.status == "rejected":
-            org.status, org.rejection_reason = "pending", None
+        elif org.status == OrgStatus.REJECTED:
+            set_status(org, COMPANY, OrgStatus.PENDING)
+            org.rejection_reason = None
             action = "organization.refiled"
         after = snapshot(org, ORG_SNAPSHOT)
         if after != before or action == "organization.refiled":
@@ -148,7 +155,7 @@ def update_organization(actor: User | None, org_id: int, changes: dict[str, Any]
 def _apply_fields(org: Organization, changes: dict[str, Any]) -> None:
     """Copy contact fields, and identity fields while the company is not yet verified."""
     identity = [name for name in FILING_FIELDS if name in changes]
-    if identity and org.status not in ("pending", "rejected"):
+    if identity and org.status not in (OrgStatus.PENDING, OrgStatus.REJECTED):
         raise Conflict(_("%(fields)s of a %(status)s company cannot be changed here; contact "
                          "your district office.", fields=", ".join(identity),
                          status=status_word(org.status)))
@@ -189,12 +196,12 @@ def _apply_coordinator_fields(org: Organization, changes: dict[str, Any]) -> Non
     if status not in OrgStatus.SETTABLE:
         raise Invalid.field("status", _("must be verified or suspended, got %(value)s",
                                         value=repr(status)))
-    if status == "verified" and org.status == "rejected":
+    if status == OrgStatus.VERIFIED and org.status == OrgStatus.REJECTED:
         raise Conflict(_("A rejected company must re-file before it can be verified."))
-    if status == "verified" and org.verified_at is None:
+    set_status(org, COMPANY, OrgStatus(status))
+    if status == OrgStatus.VERIFIED and org.verified_at is None:
         org.verified_at = utcnow()
-    org.status = status
-    if status == "verified":
+    if status == OrgStatus.VERIFIED:
         org.rejection_reason = None
 
 

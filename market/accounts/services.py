@@ -13,7 +13,14 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from market.accounts import lockout, sessions
 from market.accounts.access import require_user
-from market.accounts.models import SECTOR_TIERS, USER_ROLES, ApiToken, Organization, User
+from market.accounts.models import (
+    SECTOR_TIERS,
+    USER_ROLES,
+    ApiToken,
+    Organization,
+    OrgStatus,
+    User,
+)
 from market.accounts.rules import ORG_SNAPSHOT, email_error, org_field_errors, password_error
 from market.audit.services import record, snapshot
 from market.auth_loaders import hash_token
@@ -91,7 +98,7 @@ def _new_organization(fields: dict[str, Any]) -> Organization:
         latitude=float(fields["latitude"]),
         longitude=float(fields["longitude"]),
         phone=fields["phone"].strip(),
-        status="pending",
+        status=OrgStatus.PENDING,
     )
 
 

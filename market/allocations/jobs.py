@@ -16,14 +16,16 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
 from market.allocations import review
-from market.allocations.models import ACTIVE_JOB_STATUSES, ApprovalJob
+from market.allocations.models import ApprovalJob, JobStatus
 from market.audit.services import record
 from market.common.errors import Conflict, NotFound
+from market.common.lifecycle import set_status
 from market.common.rows import fetch
 from market.common.transaction import begin_write, rows_changed, unit_of_work
 from market.common.types import utcnow
@@ -31,6 +33,7 @@ from market.extensions import db
 from market.matching.lock import owner_gone, stale_seconds, worker_id
 
 log = logging.getLogger("market.allocations.jobs")
+APPROVAL_JOB = _l("Approval job")
 INTERRUPTED = ("Interrupted: the worker {worker} stopped after {done} of {total} lines; the "
                "{approved} lines approved until then stay approved. Start the approval "
                "again to approve the rest.")
@@ -72,7 +75,7 @@ def _create(actor: User, filters: dict[str, Any], totals: dict[str, Any]) -> App
     """Commit the queued job and its audit entry; 409 when the run has an active job."""
     run_id = filters["run_id"]
     job = ApprovalJob(requested_by_id=actor.id, run_id=run_id, active_run_id=run_id,
-                      filters=filters, status="queued", confirmed_lines=totals["lines"],
+                      filters=filters, status=JobStatus.QUEUED, confirmed_lines=totals["lines"],
                       confirmed_units=totals["units"])
     try:
         with unit_of_work():
@@ -113,9 +116,9 @@ def execute_job(job_id: int) -> ApprovalJob | None:
     except Exception as exc:
         db.session.rollback()
         log.exception("approval job %s failed", job_id)
-        _end(job_id, actor, "failed", f"{type(exc).__name__}: {exc}")
+        _end(job_id, actor, JobStatus.FAILED, f"{type(exc).__name__}: {exc}")
     else:
-        _end(job_id, actor, "completed")
+        _end(job_id, actor, JobStatus.COMPLETED)
     return db.session.get(ApprovalJob, job_id, populate_existing=True)
 
 
@@ -123,8 +126,8 @@ def _claim(job_id: int) -> bool:
     begin_write()  # the write lock first: two workers offered the same job (SQLite)
     claimed = rows_changed(db.session.execute(
         sa.update(ApprovalJob)
-        .where(ApprovalJob.id == job_id, ApprovalJob.status == "queued")
-        .values(status="running", worker=worker_id(), heartbeat_at=utcnow(),
+        .where(ApprovalJob.id == job_id, ApprovalJob.status == JobStatus.QUEUED)
+        .values(status=JobStatus.RUNNING, worker=worker_id(), heartbeat_at=utcnow(),
                 started_at=utcnow())
         .execution_options(synchronize_session=False)
     ))
@@ -143,18 +146,19 @@ def _progress(job_id: int, report: dict[str, Any]) -> None:
     )
 
 
-def _end(job_id: int, actor: User | None, status: str, error: str | None = None) -> None:
+def _end(job_id: int, actor: User | None, status: JobStatus, error: str | None = None) -> None:
     """End an active job `completed` or `failed` and audit its outcome (one transaction)."""
     with unit_of_work():
         begin_write()
         job = db.session.get(ApprovalJob, job_id, populate_existing=True)
-        if job is None or job.status not in ACTIVE_JOB_STATUSES:
+        if job is None or job.status not in JobStatus.ACTIVE:
             return
-        job.status, job.active_run_id, job.finished_at = status, None, utcnow()
+        set_status(job, APPROVAL_JOB, status)
+        job.active_run_id, job.finished_at = None, utcnow()
         job.error = error[:2000] if error else None
         if job.total_lines is None:
             job.total_lines = job.lines_done
-        record(actor, f"approval_job.{status}", "approval_job", job.id, None,
+        record(actor, f"approval_job.{status.value}", "approval_job", job.id, None,
                {"approved": job.approved, "units": job.units, "refused": job.refused,
                 **({"error": job.error} if error else {})})
 
@@ -169,10 +173,10 @@ def reap_interrupted_jobs() -> list[int]:
     limit = stale_seconds()
     ended = []
     jobs = db.session.scalars(
-        sa.select(ApprovalJob).where(ApprovalJob.status.in_(ACTIVE_JOB_STATUSES))
+        sa.select(ApprovalJob).where(ApprovalJob.status.in_(JobStatus.ACTIVE))
     ).all()
     for job in jobs:
-        if job.status == "running":
+        if job.status == JobStatus.RUNNING:
             if not owner_gone(job.worker, job.heartbeat_at, limit):
                 continue
             error = INTERRUPTED.format(worker=job.worker or "-", done=job.lines_done,
@@ -182,7 +186,7 @@ def reap_interrupted_jobs() -> list[int]:
         else:
             continue
         log.warning("approval job %s ended: %s", job.id, error)
-        _end(job.id, None, "failed", error)
+        _end(job.id, None, JobStatus.FAILED, error)
         ended.append(job.id)
     db.session.commit()
     return ended

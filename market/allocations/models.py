@@ -9,11 +9,16 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from market.accounts.models import User
+from market.common.lifecycle import status_check
 from market.common.types import UTCDateTime, utcnow
 from market.extensions import Model
+from market.matching.models import RunStatus
 
-JOB_STATUSES = ("queued", "running", "completed", "failed")
-ACTIVE_JOB_STATUSES = ("queued", "running")
+# A bulk approval follows a matching run's lifecycle: queued, taken by a worker (running),
+# then completed or failed (a job no worker took in time fails without running); its
+# labels, transitions and ACTIVE subset (queued, running: it holds its run's one active
+# slot and its page keeps polling) are the run's.
+JobStatus = RunStatus
 
 
 class ApprovalJob(Model):
@@ -28,6 +33,7 @@ class ApprovalJob(Model):
     __tablename__ = "approval_jobs"
     __table_args__ = (
         sa.UniqueConstraint("active_run_id", name="uq_approval_jobs_one_active_per_run"),
+        status_check(JobStatus, "ck_approval_jobs_status"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
@@ -35,7 +41,8 @@ class ApprovalJob(Model):
     run_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("match_runs.id"), index=True)
     active_run_id: so.Mapped[int | None] = so.mapped_column()
     filters: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON, default=dict)
-    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="queued", index=True)
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default=JobStatus.QUEUED,
+                                                index=True)
     # What the coordinator confirmed, then what the worker found and did.
     confirmed_lines: so.Mapped[int] = so.mapped_column(default=0)
     confirmed_units: so.Mapped[int] = so.mapped_column(sa.BigInteger, default=0)
@@ -57,11 +64,11 @@ class ApprovalJob(Model):
     @property
     def active(self) -> bool:
         """Whether the job is still queued or running (its page keeps polling)."""
-        return self.status in ACTIVE_JOB_STATUSES
+        return self.status in JobStatus.ACTIVE
 
     @property
     def percent(self) -> int:
         """How far the worker is, in whole percent of the lines it found."""
         if not self.total_lines:
-            return 100 if self.status == "completed" else 0
+            return 100 if self.status == JobStatus.COMPLETED else 0
         return min(100, self.lines_done * 100 // self.total_lines)

@@ -29,13 +29,14 @@ from market.accounts.models import Organization, User
 from market.allocations.services import _narrow, latest_run_id
 from market.audit.models import AuditEntry
 from market.catalog.models import Item
+from market.common.lifecycle import may_become
 from market.common.pagination import empty_page, paginate
 from market.common.transaction import is_postgres, rows_changed, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
 from market.i18n import status_word
 from market.lots.models import Lot
-from market.matching.models import Allocation
+from market.matching.models import Allocation, AllocationStatus
 from market.needs.models import Need
 from market.needs.services import recompute_need_status as refresh_need_status
 from market.notifications.services import notify_organization
@@ -282,8 +283,9 @@ def _write(who: dict[str, Any], accepted: list[Any], lots: dict, needs: dict) ->
     ids = [line.id for line in accepted]
     done = rows_changed(db.session.execute(
         sa.update(Allocation)
-        .where(Allocation.id.in_(ids), Allocation.status == "proposed")
-        .values(status="approved", decided_by_id=who["id"], decided_at=now),
+        .where(Allocation.id.in_(ids),
+               may_become(Allocation.status, AllocationStatus.APPROVED))
+        .values(status=AllocationStatus.APPROVED, decided_by_id=who["id"], decided_at=now),
         execution_options={"synchronize_session": False},
     ))
     if done != len(ids):  # cannot happen under the locks; refuse rather than half-apply
@@ -302,8 +304,9 @@ def _write(who: dict[str, Any], accepted: list[Any], lots: dict, needs: dict) ->
     db.session.execute(sa.insert(AuditEntry), [
         {"at": now, "actor_id": who["id"], "actor": who["label"], "action": "allocation.approve",
          "entity": "allocation", "entity_id": line.id,
-         "before": {"status": "proposed", "quantity": line.quantity},
-         "after": {"status": "approved", "quantity": line.quantity, "bulk": True}}
+         "before": {"status": AllocationStatus.PROPOSED.value, "quantity": line.quantity},
+         "after": {"status": AllocationStatus.APPROVED.value, "quantity": line.quantity,
+                   "bulk": True}}
         for line in accepted
     ])
     db.session.flush()

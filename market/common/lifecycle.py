@@ -93,3 +93,25 @@ def require_move(what: Any, row_id: int, current: str, new: Status) -> None:
     raise Conflict(gettext(
         "%(what)s %(id)s is %(current)s, not %(expected)s: it cannot become %(new)s.", **words
     ))
+
+
+def set_status(row: Any, what: Any, new: Status) -> bool:
+    """Move a (locked) row's `status` to `new` through its lifecycle's table.
+
+    Staying where it is changes nothing and is allowed; any other move the table forbids
+    is the translated 409 of `require_move`. Returns whether the status changed.
+    """
+    if row.status == new:
+        return False
+    require_move(what, row.id, row.status, new)
+    row.status = new
+    return True
+
+
+def may_become(column: Any, new: Status) -> Any:
+    """The WHERE clause of a conditional UPDATE to `new`: rows whose status may move there.
+
+    For bulk or claim-guarded writes (workers, outboxes) that cannot lock and check each
+    row first; the UPDATE's row count tells how many rows the table let through.
+    """
+    return column.in_([s.value for s in type(new).sources(new)])

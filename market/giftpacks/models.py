@@ -40,6 +40,8 @@ describe(
         # Approval assigns the pack; a rejected or cancelled pack sends it back to waiting.
         ApplicationStatus.WAITING: {ApplicationStatus.ASSIGNED, ApplicationStatus.WITHDRAWN},
         ApplicationStatus.ASSIGNED: {ApplicationStatus.WAITING, ApplicationStatus.WITHDRAWN},
+        # Withdrawn while its pack was proposed, then the pack rejected: back in the queue.
+        ApplicationStatus.WITHDRAWN: {ApplicationStatus.WAITING},
     },
 )
 

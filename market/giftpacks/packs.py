@@ -21,13 +21,13 @@ from market.accounts.access import require_coordinator, require_user, require_wr
 from market.accounts.models import Organization, User
 from market.audit.services import record
 from market.common.errors import Conflict, Forbidden, Invalid, NotFound
-from market.common.lifecycle import require_move
+from market.common.lifecycle import require_move, set_status
 from market.common.rows import fetch
 from market.common.transaction import begin_write, is_postgres, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
 from market.giftpacks.models import ApplicationStatus, GiftPack, GiftPackComponent, PackStatus
-from market.giftpacks.services import reopen_application
+from market.giftpacks.services import APPLICATION, reopen_application
 from market.lots.models import Lot
 from market.notifications import texts
 from market.notifications.services import Compose, notify_organization, notify_user
@@ -136,7 +136,7 @@ def approve_pack(actor: User | None, pack_id: int) -> GiftPack:
         for lot_id, units in units_per_lot(pack).items():
             sku = next(c.item.sku for c in pack.components if c.lot_id == lot_id)
             reserve_lot(actor, lot_id, units, sku, _source(pack))
-        pack.application.status = ApplicationStatus.ASSIGNED
+        set_status(pack.application, APPLICATION, ApplicationStatus.ASSIGNED)
         _notify_approval(pack)
     return pack
 

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from market.accounts.access import (
@@ -23,12 +24,19 @@ from market.accounts.models import User
 from market.audit.services import record, snapshot
 from market.catalog.models import Item
 from market.common.errors import Conflict, Invalid, NotFound
+from market.common.lifecycle import set_status
 from market.common.transaction import unit_of_work
 from market.extensions import db
-from market.giftpacks.models import GiftPackApplication, GiftPackTemplate, TemplateContent
+from market.giftpacks.models import (
+    ApplicationStatus,
+    GiftPackApplication,
+    GiftPackTemplate,
+    TemplateContent,
+)
 from market.i18n import status_word
 
 APPLICATION_FIELDS = ("organization_id", "status", "reason", "entered_by_id")
+APPLICATION = _l("Gift-pack application")
 
 
 def template_contents(template: GiftPackTemplate) -> list[dict[str, Any]]:
@@ -115,7 +123,8 @@ def waiting_application(org_id: int) -> GiftPackApplication | None:
     """The company's waiting application, if it has one."""
     return db.session.scalar(
         sa.select(GiftPackApplication).where(
-            GiftPackApplication.organization_id == org_id, GiftPackApplication.status == "waiting"
+            GiftPackApplication.organization_id == org_id,
+            GiftPackApplication.status == ApplicationStatus.WAITING,
         )
     )
 
@@ -131,7 +140,7 @@ def apply(actor: User | None, data: dict[str, Any]) -> GiftPackApplication:
     try:
         with unit_of_work():
             application = GiftPackApplication(
-                organization_id=org.id, reason=reason, status="waiting",
+                organization_id=org.id, reason=reason, status=ApplicationStatus.WAITING,
                 entered_by_id=require_user(actor).id
             )
             db.session.add(application)
@@ -175,13 +184,13 @@ def get_application(actor: User | None, application_id: int) -> GiftPackApplicat
 def withdraw_application(actor: User | None, application_id: int) -> GiftPackApplication:
     """Withdraw a waiting application (its company or a coordinator); 409 once assigned."""
     application = get_application(require_writer(actor), application_id)
-    if application.status != "waiting":
+    if application.status != ApplicationStatus.WAITING:
         raise Conflict(_("Gift-pack application %(id)s is %(status)s; only a waiting "
                          "application can be withdrawn.", id=application_id,
                          status=status_word(application.status)))
     with unit_of_work():
         before = snapshot(application, APPLICATION_FIELDS)
-        application.status = "withdrawn"
+        set_status(application, APPLICATION, ApplicationStatus.WITHDRAWN)
         record(actor, "gift_pack_application.withdraw", "gift_pack_application",
                application.id, before, snapshot(application, APPLICATION_FIELDS))  # fmt: skip
     return application
@@ -193,10 +202,11 @@ def reopen_application(actor: User, application: GiftPackApplication) -> None:
     If the company has meanwhile filed a newer waiting application, that one stands and
     this one is marked withdrawn (one waiting application per company). No commit.
     """
-    if application.status == "waiting":
+    if application.status == ApplicationStatus.WAITING:
         return
     before = snapshot(application, APPLICATION_FIELDS)
     newer = waiting_application(application.organization_id)
-    application.status = "withdrawn" if newer is not None else "waiting"
+    set_status(application, APPLICATION,
+               ApplicationStatus.WITHDRAWN if newer is not None else ApplicationStatus.WAITING)
     record(actor, "gift_pack_application.reopen", "gift_pack_application", application.id,
            before, snapshot(application, APPLICATION_FIELDS))  # fmt: skip

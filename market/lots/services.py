@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from market.accounts.access import (
     acting_organization,
@@ -20,6 +21,7 @@ from market.audit.services import record, snapshot
 from market.catalog.models import Item
 from market.catalog.services import items_by_sku
 from market.common.errors import Conflict, Invalid, NotFound
+from market.common.lifecycle import set_status
 from market.common.transaction import begin_write, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
@@ -28,6 +30,8 @@ from market.i18n import status_word
 from market.lots.models import Lot, LotStatus
 from market.matching.models import Allocation
 from market.places.places import place
+
+LOT = _l("Lot")
 
 LOT_FIELDS = (
     "organization_id", "item_id", "kind", "quantity", "reserved", "shipped", "unit_price",
@@ -87,7 +91,7 @@ def check_new_lot(
         "longitude": lon,
         "address": address or None,
         "available_until": until,
-        "status": "active",
+        "status": LotStatus.ACTIVE,
     }
     return columns, errors
 
@@ -206,15 +210,15 @@ def _set_quantity(lot: Lot, quantity: int) -> None:
             {"quantity": [_("at least %(reserved)s (reserved)", reserved=lot.reserved)]},
         )
     lot.quantity = quantity
-    if lot.status == "exhausted" and quantity > 0:
-        lot.status = "active"  # restocked
+    if lot.status == LotStatus.EXHAUSTED and quantity > 0:
+        set_status(lot, LOT, LotStatus.ACTIVE)  # restocked
 
 
 def _set_status(lot: Lot, status: str) -> None:
-    if lot.status == "exhausted" and lot.quantity == 0:
+    if lot.status == LotStatus.EXHAUSTED and lot.quantity == 0:
         raise Conflict(_("Lot %(id)s is exhausted; raise its quantity to list it again.",
                          id=lot.id))
-    lot.status = status
+    set_status(lot, LOT, LotStatus(status))
 
 
 def withdraw_lot(actor: User | None, lot_id: int) -> Lot:
@@ -222,7 +226,7 @@ def withdraw_lot(actor: User | None, lot_id: int) -> Lot:
     actor = require_writer(actor)
     with unit_of_work():
         lot = _lock_lot(actor, lot_id)
-        if lot.status == "withdrawn":
+        if lot.status == LotStatus.WITHDRAWN:
             return lot
         waiting = unshipped_units(lot.id)
         if waiting > 0:
@@ -230,7 +234,7 @@ def withdraw_lot(actor: User | None, lot_id: int) -> Lot:
                              "that are not shipped yet; it cannot be withdrawn until they are.",
                              id=lot.id, units=waiting))
         before = snapshot(lot, LOT_FIELDS)
-        lot.status = "withdrawn"
+        set_status(lot, LOT, LotStatus.WITHDRAWN)
         record(actor, "lot.withdraw", "lot", lot.id, before, snapshot(lot, LOT_FIELDS))
     return lot
 
@@ -257,9 +261,9 @@ def mark_exhausted_if_empty(actor: User | None, lot: Lot) -> bool:
 
     Runs inside the caller's transaction and audits the change; returns whether it changed.
     """
-    if lot.quantity > 0 or lot.status not in ("active", "paused"):
+    if lot.quantity > 0 or lot.status not in (LotStatus.ACTIVE, LotStatus.PAUSED):
         return False
     before = snapshot(lot, LOT_FIELDS)
-    lot.status = "exhausted"
+    set_status(lot, LOT, LotStatus.EXHAUSTED)
     record(actor, "lot.exhausted", "lot", lot.id, before, snapshot(lot, LOT_FIELDS))
     return True

@@ -161,7 +161,7 @@ def _action(lot_id: int, do, done: str):
 def pause(lot_id: int):
     """Stop offering a lot to matching for now."""
     return _action(
-        lot_id, lambda a, i: services.update_lot(a, i, {"status": "paused"}),
+        lot_id, lambda a, i: services.update_lot(a, i, {"status": LotStatus.PAUSED}),
         _("Lot %(id)s paused.", id=lot_id),
     )
 
@@ -171,7 +171,7 @@ def pause(lot_id: int):
 def resume(lot_id: int):
     """Offer a paused lot to matching again."""
     return _action(
-        lot_id, lambda a, i: services.update_lot(a, i, {"status": "active"}),
+        lot_id, lambda a, i: services.update_lot(a, i, {"status": LotStatus.ACTIVE}),
         _("Lot %(id)s active again.", id=lot_id),
     )
 

@@ -116,7 +116,7 @@ AllocationStatus.ENDED = (AllocationStatus.SUPERSEDED, AllocationStatus.REJECTED
 
 def _active_default(context: DefaultExecutionContext) -> bool | None:
     """A run inserted queued or running takes the one active slot; any other, none."""
-    status = context.get_current_parameters().get("status", "queued")
+    status = context.get_current_parameters().get("status", RunStatus.QUEUED)
     return True if status in RunStatus.ACTIVE else None
 
 
@@ -182,7 +182,8 @@ class MatchRun(Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     trigger: so.Mapped[str] = so.mapped_column(sa.String(20), default="manual")
-    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="queued", index=True)
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default=RunStatus.QUEUED,
+                                                index=True)
     phase: so.Mapped[str | None] = so.mapped_column(sa.String(20))  # while running
     active: so.Mapped[bool | None] = so.mapped_column(default=_active_default)
     # Who runs it ("host:pid") and its last sign of life: a run whose worker died is

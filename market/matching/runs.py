@@ -13,6 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +23,7 @@ from market.accounts.models import User
 from market.audit.services import record
 from market.common.display import district_today
 from market.common.errors import Conflict, NotFound
+from market.common.lifecycle import set_status
 from market.common.pagination import paginate
 from market.common.rows import fetch
 from market.common.transaction import begin_write, is_postgres, rows_changed
@@ -33,10 +35,17 @@ from market.matching.diff import changes_against, previous_lines
 from market.matching.figures import proposal_lines, run_figures
 from market.matching.knobs import KNOB_DEFAULTS
 from market.matching.lock import busy_message, owner_gone, run_lock, stale_seconds, worker_id
-from market.matching.models import Allocation, MatchConstraint, MatchRun, RunStatus
+from market.matching.models import (
+    Allocation,
+    AllocationStatus,
+    MatchConstraint,
+    MatchRun,
+    RunStatus,
+)
 
 log = logging.getLogger("market.matching")
 INSERT_CHUNK = 5000
+MATCH_RUN = _l("Matching run")
 # The columns of a proposal line that are written as they are (see figures.proposal_lines).
 INTERRUPTED = ("Interrupted: the worker {worker} stopped during the {phase} phase; "
                "nothing of this run was written.")
@@ -92,7 +101,7 @@ def create_run(actor: User | None, trigger: str, dry_run: bool = False,
         actor = require_coordinator(actor)
     overrides = {k: v for k, v in (policy or {}).items() if k in KNOB_DEFAULTS}
     reap_interrupted()
-    run = MatchRun(trigger=trigger, status="queued", active=True, dry_run=dry_run,
+    run = MatchRun(trigger=trigger, status=RunStatus.QUEUED, active=True, dry_run=dry_run,
                    started_at=utcnow(), started_by_id=actor.id if actor else None,
                    policy=overrides)
     db.session.add(run)
@@ -133,9 +142,9 @@ def execute_run(run_id: int) -> MatchRun | None:
 def _claim(run_id: int) -> bool:
     begin_write()  # wait for the write lock rather than fail to upgrade a read (SQLite)
     claimed = rows_changed(db.session.execute(
-        sa.update(MatchRun).where(MatchRun.id == run_id, MatchRun.status == "queued")
-        .values(status="running", phase="reading", worker=worker_id(), heartbeat_at=utcnow(),
-                started_at=utcnow())
+        sa.update(MatchRun).where(MatchRun.id == run_id, MatchRun.status == RunStatus.QUEUED)
+        .values(status=RunStatus.RUNNING, phase="reading", worker=worker_id(),
+                heartbeat_at=utcnow(), started_at=utcnow())
         .execution_options(synchronize_session=False)
     ))
     db.session.commit()
@@ -152,7 +161,8 @@ def _end_failed(run_id: int, actor: User | None, error: str) -> None:
     run = db.session.get(MatchRun, run_id, populate_existing=True)
     if run is None or run.status not in RunStatus.ACTIVE:
         return
-    run.status, run.active, run.phase = "failed", None, None
+    set_status(run, MATCH_RUN, RunStatus.FAILED)
+    run.active, run.phase = None, None
     run.finished_at, run.error = utcnow(), error[:2000]
     record(actor, "match_run.failed", "match_run", run.id, None, {"error": run.error})
     db.session.commit()
@@ -170,7 +180,7 @@ def reap_interrupted() -> list[int]:
     for run in db.session.scalars(
         sa.select(MatchRun).where(MatchRun.status.in_(RunStatus.ACTIVE))
     ).all():
-        if run.status == "running":
+        if run.status == RunStatus.RUNNING:
             gone = owner_gone(run.worker, run.heartbeat_at, limit)
         else:
             gone = utcnow() - run.started_at > timedelta(seconds=limit)
@@ -303,7 +313,8 @@ def _execute(run: MatchRun, actor: User | None, overrides: dict) -> None:
 
 
 def _complete(run: MatchRun) -> None:
-    run.status, run.active, run.phase, run.finished_at = "completed", None, None, utcnow()
+    set_status(run, MATCH_RUN, RunStatus.COMPLETED)
+    run.active, run.phase, run.finished_at = None, None, utcnow()
 
 
 def on_psycopg() -> bool:
@@ -313,7 +324,8 @@ def on_psycopg() -> bool:
 
 def _supersede_statements() -> list[tuple[str, sa.Update]]:
     return [
-        (name, sa.update(model).where(model.status == "proposed").values(status="superseded")
+        (name, sa.update(model).where(model.status == AllocationStatus.PROPOSED)
+         .values(status=AllocationStatus.SUPERSEDED)
          .execution_options(synchronize_session=False))
         for model, name in ((Allocation, "allocations"), (GiftPack, "gift_packs"))
     ]
@@ -359,7 +371,8 @@ def _insert_allocations(run_id: int, lines: list[dict[str, Any]]) -> None:
 
 def insert_allocations(run_id: int, lines: list[dict[str, Any]], now: datetime) -> None:
     """Write proposal lines with bulk INSERTs (executemany), in the session's transaction."""
-    rows = [{**line, "run_id": run_id, "status": "proposed", "created_at": now} for line in lines]
+    rows = [{**line, "run_id": run_id, "status": AllocationStatus.PROPOSED.value,
+             "created_at": now} for line in lines]
     for start in range(0, len(rows), INSERT_CHUNK):
         db.session.execute(sa.insert(Allocation), rows[start:start + INSERT_CHUNK])
 
@@ -381,14 +394,15 @@ def copy_allocations(run_id: int, lines: list[dict[str, Any]], now: datetime) ->
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         for line in lines:
             copy.write_row([*map(line.__getitem__, LINE_COLUMNS), Json(line["reasons"]),
-                            run_id, "proposed", now])
+                            run_id, AllocationStatus.PROPOSED.value, now])
 
 
 def _insert_packs(run_id: int, packs: list[dict[str, Any]]) -> None:
     """Write the proposed gift packs, then their components, each in one bulk INSERT."""
     if not packs:
         return
-    rows = [{"run_id": run_id, "template_id": p["template_id"], "status": "proposed",
+    rows = [{"run_id": run_id, "template_id": p["template_id"],
+             "status": AllocationStatus.PROPOSED.value,
              "application_id": p["application_id"], "organization_id": p["organization_id"]}
             for p in packs]
     ids = db.session.scalars(

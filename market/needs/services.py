@@ -17,6 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from market.accounts.access import (
     acting_organization,
@@ -29,11 +30,14 @@ from market.audit.services import record, snapshot
 from market.catalog.models import Item
 from market.common.display import district_today
 from market.common.errors import Conflict, Invalid, NotFound
+from market.common.lifecycle import set_status
 from market.common.transaction import unit_of_work
 from market.extensions import db
 from market.i18n import status_word
 from market.needs.models import Need, NeedStatus
 from market.places.places import locate
+
+NEED = _l("Need")
 
 AUDIT_FIELDS = (
     "quantity",
@@ -104,7 +108,7 @@ def recompute_need_status(need: Need) -> str:
         return need.status
     if need.status == NeedStatus.EXPIRED and status in NeedStatus.MATCHABLE:
         return need.status
-    need.status = status
+    set_status(need, NEED, status)
     return status
 
 
@@ -131,7 +135,7 @@ def create_need(actor: User | None, data: dict[str, Any]) -> Need:
             longitude=org.longitude if data.get("longitude") is None else data["longitude"],
             address=data.get("address") or (org.address if own_place else None),
             subdistrict=org.subdistrict if own_place else data.get("subdistrict"),
-            status="open",
+            status=NeedStatus.OPEN,
             entered_by_id=require_user(actor).id,
         )
         db.session.add(need)
@@ -193,8 +197,8 @@ def update_need(actor: User | None, need_id: int, data: dict[str, Any]) -> Need:
             if name in data:
                 setattr(need, name, data[name])
         fresh = need.needed_by is None or need.needed_by >= district_today()
-        if need.status == "expired" and fresh:
-            need.status = "open"  # a fresh date renews an expired need
+        if need.status == NeedStatus.EXPIRED and fresh:
+            set_status(need, NEED, NeedStatus.OPEN)  # a fresh date renews an expired need
         recompute_need_status(need)
         record(actor, "need.update", "need", need.id, before, snapshot(need, AUDIT_FIELDS))
     return need
@@ -203,7 +207,7 @@ def update_need(actor: User | None, need_id: int, data: dict[str, Any]) -> Need:
 def cancel_need(actor: User | None, need_id: int) -> Need:
     """Cancel a need; refused (409) while any units are allocated to it."""
     need = get_need(require_writer(actor), need_id)
-    if need.status in ("cancelled", "fulfilled"):
+    if need.status in (NeedStatus.CANCELLED, NeedStatus.FULFILLED):
         raise Conflict(_("Need %(id)s is already %(status)s.", id=need_id,
                          status=status_word(need.status)))
     if need.allocated > 0:
@@ -212,7 +216,7 @@ def cancel_need(actor: User | None, need_id: int) -> Need:
                          allocated=need.allocated))
     with unit_of_work():
         before = snapshot(need, AUDIT_FIELDS)
-        need.status = "cancelled"
+        set_status(need, NEED, NeedStatus.CANCELLED)
         record(actor, "need.cancel", "need", need.id, before, snapshot(need, AUDIT_FIELDS))
     return need
 
@@ -220,14 +224,14 @@ def cancel_need(actor: User | None, need_id: int) -> Need:
 def renew_need(actor: User | None, need_id: int, needed_by: date | None) -> Need:
     """Give an expired need a new needed-by date (or none) so it is matched again."""
     need = get_need(require_writer(actor), need_id)
-    if need.status != "expired":
+    if need.status != NeedStatus.EXPIRED:
         raise Conflict(_("Need %(id)s is %(status)s; only expired needs can be renewed.",
                          id=need_id, status=status_word(need.status)))
     _check_needed_by(needed_by)
     with unit_of_work():
         before = snapshot(need, AUDIT_FIELDS)
         need.needed_by = needed_by
-        need.status = "open"
+        set_status(need, NEED, NeedStatus.OPEN)
         recompute_need_status(need)
         record(actor, "need.renew", "need", need.id, before, snapshot(need, AUDIT_FIELDS))
     return need
@@ -247,8 +251,9 @@ def expire_stale_needs(on: date | None = None, commit: bool = True) -> int:
         .with_for_update(skip_locked=True)
     ).all()
     for need in stale:
-        record(None, "need.expire", "need", need.id, {"status": need.status}, {"status": "expired"})
-        need.status = "expired"
+        record(None, "need.expire", "need", need.id, {"status": need.status},
+               {"status": NeedStatus.EXPIRED.value})
+        set_status(need, NEED, NeedStatus.EXPIRED)
     if commit:
         db.session.commit()
     return len(stale)

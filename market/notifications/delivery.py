@@ -19,11 +19,12 @@ import sqlalchemy as sa
 from flask import current_app
 
 from market.accounts.models import User
+from market.common.lifecycle import may_become
 from market.common.rows import fetch
 from market.common.transaction import begin_write, rows_changed
 from market.common.types import utcnow
 from market.extensions import db
-from market.notifications.models import Notification
+from market.notifications.models import Notification, NotificationStatus
 from market.notifications.senders import email_sender, sms_sender
 
 log = logging.getLogger("market.notifications")
@@ -61,8 +62,9 @@ def claimable(now: datetime) -> sa.ColumnElement[bool]:
     return sa.and_(
         Notification.attempts < max_attempts(),
         sa.or_(
-            sa.and_(Notification.status == "pending", due),
-            sa.and_(Notification.status == "sending", Notification.claimed_at < _stale_before(now)),
+            sa.and_(Notification.status == NotificationStatus.PENDING, due),
+            sa.and_(Notification.status == NotificationStatus.SENDING,
+                    Notification.claimed_at < _stale_before(now)),
         ),
     )
 
@@ -74,7 +76,7 @@ def claim(note_id: int) -> str | None:
     result = db.session.execute(
         sa.update(Notification)
         .where(Notification.id == note_id, claimable(now))
-        .values(status="sending", claim_token=token, claimed_at=now,
+        .values(status=NotificationStatus.SENDING, claim_token=token, claimed_at=now,
                 attempts=Notification.attempts + 1)
     )
     db.session.commit()
@@ -94,7 +96,7 @@ def deliver(note_id: int) -> Outcome:
     except Exception as exc:  # noqa: BLE001 - any sender failure is recorded and retried
         log.warning("notification %s attempt %s failed: %s", note_id, attempts, exc)
         return _record_failure(note_id, token, attempts, str(exc) or type(exc).__name__)
-    _finish(note_id, token, status="sent", sent_at=utcnow())
+    _finish(note_id, token, NotificationStatus.SENT, sent_at=utcnow())
     return Outcome("sent")
 
 
@@ -112,21 +114,22 @@ def _message(note_id: int) -> tuple[str, str, str, str, int]:
 
 def _record_failure(note_id: int, token: str, attempts: int, error: str) -> Outcome:
     if attempts >= max_attempts():
-        _finish(note_id, token, status="failed", last_error=error[:500])
+        _finish(note_id, token, NotificationStatus.FAILED, last_error=error[:500])
         return Outcome("failed")
     delay = retry_delay(attempts)
-    _finish(note_id, token, status="pending", last_error=error[:500],
+    _finish(note_id, token, NotificationStatus.PENDING, last_error=error[:500],
             next_attempt_at=utcnow() + timedelta(seconds=delay))
     return Outcome("retry", delay)
 
 
-def _finish(note_id: int, token: str, **values: Any) -> None:
-    """Write the outcome only if this worker still holds the claim (claimed_at stays: the
-    time of the last attempt)."""
+def _finish(note_id: int, token: str, status: NotificationStatus, **values: Any) -> None:
+    """Write the outcome only if this worker still holds the claim and the lifecycle allows
+    it (claimed_at stays: the time of the last attempt)."""
     db.session.execute(
         sa.update(Notification)
-        .where(Notification.id == note_id, Notification.claim_token == token)
-        .values(claim_token=None, **values)
+        .where(Notification.id == note_id, Notification.claim_token == token,
+               may_become(Notification.status, status))
+        .values(status=status, claim_token=None, **values)
     )
     db.session.commit()
 
@@ -139,15 +142,16 @@ def due_ids(limit: int = 500) -> list[int]:
     now = utcnow()
     db.session.execute(
         sa.update(Notification)
-        .where(Notification.status == "sending", Notification.claimed_at < _stale_before(now),
+        .where(Notification.status == NotificationStatus.SENDING,
+               Notification.claimed_at < _stale_before(now),
                Notification.attempts >= max_attempts())
-        .values(status="failed", last_error=INTERRUPTED, claim_token=None)
+        .values(status=NotificationStatus.FAILED, last_error=INTERRUPTED, claim_token=None)
     )
     db.session.commit()
     # A message written or due only just now still has its own task on the way.
     settled = now - timedelta(seconds=SWEEP_GRACE_SECONDS)
     overdue = sa.or_(
-        Notification.status == "sending",
+        Notification.status == NotificationStatus.SENDING,
         sa.func.coalesce(Notification.next_attempt_at, Notification.created_at) <= settled,
     )
     return list(db.session.scalars(

@@ -15,10 +15,10 @@ from market.common.transaction import unit_of_work
 from market.extensions import db
 from market.i18n import status_word
 from market.notifications import outbox
-from market.notifications.models import Notification
+from market.notifications.models import Notification, NotificationStatus
 
 # What a retry writes: a pending message with all its attempts ahead of it.
-RETRY_RESET = {"status": "pending", "attempts": 0, "next_attempt_at": None}
+RETRY_RESET = {"status": NotificationStatus.PENDING, "attempts": 0, "next_attempt_at": None}
 
 
 def list_failed(actor: User | None, page: int = 1, per_page: int = 50) -> Pagination:
@@ -26,7 +26,7 @@ def list_failed(actor: User | None, page: int = 1, per_page: int = 50) -> Pagina
     require_coordinator(actor)
     stmt = (
         sa.select(Notification)
-        .where(Notification.status == "failed")
+        .where(Notification.status == NotificationStatus.FAILED)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     result = paginate(stmt, page, per_page)
@@ -43,7 +43,7 @@ def retry(actor: User | None, note_id: int) -> None:
     note = db.session.get(Notification, note_id)
     if note is None:
         raise NotFound(_("Notification %(id)s not found.", id=note_id))
-    if note.status != "failed":
+    if note.status != NotificationStatus.FAILED:
         raise Conflict(_("Notification %(id)s is %(status)s, not failed.", id=note_id,
                          status=status_word(note.status)))
     _requeue(actor, [note_id])
@@ -53,7 +53,8 @@ def retry_all(actor: User | None) -> int:
     """Queue every failed message again; returns how many."""
     actor = require_coordinator(actor)
     ids = list(db.session.scalars(
-        sa.select(Notification.id).where(Notification.status == "failed").order_by(Notification.id)
+        sa.select(Notification.id).where(Notification.status == NotificationStatus.FAILED)
+        .order_by(Notification.id)
     ))
     if ids:
         _requeue(actor, ids)
@@ -64,11 +65,12 @@ def _requeue(actor: User, ids: list[int]) -> None:
     with unit_of_work():
         db.session.execute(
             sa.update(Notification)
-            .where(Notification.id.in_(ids), Notification.status == "failed")
+            .where(Notification.id.in_(ids), Notification.status == NotificationStatus.FAILED)
             .values(**RETRY_RESET),
             execution_options={"synchronize_session": False},
         )
         for note_id in ids:
             audit.record(actor, "notification.retry", "notification", note_id,
-                         {"status": "failed"}, {"status": "pending", "attempts": 0})
+                         {"status": NotificationStatus.FAILED.value},
+                         {"status": NotificationStatus.PENDING.value, "attempts": 0})
     outbox.enqueue(ids)

@@ -51,7 +51,8 @@ class Notification(Model):
     channel: so.Mapped[str] = so.mapped_column(sa.String(10), default="email")
     subject: so.Mapped[str] = so.mapped_column(sa.String(200))
     body: so.Mapped[str] = so.mapped_column(sa.Text)
-    status: so.Mapped[str] = so.mapped_column(sa.String(10), default="pending", index=True)
+    status: so.Mapped[str] = so.mapped_column(sa.String(10), default=NotificationStatus.PENDING,
+                                                index=True)
     # Delivery attempts made so far, and the error of the last failed one.
     attempts: so.Mapped[int] = so.mapped_column(default=0, server_default="0")
     last_error: so.Mapped[str | None] = so.mapped_column(sa.String(500))

@@ -55,7 +55,7 @@ class WhatIfStudy(Model):
     key: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     snapshot: so.Mapped[str] = so.mapped_column(sa.String(64), index=True)
     knobs: so.Mapped[dict[str, Any]] = so.mapped_column(sa.JSON)
-    status: so.Mapped[str] = so.mapped_column(sa.String(20), default="queued")
+    status: so.Mapped[str] = so.mapped_column(sa.String(20), default=StudyStatus.QUEUED)
     needs: so.Mapped[int] = so.mapped_column(sa.Integer)
     lots: so.Mapped[int] = so.mapped_column(sa.Integer)
     result: so.Mapped[dict[str, Any] | None] = so.mapped_column(sa.JSON)

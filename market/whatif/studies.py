@@ -28,18 +28,19 @@ from sqlalchemy.exc import IntegrityError
 from market.accounts.access import require_coordinator
 from market.accounts.models import User
 from market.common.errors import NotFound, ServiceError
+from market.common.lifecycle import may_become
 from market.common.transaction import rows_changed
 from market.common.types import utcnow
 from market.extensions import db
 from market.matching.lock import owner_gone, worker_id
 from market.whatif import services
-from market.whatif.models import WhatIfStudy
+from market.whatif.models import StudyStatus, WhatIfStudy
 from market.whatif.snapshot import Snapshot, snapshot
 
 log = logging.getLogger(__name__)
 MONEY_FIELDS = ("total_price", "total_transport_cost", "total_cost")
 TIER_MAPS = ("units_by_tier", "fill_rate_by_tier")
-ACTIVE = ("queued", "running")
+ACTIVE = (StudyStatus.QUEUED, StudyStatus.RUNNING)
 INTERRUPTED = "Interrupted: the worker {worker} computing it stopped."
 
 
@@ -101,9 +102,9 @@ def reap_interrupted() -> list[int]:
     for study in db.session.scalars(
         sa.select(WhatIfStudy).where(WhatIfStudy.status.in_(ACTIVE))
     ).all():
-        if study.status == "running" and study.worker:
+        if study.status == StudyStatus.RUNNING and study.worker:
             gone = owner_gone(study.worker, study.started_at, limit)
-        elif study.status == "running":
+        elif study.status == StudyStatus.RUNNING:
             gone = utcnow() - (study.started_at or study.created_at) > timedelta(seconds=limit)
         else:
             gone = utcnow() - study.created_at > timedelta(seconds=limit)
@@ -112,7 +113,7 @@ def reap_interrupted() -> list[int]:
             db.session.execute(
                 sa.update(WhatIfStudy)
                 .where(WhatIfStudy.id == study.id, WhatIfStudy.status == study.status)
-                .values(status="failed", finished_at=utcnow(),
+                .values(status=StudyStatus.FAILED, finished_at=utcnow(),
                         error=INTERRUPTED.format(worker=study.worker or "-"))
                 .execution_options(synchronize_session=False))
     db.session.commit()
@@ -132,9 +133,10 @@ def _create(key: str, snap: Snapshot, current: services.Knobs,
             knobs: services.Knobs) -> tuple[WhatIfStudy, bool]:
     # Studies of another snapshot can never be shown again: clear the finished ones.
     db.session.execute(sa.delete(WhatIfStudy).where(
-        WhatIfStudy.snapshot != snap.digest, WhatIfStudy.status.in_(("done", "failed"))))
-    study = WhatIfStudy(key=key, snapshot=snap.digest, status="queued", needs=snap.needs,
-                        lots=snap.lots, knobs={"current": asdict(current),
+        WhatIfStudy.snapshot != snap.digest,
+        WhatIfStudy.status.in_((StudyStatus.DONE, StudyStatus.FAILED))))
+    study = WhatIfStudy(key=key, snapshot=snap.digest, status=StudyStatus.QUEUED,
+                        needs=snap.needs, lots=snap.lots, knobs={"current": asdict(current),
                                                "edited": asdict(knobs)})
     db.session.add(study)
     try:
@@ -147,7 +149,7 @@ def _create(key: str, snap: Snapshot, current: services.Knobs,
 
 
 def _abandoned(study: WhatIfStudy) -> bool:
-    return study.status == "failed"
+    return study.status == StudyStatus.FAILED
 
 
 def _restart(study: WhatIfStudy) -> bool:
@@ -155,8 +157,9 @@ def _restart(study: WhatIfStudy) -> bool:
     claimed = rows_changed(db.session.execute(
         sa.update(WhatIfStudy)
         .where(WhatIfStudy.id == study.id, WhatIfStudy.status == study.status,
-               WhatIfStudy.created_at == study.created_at)
-        .values(status="queued", error=None, result=None, created_at=utcnow(),
+               WhatIfStudy.created_at == study.created_at,
+               may_become(WhatIfStudy.status, StudyStatus.QUEUED))
+        .values(status=StudyStatus.QUEUED, error=None, result=None, created_at=utcnow(),
                 started_at=None, finished_at=None)
         .execution_options(synchronize_session=False)
     ))
@@ -179,8 +182,9 @@ def run_study(study_id: int) -> str | None:
     id was queued (another process took it, or there is no such study).
     """
     claimed = rows_changed(db.session.execute(
-        sa.update(WhatIfStudy).where(WhatIfStudy.id == study_id, WhatIfStudy.status == "queued")
-        .values(status="running", started_at=utcnow(), worker=worker_id())
+        sa.update(WhatIfStudy)
+        .where(WhatIfStudy.id == study_id, WhatIfStudy.status == StudyStatus.QUEUED)
+        .values(status=StudyStatus.RUNNING, started_at=utcnow(), worker=worker_id())
         .execution_options(synchronize_session=False)
     ))
     db.session.commit()
@@ -192,17 +196,20 @@ def run_study(study_id: int) -> str | None:
     current, knobs = (services.Knobs(**study.knobs[k]) for k in ("current", "edited"))
     try:
         answer = services.compute(current, knobs, _known_answer(study))
-        values: dict[str, Any] = {"status": "done", "result": to_json(answer)}
+        values: dict[str, Any] = {"status": StudyStatus.DONE, "result": to_json(answer)}
     except Exception as exc:  # a study must end, whatever went wrong; the page shows why
         log.exception("what-if study %s failed", study_id)
         db.session.rollback()
-        values = {"status": "failed", "error": f"{type(exc).__name__}: {exc}"[:2000]}
-    db.session.execute(
-        sa.update(WhatIfStudy).where(WhatIfStudy.id == study_id)
+        values = {"status": StudyStatus.FAILED, "error": f"{type(exc).__name__}: {exc}"[:2000]}
+    ended = rows_changed(db.session.execute(
+        sa.update(WhatIfStudy)
+        .where(WhatIfStudy.id == study_id, may_become(WhatIfStudy.status, values["status"]))
         .values(finished_at=utcnow(), **values).execution_options(synchronize_session=False)
-    )
+    ))
     db.session.commit()
-    return values["status"]
+    if ended != 1:  # ended meanwhile (reaped as interrupted): its status stands
+        return db.session.scalar(sa.select(WhatIfStudy.status).where(WhatIfStudy.id == study_id))
+    return str(values["status"])
 
 
 def _known_answer(study: WhatIfStudy) -> dict[str, Any] | None:
@@ -213,7 +220,7 @@ def _known_answer(study: WhatIfStudy) -> dict[str, Any] | None:
     """
     done = db.session.scalars(
         sa.select(WhatIfStudy)
-        .where(WhatIfStudy.snapshot == study.snapshot, WhatIfStudy.status == "done",
+        .where(WhatIfStudy.snapshot == study.snapshot, WhatIfStudy.status == StudyStatus.DONE,
                WhatIfStudy.id != study.id)
         .order_by(WhatIfStudy.finished_at.desc())
     )
@@ -244,7 +251,7 @@ def revive(result: dict[str, Any]) -> dict[str, Any]:
 def study_view(study: WhatIfStudy) -> dict[str, Any]:
     """Return what the page and the API show of a study: its state, then its figures."""
     now = utcnow()
-    done = study.status == "done" and study.result is not None
+    done = study.status == StudyStatus.DONE and study.result is not None
     return {
         "study_id": study.id,
         "status": study.status,
