@@ -30,14 +30,11 @@ from market.common.rows import fetch
 from market.common.transaction import begin_write, rows_changed, unit_of_work
 from market.common.types import utcnow
 from market.extensions import db
+from market.i18n import language_of
 from market.matching.lock import owner_gone, stale_seconds, worker_id
 
 log = logging.getLogger("market.allocations.jobs")
 APPROVAL_JOB = _l("Approval job")
-INTERRUPTED = ("Interrupted: the worker {worker} stopped after {done} of {total} lines; the "
-               "{approved} lines approved until then stay approved. Start the approval "
-               "again to approve the rest.")
-NEVER_STARTED = "No worker took this approval job in {seconds} seconds; nothing was approved."
 
 
 def start_job(actor: User | None, selection: dict[str, Any]) -> ApprovalJob:
@@ -111,14 +108,16 @@ def execute_job(job_id: int) -> ApprovalJob | None:
         return None
     job = fetch(ApprovalJob, job_id, populate_existing=True)
     actor, filters = job.requested_by, dict(job.filters or {})
-    try:
-        review.approve_filtered(actor, filters, progress=lambda report: _progress(job_id, report))
-    except Exception as exc:
-        db.session.rollback()
-        log.exception("approval job %s failed", job_id)
-        _end(job_id, actor, JobStatus.FAILED, f"{type(exc).__name__}: {exc}")
-    else:
-        _end(job_id, actor, JobStatus.COMPLETED)
+    with language_of(actor):  # the refusals it stores are read by the coordinator who asked
+        try:
+            review.approve_filtered(actor, filters,
+                                    progress=lambda report: _progress(job_id, report))
+        except Exception as exc:
+            db.session.rollback()
+            log.exception("approval job %s failed", job_id)
+            _end(job_id, actor, JobStatus.FAILED, f"{type(exc).__name__}: {exc}")
+        else:
+            _end(job_id, actor, JobStatus.COMPLETED)
     return db.session.get(ApprovalJob, job_id, populate_existing=True)
 
 
@@ -179,10 +178,16 @@ def reap_interrupted_jobs() -> list[int]:
         if job.status == JobStatus.RUNNING:
             if not owner_gone(job.worker, job.heartbeat_at, limit):
                 continue
-            error = INTERRUPTED.format(worker=job.worker or "-", done=job.lines_done,
-                                       total=job.total_lines or "?", approved=job.approved)
+            with language_of(job.requested_by):
+                error = _("Interrupted: the worker %(worker)s stopped after %(done)s of "
+                          "%(total)s lines; the %(approved)s lines approved until then stay "
+                          "approved. Start the approval again to approve the rest.",
+                          worker=job.worker or "-", done=job.lines_done,
+                          total=job.total_lines or "?", approved=job.approved)
         elif utcnow() - job.created_at > timedelta(seconds=limit):
-            error = NEVER_STARTED.format(seconds=limit)
+            with language_of(job.requested_by):
+                error = _("No worker took this approval job in %(seconds)s seconds; nothing "
+                          "was approved.", seconds=limit)
         else:
             continue
         log.warning("approval job %s ended: %s", job.id, error)

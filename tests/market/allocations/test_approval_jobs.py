@@ -126,6 +126,18 @@ def test_a_running_job_whose_worker_died_ends_failed_keeping_its_chunks(people, 
     assert "the 1 lines approved until then stay approved" in ended.error
 
 
+def test_an_interrupted_job_tells_a_chinese_coordinator_in_chinese(people, short):
+    people["coordinator"].language = "zh"
+    job = ApprovalJob(requested_by_id=people["coordinator"].id, run_id=short["run"].id,
+                      active_run_id=short["run"].id, filters={"run_id": short["run"].id},
+                      status="running", worker="no-such-host:1", total_lines=3, lines_done=1,
+                      approved=1, heartbeat_at=utcnow() - timedelta(hours=2))
+    db.session.add(job)
+    db.session.commit()
+    assert jobs.reap_interrupted_jobs() == [job.id]
+    assert fresh(ApprovalJob, job.id).error.startswith("已中断：后台进程 no-such-host:1")
+
+
 def test_a_failing_job_ends_failed_with_its_error_and_counts_the_chunks_done(
         monkeypatch, client, token_for, people, short):
     monkeypatch.setattr(review, "CHUNK", 1)
