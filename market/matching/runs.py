@@ -30,6 +30,7 @@ from market.common.transaction import begin_write, is_postgres, rows_changed
 from market.common.types import utcnow
 from market.extensions import db
 from market.giftpacks.models import GiftPack, GiftPackComponent
+from market.i18n import language_of
 from market.matching.adapter import Market, load_market
 from market.matching.diff import changes_against, previous_lines
 from market.matching.figures import proposal_lines, run_figures
@@ -46,9 +47,8 @@ from market.matching.models import (
 log = logging.getLogger("market.matching")
 INSERT_CHUNK = 5000
 MATCH_RUN = _l("Matching run")
+PHASE_WORDS = {"reading": _l("reading"), "solving": _l("solving"), "writing": _l("writing")}
 # The columns of a proposal line that are written as they are (see figures.proposal_lines).
-INTERRUPTED = ("Interrupted: the worker {worker} stopped during the {phase} phase; "
-               "nothing of this run was written.")
 LINE_COLUMNS = ("lot_id", "need_id", "item_id", "supplier_id", "buyer_id", "quantity",
                 "unit_price", "distance_km", "tier", "fill_rate")
 
@@ -186,8 +186,11 @@ def reap_interrupted() -> list[int]:
             gone = utcnow() - run.started_at > timedelta(seconds=limit)
         if gone:
             log.warning("matching run %s was interrupted (worker %s)", run.id, run.worker)
-            _end_failed(run.id, None, INTERRUPTED.format(worker=run.worker or "-",
-                                                         phase=run.phase or run.status))
+            with language_of(run.started_by):  # read by whoever started it
+                error = _("Interrupted: the worker %(worker)s stopped during the %(phase)s "
+                          "phase; nothing of this run was written.", worker=run.worker or "-",
+                          phase=PHASE_WORDS.get(run.phase or "", run.status))
+            _end_failed(run.id, None, error)
             ended.append(run.id)
     db.session.commit()
     return ended

@@ -175,6 +175,18 @@ def test_run_of_a_dead_worker_ends_failed_interrupted_and_the_next_run_works(
     assert count(Allocation) == 2
 
 
+def test_an_interrupted_run_tells_the_chinese_coordinator_who_started_it_in_chinese(
+        small_market, people):
+    people["coordinator"].language = "zh"
+    crashed = _active_run(worker=f"{socket.gethostname()}:{_dead_pid()}", phase="writing",
+                          started_by_id=people["coordinator"].id)
+
+    assert runs.reap_interrupted() == [crashed.id]
+    db.session.refresh(crashed)
+    assert crashed.error.startswith("已中断：后台进程")
+    assert "写入阶段" in crashed.error
+
+
 def test_live_worker_on_another_machine_is_waited_for_then_taken_as_interrupted(
         app, small_market, people):
     _active_run(worker="other-host:1234", heartbeat_at=utcnow() - timedelta(minutes=5))
