@@ -152,12 +152,19 @@ def _claim(run_id: int) -> bool:
 
 
 def set_phase(run: MatchRun, phase: str) -> None:
-    """Record the run's phase (and a sign of life) in a transaction of its own."""
+    """Record the run's phase (and a sign of life) in a transaction of its own.
+
+    The read transaction that loaded the market ends first and the write waits for the
+    lock: on SQLite a read transaction cannot upgrade to a write while another worker
+    writes ("database is locked" at once, whatever the busy timeout).
+    """
+    begin_write()
     run.phase, run.heartbeat_at = phase, utcnow()
     db.session.commit()
 
 
 def _end_failed(run_id: int, actor: User | None, error: str) -> None:
+    begin_write()  # read and write under the write lock (SQLite cannot upgrade a read)
     run = db.session.get(MatchRun, run_id, populate_existing=True)
     if run is None or run.status not in RunStatus.ACTIVE:
         return
@@ -430,6 +437,7 @@ def _preview(run: MatchRun, overrides: dict[str, Any]) -> None:
     """Compute the run and record its figures and changes; no line is written."""
     solution = _read_and_solve(run, overrides)
     set_phase(run, "writing")
+    begin_write()  # the figures are written after reading the previous lines
     comp = build(solution)
     run.changes = changes_against(previous_lines(), comp.lines)
     run.policy, run.stats = _policy_record(comp.market), comp.stats

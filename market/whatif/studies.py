@@ -29,7 +29,7 @@ from market.accounts.access import require_coordinator
 from market.accounts.models import User
 from market.common.errors import NotFound, ServiceError
 from market.common.lifecycle import may_become
-from market.common.transaction import rows_changed
+from market.common.transaction import begin_write, rows_changed
 from market.common.types import utcnow
 from market.extensions import db
 from market.matching.lock import owner_gone, worker_id
@@ -181,6 +181,7 @@ def run_study(study_id: int) -> str | None:
     Return the study's final status ("done" or "failed"), or None when no study of that
     id was queued (another process took it, or there is no such study).
     """
+    begin_write()  # SQLite: wait for the write lock rather than fail to upgrade a read
     claimed = rows_changed(db.session.execute(
         sa.update(WhatIfStudy)
         .where(WhatIfStudy.id == study_id, WhatIfStudy.status == StudyStatus.QUEUED)
@@ -201,6 +202,7 @@ def run_study(study_id: int) -> str | None:
         log.exception("what-if study %s failed", study_id)
         db.session.rollback()
         values = {"status": StudyStatus.FAILED, "error": f"{type(exc).__name__}: {exc}"[:2000]}
+    begin_write()  # the computation read the snapshot: end that read, then write
     ended = rows_changed(db.session.execute(
         sa.update(WhatIfStudy)
         .where(WhatIfStudy.id == study_id, may_become(WhatIfStudy.status, values["status"]))
