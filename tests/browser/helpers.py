@@ -20,6 +20,7 @@ from .conftest import ARTIFACTS
 PASSWORD = "correct horse battery"
 PHONE, LAPTOP = 390, 1366
 HEIGHTS = {PHONE: 844, LAPTOP: 900}
+MENU_WIDTH = 900  # static/css/app.css: `@media (max-width: 900px)` collapses the header
 LOCALES = {"en": "en-GB", "zh": "zh-CN"}
 
 
@@ -50,9 +51,16 @@ def expect_flash(page: Page, text: str, category: str = "success") -> None:
 
 
 def open_menu(page: Page) -> None:
-    """On a phone the header's links sit behind the Menu button: open it (no-op on a laptop)."""
+    """On a phone the header's links sit behind the Menu button: open it (no-op on a laptop).
+
+    Decided by the viewport's width (the CSS collapses the header below MENU_WIDTH px), not
+    by the button's visibility: before the stylesheet applies, the button shows at any width.
+    """
+    if (page.viewport_size or {}).get("width", LAPTOP) > MENU_WIDTH:
+        return
     toggle = page.locator("#menu-toggle")
-    if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+    expect(toggle).to_be_visible()
+    if toggle.get_attribute("aria-expanded") != "true":
         toggle.click()
         expect(toggle).to_have_attribute("aria-expanded", "true")
 

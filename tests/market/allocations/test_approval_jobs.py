@@ -112,13 +112,19 @@ def test_one_job_at_a_time_per_run_and_a_dead_one_does_not_block(
     assert "No worker took this approval job" in ended.error
 
 
-def test_a_running_job_whose_worker_died_ends_failed_keeping_its_chunks(people, short):
+def _job_of_a_dead_worker(people, short) -> ApprovalJob:
+    """A job that approved 1 of 3 lines when its worker (on a host that is gone) stopped."""
     job = ApprovalJob(requested_by_id=people["coordinator"].id, run_id=short["run"].id,
                       active_run_id=short["run"].id, filters={"run_id": short["run"].id},
                       status="running", worker="no-such-host:1", total_lines=3, lines_done=1,
                       approved=1, heartbeat_at=utcnow() - timedelta(hours=2))
     db.session.add(job)
     db.session.commit()
+    return job
+
+
+def test_a_running_job_whose_worker_died_ends_failed_keeping_its_chunks(people, short):
+    job = _job_of_a_dead_worker(people, short)
     assert jobs.reap_interrupted_jobs() == [job.id]
     ended = fresh(ApprovalJob, job.id)
     assert ended.status == "failed"
@@ -128,12 +134,7 @@ def test_a_running_job_whose_worker_died_ends_failed_keeping_its_chunks(people, 
 
 def test_an_interrupted_job_tells_a_chinese_coordinator_in_chinese(people, short):
     people["coordinator"].language = "zh"
-    job = ApprovalJob(requested_by_id=people["coordinator"].id, run_id=short["run"].id,
-                      active_run_id=short["run"].id, filters={"run_id": short["run"].id},
-                      status="running", worker="no-such-host:1", total_lines=3, lines_done=1,
-                      approved=1, heartbeat_at=utcnow() - timedelta(hours=2))
-    db.session.add(job)
-    db.session.commit()
+    job = _job_of_a_dead_worker(people, short)
     assert jobs.reap_interrupted_jobs() == [job.id]
     assert fresh(ApprovalJob, job.id).error.startswith("已中断：后台进程 no-such-host:1")
 
