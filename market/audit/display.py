@@ -11,7 +11,7 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from market.i18n import translate
+from market.i18n import status_word, translate
 
 FIELD_NAMES = {
     "name": _l("Name"), "name_zh": _l("Chinese name"), "sku": _l("SKU"),
@@ -39,6 +39,7 @@ FIELD_NAMES = {
     "need_allocated": _l("Need allocated"),
     "filters": _l("Filters"), "lines": _l("Lines"), "units": _l("Units"),
     "approved": _l("Lines approved"), "refused": _l("Lines refused"), "error": _l("Error"),
+    "bulk": _l("Part of a bulk approval"),
 }
 """Field code -> its label on the audit page."""
 
@@ -82,6 +83,15 @@ def field_name(code: str) -> str:
     return str(label) if label is not None else _words(code)
 
 
+def field_value(value: object, code: str) -> str:
+    """An audited value as the reader reads it: a status in their words, yes/no for flags."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if code == "status" and isinstance(value, str):
+        return status_word(value)
+    return "" if value is None else str(value)
+
+
 def record_name(code: str | None) -> str:
     """The name of a kind of record ("gift_pack" -> "Gift pack" / "礼包")."""
     if not code:
@@ -101,7 +111,9 @@ def action_name(code: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Register the audit page's filters: `audit_field`, `audit_record`, `audit_action`."""
+    """Register the audit page's filters: `audit_field`, `audit_value`, `audit_record`,
+    `audit_action`."""
     app.add_template_filter(field_name, "audit_field")
+    app.add_template_filter(field_value, "audit_value")
     app.add_template_filter(record_name, "audit_record")
     app.add_template_filter(action_name, "audit_action")

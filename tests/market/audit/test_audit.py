@@ -111,6 +111,22 @@ def test_page_shows_filters_changes_and_pages(client, people, login, entries):
     assert b"No audit entries match" in empty.data
 
 
+def test_chinese_page_shows_statuses_and_flags_in_chinese(client, people, login, entries):
+    db.session.add(AuditEntry(at=datetime(2024, 3, 4, 8, tzinfo=UTC), actor="system",
+                              action="allocation.approve", entity="allocation", entity_id=5,
+                              before={"status": "proposed"},
+                              after={"status": "approved", "bulk": True}))
+    db.session.commit()
+    login(people["coordinator"])
+    page = client.get("/audit?lang=zh").get_data(as_text=True)
+    assert "<del>待审核</del>" in page  # the company's "pending"
+    assert "<del>待审批</del> &rarr; 已批准" in page  # the allocation's "proposed"
+    assert "批量批准</strong>:" in page
+    assert "是</li>" in page
+    assert "proposed" not in page
+    assert "True" not in page
+
+
 def test_a_real_change_shows_up(client, people, token_for, make_org):
     pending = make_org(name="Audited Co", status="pending")
     headers = token_for(people["coordinator"])
