@@ -68,8 +68,7 @@ def build_chains(inst: Instance) -> Chains:
         lo, hi = np.searchsorted(items, [item, item + 1])
         if lo == hi:
             continue
-        takers = np.array([n for n, acc in enumerate(inst.need_accepts) if item in acc],
-                          dtype=np.int64)
+        takers = inst.item_takers[item]
         if not takers.size:
             continue
         last = np.searchsorted(prices[lo:hi], inst.need_price_cap[takers], side="right") - 1

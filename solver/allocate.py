@@ -26,9 +26,6 @@ ENGINES = ("auto", "ortools", "highs")
 METHODS = ("auto", "stacked", "split")
 # Below this many lawful arcs the stacked solve is quicker (district: 27 k arcs, 0.05 s).
 SPLIT_MIN_ARCS = 500_000
-# "auto" keeps the split path only when the optimal face of levels 1-2 is at most this
-# share of the lawful arcs (bench city: 42 %, 1.6x quicker; demo city: 85 %, no gain).
-AUTO_FACE_SHARE = 0.6
 FALLBACK_NOTE = "stacked weights exceed int64 (in at least one part); solved in stages with HiGHS"
 
 
@@ -93,7 +90,7 @@ def allocate(
     policy: Policy = DEFAULT_POLICY,
     *,
     engine: str = "auto",
-    method: str = "stacked",
+    method: str = "auto",
 ) -> AllocationResult:
     """Allocate lots to needs: most units to higher tiers, then even fill rates, then cheapest.
 
@@ -101,31 +98,32 @@ def allocate(
     for integrality and feasibility before it is returned. `engine` is "auto"
     (OR-Tools when installed, else HiGHS), "ortools" or "highs". `method` is "stacked"
     (one full-arc solve, three levels stacked), "split" (levels 1-2 aggregated, then
-    the cost level by pricing: `solver.split`; OR-Tools only, and only without maximum
-    distance, nearest-k or exclusions, else stacked) or "auto" (split when it applies,
-    there are at least SPLIT_MIN_ARCS lawful arcs and the face of levels 1-2 holds at
-    most AUTO_FACE_SHARE of them; else stacked). All give the same exact optimum; the
-    default stays "stacked" because on the demo city the face keeps 85 % of the arcs and
-    the split path is slower there (bench/README.md, "Exact at scale").
+    the cost level by pricing: `solver.split`; OR-Tools only, and only when every lawful
+    pair is an arc, else stacked) or "auto" (split when it applies and there are at least
+    SPLIT_MIN_ARCS lawful arcs, else stacked). All give the same exact optimum; "auto"
+    takes whichever is quicker for the size (bench/README.md, "Exact at scale").
     """
     started = perf_counter()
     chosen = _pick_engine(engine)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     lots, needs = tuple(lots), tuple(needs)
-    if method != "stacked" and chosen == "ortools":
-        check_allocation_inputs(lots, needs, policy)
-        inst = build_instance(lots, needs, policy)
-        if split_applies(inst) and inst.n_lots and inst.n_needs and (
-                method == "split" or count_lawful(inst) >= SPLIT_MIN_ARCS):
-            share = None if method == "split" else AUTO_FACE_SHARE
-            done = solve_split(inst, build_pins(inst), face_share=share)
-            if done is not None:
-                return make_result(done[0], done[1], started)
-    inst, pins, arcs = prepare(lots, needs, policy)
+    check_allocation_inputs(lots, needs, policy)
+    inst = build_instance(lots, needs, policy)
+    pins = build_pins(inst)
+    if _takes_split(inst, method, chosen):
+        outcome, info, _ = solve_split(inst, pins)
+        return make_result(outcome, info, started)
+    arcs = build_arcs(inst)
     model = build_model(inst, arcs, pins)
     x, info = solve_model(model, chosen)
     x = check_flows(model, x)
     outcome = build_outcome(inst, arcs, x, pins, strategy="optimal")
     return make_result(outcome, info, started)
 
+
+def _takes_split(inst: Instance, method: str, engine: str) -> bool:
+    """Tell whether this run takes the split path (see `allocate`)."""
+    if method == "stacked" or engine != "ortools" or not (inst.n_lots and inst.n_needs):
+        return False
+    return split_applies(inst) and (method == "split" or count_lawful(inst) >= SPLIT_MIN_ARCS)

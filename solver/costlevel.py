@@ -19,9 +19,11 @@ against 12.7 s stacked on all 2.6 M lawful arcs; bench city under load).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from solver.aggregate import FirstLevels
 from solver.arcs import Arcs
@@ -39,7 +41,7 @@ from solver.pricing import (
 START_CHEAPEST = 8     # each need's cheapest lots to start from
 ADD_PER_NEED = 4       # most negative pairs added per need and round
 MAX_ROUNDS = 50
-FULL_FACE_LIMIT = 16_000_000
+FULL_FACE_LIMIT = 200_000
 
 
 @dataclass
@@ -75,8 +77,30 @@ def _limit_per_need(arcs: Arcs, reduced: IntArray, per_need: int) -> Arcs:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One independent part of the cost level: the lots, needs and cap nodes of some items.
+
+    Items joined by substitutes share a part; no lot -> need pair, cap or bound crosses
+    parts, so each is solved on its own (smaller networks solve faster than their sum).
+    """
+
+    lots: IntArray
+    needs: IntArray
+    groups: IntArray
+    lot_shift: IntArray    # per lot of the whole instance (see `fixed_lots`)
+    whole: bool            # the only part: bounds are taken as they are
+
+    def share(self, bound: int, total: int) -> int:
+        """This part's bound on the unused-stock arc (whose bound is 0 or all the stock)."""
+        return bound if self.whole else (total if bound else 0)
+
+
+@dataclass(frozen=True)
 class CostNetwork:
-    """The cost level on candidate arcs, lower bounds moved into node supplies."""
+    """The cost level of one part on candidate arcs, lower bounds moved into node supplies.
+
+    Nodes: source 0, sink 1, then the part's lots, needs and cap nodes in that order.
+    """
 
     tail: IntArray
     head: IntArray
@@ -84,34 +108,57 @@ class CostNetwork:
     cost: IntArray
     supply: IntArray
     first_arc: int
-    lot0: int
-    need0: int
-    group0: int
+    part: Part
+
+    def duals(self, node_dual: IntArray, n_lots: int, n_needs: int
+              ) -> tuple[IntArray, IntArray]:
+        """Spread node duals over the whole instance's lots and needs (0 outside the part)."""
+        lots, needs = self.part.lots, self.part.needs
+        lot_dual = np.zeros(n_lots, dtype=np.int64)
+        need_dual = np.zeros(n_needs, dtype=np.int64)
+        lot_dual[lots] = node_dual[2 : 2 + lots.size]
+        need_dual[needs] = node_dual[2 + lots.size : 2 + lots.size + needs.size]
+        return lot_dual, need_dual
 
 
-def build_cost_network(inst: Instance, pins: Pins, first: FirstLevels, arcs: Arcs
-                       ) -> CostNetwork:
-    """Lay out source 0, sink 1, lots, needs, cap nodes; bounds from the face of levels 1-2."""
-    n_l, n_n, n_g = inst.n_lots, inst.n_needs, first.group_lo.size
-    lot0, need0, group0 = 2, 2 + n_l, 2 + n_l + n_n
-    hub = np.where(inst.need_group >= 0, group0 + inst.need_group, 1)
+def build_cost_network(inst: Instance, pins: Pins, first: FirstLevels, arcs: Arcs,
+                       part: Part) -> CostNetwork:
+    """Lay out the part's network; bounds come from the face of levels 1-2."""
+    lots, needs, groups = part.lots, part.needs, part.groups
+    lot_node = _numbering(inst.n_lots, lots, 2)
+    need_node = _numbering(inst.n_needs, needs, 2 + lots.size)
+    group_node = _numbering(first.group_lo.size, groups, 2 + lots.size + needs.size)
+    group = inst.need_group[needs]
+    hub = np.ones(needs.size, dtype=np.int64)
+    hub[group >= 0] = group_node[group[group >= 0]]
     arc_cap = np.minimum(pins.lot_left[arcs.lot], pins.need_left[arcs.need])
+    total = int(pins.lot_left[lots].sum())
     parts = [  # tail, head, lo, hi, cost
-        (np.zeros(n_l), lot0 + np.arange(n_l), first.lot_lo, first.lot_hi, np.zeros(n_l)),
-        (np.zeros(1), np.ones(1), [first.unused_lo], [first.unused_hi], np.zeros(1)),
-        (need0 + np.arange(n_n), hub, first.need_lo, first.need_hi, np.zeros(n_n)),
-        (group0 + np.arange(n_g), np.ones(n_g), first.group_lo, first.group_hi, np.zeros(n_g)),
-        (lot0 + arcs.lot, need0 + arcs.need, np.zeros(arcs.size), arc_cap, arcs.cost_int),
+        (np.zeros(lots.size), lot_node[lots], first.lot_lo[lots], first.lot_hi[lots],
+         np.zeros(lots.size)),
+        (np.zeros(1), np.ones(1), [part.share(first.unused_lo, total)],
+         [part.share(first.unused_hi, total)], np.zeros(1)),
+        (need_node[needs], hub, first.need_lo[needs], first.need_hi[needs],
+         np.zeros(needs.size)),
+        (group_node[groups], np.ones(groups.size), first.group_lo[groups],
+         first.group_hi[groups], np.zeros(groups.size)),
+        (lot_node[arcs.lot], need_node[arcs.need], np.zeros(arcs.size), arc_cap,
+         arcs.cost_int - part.lot_shift[arcs.lot]),
     ]
     tail, head, lo, hi, cost = (np.concatenate([np.asarray(p[i]) for p in parts])
                                 .astype(np.int64) for i in range(5))
-    supply = np.zeros(group0 + n_g, dtype=np.int64)
-    total = int(pins.lot_left.sum())
+    supply = np.zeros(2 + lots.size + needs.size + groups.size, dtype=np.int64)
     supply[0], supply[1] = total, -total
     np.subtract.at(supply, tail, lo)
     np.add.at(supply, head, lo)
-    return CostNetwork(tail, head, hi - lo, cost, supply, tail.size - arcs.size,
-                       lot0, need0, group0)
+    return CostNetwork(tail, head, hi - lo, cost, supply, tail.size - arcs.size, part)
+
+
+def _numbering(size: int, members: IntArray, first_node: int) -> IntArray:
+    """Node numbers of `members` from `first_node` on (-1 for the others)."""
+    node = np.full(size, -1, dtype=np.int64)
+    node[members] = first_node + np.arange(members.size)
+    return node
 
 
 def solve_cost_network(net: CostNetwork) -> IntArray:
@@ -127,27 +174,81 @@ def solve_cost_network(net: CostNetwork) -> IntArray:
     return np.asarray(smcf.flows(np.arange(net.tail.size)), dtype=np.int64)
 
 
-def _starting_arcs(face: Face, first: FirstLevels) -> Arcs:
+def fixed_lots(first: FirstLevels) -> np.ndarray:
+    """Mark the lots whose total is the same in every flow of the face.
+
+    A lot is fixed by its own bounds, or by the unused-stock arc: when no stock may
+    stay unused, every lot ships all it has (each lot's upper bound is its stock).
+    """
+    return (first.lot_lo == first.lot_hi) | (first.unused_hi == 0)
+
+
+def item_parts(inst: Instance, pins: Pins, first: FirstLevels, lot_shift: IntArray
+               ) -> list[Part]:
+    """Split the cost level by items joined through substitutes.
+
+    The parts are independent unless the unused-stock arc has a bound other than 0 or
+    all the stock (never, since its capacity is all the stock; kept as one part then).
+    """
+    total = int(pins.lot_left.sum())
+    n_items = len(inst.items)
+    cols = np.concatenate([np.full(t.size, item) for item, t in enumerate(inst.item_takers)])
+    rows = inst.need_item[np.concatenate(inst.item_takers)]
+    graph = sparse.coo_matrix((np.ones(rows.size), (rows, cols)), shape=(n_items, n_items))
+    count, label = connected_components(graph, directed=False)
+    whole = count == 1 or {first.unused_lo, first.unused_hi} - {0, total} != set()
+    if whole:
+        label = np.zeros(n_items, dtype=np.int64)
+    parts = []
+    for c in np.unique(label[inst.need_item]):
+        lots = np.flatnonzero(label[inst.lot_item] == c)
+        needs = np.flatnonzero(label[inst.need_item] == c)
+        group = inst.need_group[needs]
+        parts.append(Part(lots, needs, np.unique(group[group >= 0]), lot_shift, whole))
+    return parts
+
+
+def _starting_arcs(face: Face, first: FirstLevels, part: Part) -> Arcs:
     lot, need = cheapest_pairs(face, START_CHEAPEST)
-    lot, need = _unique_pairs(face.inst, np.concatenate([lot, first.pair_lot]),
-                              np.concatenate([need, first.pair_need]))
+    mine = np.isin(first.pair_lot, part.lots)
+    lot, need = _unique_pairs(face.inst, np.concatenate([lot, first.pair_lot[mine]]),
+                              np.concatenate([need, first.pair_need[mine]]))
     return exact_arcs(face, lot, need)
 
 
 def solve_cost_level(inst: Instance, pins: Pins, first: FirstLevels
                      ) -> tuple[Arcs, IntArray, CostReport]:
     """Return candidate arcs and the least-cost flow on them, proven optimal on the face."""
-    face = make_face(inst, first.lot_pot, first.need_pot, first.lot_hi > 0, first.need_hi > 0)
+    face = make_face(inst, first.lot_pot, first.need_pot, first.lot_hi > 0, first.need_hi > 0,
+                     fixed_lots(first))
     report = CostReport()
-    arcs = _starting_arcs(face, first)
-    for _ in range(MAX_ROUNDS):
-        report.rounds += 1
-        report.candidates.append(arcs.size)
-        net = build_cost_network(inst, pins, first, arcs)
+    found = [_price_part(inst, pins, first, face, part, report)
+             for part in item_parts(inst, pins, first, face.lot_shift)]
+    arcs = _concat([a for a, _ in found])
+    report.candidates.append(arcs.size)
+    return arcs, np.concatenate([x for _, x in found]), report
+
+
+def _concat(parts: list[Arcs]) -> Arcs:
+    out = parts[0]
+    for more in parts[1:]:
+        out = _append(out, more)
+    return out
+
+
+def _price_part(inst: Instance, pins: Pins, first: FirstLevels, whole: Face, part: Part,
+                report: CostReport) -> tuple[Arcs, IntArray]:
+    """Run the pricing loop on one part; return its candidate arcs and their optimal flow."""
+    face = replace(whole, lot_open=whole.lot_open & np.isin(np.arange(inst.n_lots), part.lots),
+                   need_open=whole.need_open & np.isin(np.arange(inst.n_needs), part.needs))
+    arcs = _starting_arcs(face, first, part)
+    for rounds in range(1, MAX_ROUNDS + 1):
+        report.rounds = max(report.rounds, rounds)
+        net = build_cost_network(inst, pins, first, arcs, part)
         flow = solve_cost_network(net)
         dual = shortest_potentials(net.supply.size,
                                    *residual_arcs(net.tail, net.head, net.cap, net.cost, flow))
-        lot_dual, need_dual = dual[net.lot0:net.need0], dual[net.need0:net.group0]
+        lot_dual, need_dual = net.duals(dual, inst.n_lots, inst.n_needs)
         known = np.sort(arcs.lot * inst.n_needs + arcs.need)
 
         def is_known(lot: IntArray, need: IntArray, known: IntArray = known) -> np.ndarray:
@@ -158,7 +259,8 @@ def solve_cost_level(inst: Instance, pins: Pins, first: FirstLevels
         fresh, priced, _ = negative_pairs(face, lot_dual, need_dual, is_known)
         report.priced.append(priced)
         if fresh.size == 0:
-            return arcs, flow[net.first_arc:], report
-        reduced = fresh.cost_int + lot_dual[fresh.lot] - need_dual[fresh.need]
+            return arcs, flow[net.first_arc:]
+        reduced = (fresh.cost_int - face.lot_shift[fresh.lot] + lot_dual[fresh.lot]
+                   - need_dual[fresh.need])
         arcs = _append(arcs, _limit_per_need(fresh, reduced, ADD_PER_NEED))
     raise RuntimeError("cost level: pricing did not converge")

@@ -47,3 +47,24 @@ def chord_km(a_xyz: FloatArray, b_xyz: FloatArray) -> FloatArray:
     diff = a_xyz - b_xyz
     chord = np.sqrt(np.einsum("ij,ij->i", diff, diff))
     return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / 2)))
+
+
+# Floating-point slack on a computed distance (km): far above float64 error at Earth scale.
+DISTANCE_SLACK_KM = 1e-6
+
+
+def farthest_km_bound(lat: npt.ArrayLike, lon: npt.ArrayLike) -> float:
+    """Return an upper bound on the great-circle km between any two of these points.
+
+    From a to b one may walk along a's parallel to b's longitude (R cos(lat_a) dlon, at
+    least the great-circle arc between those two points), then along the meridian (R
+    dlat); the walk is never shorter than the great circle. So the box of latitudes and
+    longitudes bounds every pair. Used to tell that a maximum distance excludes no pair.
+    """
+    phi, lam = np.radians(np.asarray(lat, float)), np.radians(np.asarray(lon, float))
+    if not phi.size:
+        return 0.0
+    lo, hi = float(phi.min()), float(phi.max())
+    widest = 1.0 if lo <= 0.0 <= hi else max(np.cos(lo), np.cos(hi))
+    walk = (hi - lo) + widest * float(lam.max() - lam.min())
+    return EARTH_RADIUS_KM * walk + DISTANCE_SLACK_KM

@@ -44,6 +44,7 @@ class Instance:
     need_lat: FloatArray
     need_lon: FloatArray
     need_accepts: tuple[frozenset[int], ...]
+    item_takers: tuple[IntArray, ...]   # per item, the needs accepting it (ascending)
     need_group: IntArray
     group_keys: tuple[tuple[Hashable, str], ...]
     group_cap: IntArray
@@ -104,6 +105,7 @@ def build_instance(lots: Sequence[Lot], needs: Sequence[Need], policy: Policy) -
                else x.max_unit_price, x.lat, x.lon) for x in needs], strict=True)
         if needs else ((),) * 6
     )
+    accepts = tuple(_accepts(need, codes) for need in needs)
     return Instance(
         lots=tuple(lots),
         needs=tuple(needs),
@@ -122,8 +124,18 @@ def build_instance(lots: Sequence[Lot], needs: Sequence[Need], policy: Policy) -
         need_price_cap=_floats(n_cap),
         need_lat=_floats(n_lat),
         need_lon=_floats(n_lon),
-        need_accepts=tuple(_accepts(need, codes) for need in needs),
+        need_accepts=accepts,
+        item_takers=_takers(accepts, len(codes)),
         need_group=group,
         group_keys=group_keys,
         group_cap=group_cap,
     )
+
+
+def _takers(accepts: tuple[frozenset[int], ...], n_items: int) -> tuple[IntArray, ...]:
+    """For each item, the needs that accept it (its own or as a substitute), ascending."""
+    pairs = [(item, n) for n, acc in enumerate(accepts) for item in acc]
+    by_item: list[list[int]] = [[] for _ in range(n_items)]
+    for item, n in pairs:
+        by_item[item].append(n)
+    return tuple(np.array(needs, dtype=np.int64) for needs in by_item)

@@ -35,6 +35,7 @@ class Face:
     need_open: np.ndarray  # needs that may receive on the face
     lot_xyz: FloatArray
     need_xyz: FloatArray
+    lot_shift: IntArray    # subtracted from every cost out of a lot (see `make_face`)
 
     @property
     def margin(self) -> float:
@@ -43,11 +44,20 @@ class Face:
 
 
 def make_face(inst: Instance, lot_pot: IntArray, need_pot: IntArray, lot_open: np.ndarray,
-              need_open: np.ndarray) -> Face:
-    """Bundle the face with the unit vectors of every lot and need."""
+              need_open: np.ndarray, lot_fixed: np.ndarray | None = None) -> Face:
+    """Bundle the face with the unit vectors of every lot and need.
+
+    `lot_fixed` marks lots whose total is the same in every flow of the face: their
+    scaled price is a constant of the cost level, so it is taken off their costs
+    (`lot_shift`). What is left is the transport cost, so each need's cheapest
+    candidates are its nearest lots rather than the city's cheapest ones.
+    """
+    shift = np.zeros(inst.n_lots, dtype=np.int64)
+    if lot_fixed is not None:
+        shift[lot_fixed] = scaled_costs(inst.lot_price[lot_fixed])
     return Face(inst, lot_pot, need_pot, lot_open, need_open,
                 unit_vectors(inst.lot_lat, inst.lot_lon),
-                unit_vectors(inst.need_lat, inst.need_lon))
+                unit_vectors(inst.need_lat, inst.need_lon), shift)
 
 
 Block = tuple[IntArray, IntArray, np.ndarray, FloatArray]
@@ -77,8 +87,8 @@ def blocks(face: Face, estimate: bool = True) -> Iterator[Block]:
         lots = np.flatnonzero((inst.lot_item == item) & face.lot_open)
         if not lots.size:
             continue
-        takers = np.array([n for n, acc in enumerate(inst.need_accepts)
-                           if item in acc and face.need_open[n]], dtype=np.int64)
+        takers = inst.item_takers[item]
+        takers = takers[face.need_open[takers]]
         step = max(1, CHUNK_CELLS // lots.size)
         price = inst.lot_price[lots][:, None]
         for start in range(0, takers.size, step):
@@ -91,7 +101,8 @@ def blocks(face: Face, estimate: bool = True) -> Iterator[Block]:
             dot = face.lot_xyz[lots] @ face.need_xyz[needs].T
             chord = np.sqrt(np.clip(2.0 - 2.0 * dot, 0.0, 4.0))
             dist = 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, chord / 2))
-            yield lots, needs, mask, (price + tc * dist) * COST_SCALE
+            shift = face.lot_shift[lots][:, None]
+            yield lots, needs, mask, (price + tc * dist) * COST_SCALE - shift
 
 
 def count_lawful(inst: Instance) -> int:
@@ -101,8 +112,7 @@ def count_lawful(inst: Instance) -> int:
         prices = np.sort(inst.lot_price[inst.lot_item == item])
         if not prices.size:
             continue
-        takers = np.array([n for n, acc in enumerate(inst.need_accepts) if item in acc],
-                          dtype=np.int64)
+        takers = inst.item_takers[item]
         if takers.size:
             total += int(np.searchsorted(prices, inst.need_price_cap[takers], "right").sum())
     return total
@@ -135,7 +145,7 @@ def negative_pairs(face: Face, lot_dual: IntArray, need_dual: IntArray,
                    ) -> tuple[Arcs, int, int]:
     """Return the face pairs (not yet known) whose exact reduced cost is negative.
 
-    The reduced cost is ``cost + lot_dual - need_dual``. Also returns the number of
+    The reduced cost is ``cost - lot_shift + lot_dual - need_dual``. Also returns the number of
     pairs priced and the most negative reduced cost found (0 if none).
     """
     lots_out, needs_out, priced = [], [], 0
@@ -148,7 +158,7 @@ def negative_pairs(face: Face, lot_dual: IntArray, need_dual: IntArray,
     lot, need = _cat(lots_out), _cat(needs_out)
     fresh = ~known(lot, need)
     arcs = exact_arcs(face, lot[fresh], need[fresh])
-    reduced = arcs.cost_int + lot_dual[arcs.lot] - need_dual[arcs.need]
+    reduced = arcs.cost_int - face.lot_shift[arcs.lot] + lot_dual[arcs.lot] - need_dual[arcs.need]
     neg = reduced < 0
     worst = int(reduced[neg].min()) if neg.any() else 0
     keep = np.flatnonzero(neg)

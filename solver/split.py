@@ -1,9 +1,10 @@
 """The split exact path: levels 1-2 aggregated, then the cost level by pricing.
 
-Used when every lawful pair is an arc (no maximum distance, no nearest-k, no excluded
-pairs): then levels 1-2 only depend on items and prices (`solver.aggregate`) and the
-cost level can price all pairs without storing them (`solver.costlevel`). Caps,
-pins and substitutes are handled. Otherwise `allocate` uses the stacked full-arc solve.
+Used when every lawful pair is an arc (no nearest-k, no excluded pairs, no maximum
+distance that excludes a pair): then levels 1-2 only depend on items and prices
+(`solver.aggregate`) and the cost level can price all pairs without storing them
+(`solver.costlevel`). Caps, pins and substitutes are handled. Otherwise `allocate`
+uses the stacked full-arc solve.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from solver.aggregate import solve_first_levels
 from solver.arcs import Arcs
 from solver.baselines import DeferredArcs
 from solver.costlevel import CostReport, solve_cost_level
+from solver.geo import farthest_km_bound
 from solver.instance import Instance
 from solver.network import build_model
 from solver.outcome import Outcome, build_outcome
@@ -38,18 +40,25 @@ class SplitReport:
 
 
 def split_applies(inst: Instance) -> bool:
-    """Tell whether the split path is exact for this policy (every lawful pair is an arc)."""
+    """Tell whether the split path is exact for this policy (every lawful pair is an arc).
+
+    A maximum distance counts only when some lot and need are farther apart than it: a
+    district's 50 km excludes no pair, so its run may take the split path.
+    """
     policy = inst.policy
-    return policy.max_distance_km is None and policy.nearest is None and not policy.excluded
+    if policy.nearest is not None or policy.excluded:
+        return False
+    limit = policy.max_distance_km
+    return limit is None or farthest_km_bound(
+        np.concatenate([inst.lot_lat, inst.need_lat]),
+        np.concatenate([inst.lot_lon, inst.need_lon])) <= limit
 
 
-def solve_split(inst: Instance, pins: Pins, *, face_share: float | None = None
-                ) -> tuple[Outcome, RunInfo, SplitReport] | None:
+def solve_split(inst: Instance, pins: Pins) -> tuple[Outcome, RunInfo, SplitReport]:
     """Return the exact lexicographic optimum as an outcome, with how it was found.
 
-    With `face_share` set, give up (return None) when the face holds more than that share
-    of the lawful arcs or more than FULL_FACE_LIMIT: the stacked full-arc solve is then
-    about as quick, and the pricing rounds are slower (see bench/README.md).
+    A small face (at most FULL_FACE_LIMIT pairs) is solved stacked on all its pairs in
+    one go; a larger one by pricing (`solver.costlevel`).
     """
     started = perf_counter()
     empty = build_model(inst, _no_arcs(), pins)
@@ -58,8 +67,6 @@ def solve_split(inst: Instance, pins: Pins, *, face_share: float | None = None
     face = make_face(inst, first.lot_pot, first.need_pot, first.lot_hi > 0, first.need_hi > 0)
     pairs = face_pairs(face, costlevel.FULL_FACE_LIMIT)
     lawful = count_lawful(inst)
-    if face_share is not None and (pairs is None or pairs[0].size > face_share * lawful):
-        return None
     if pairs is not None:
         # Stacked on the face's arcs is exact: they hold an optimal flow of levels 1-2 and
         # every such flow uses only them, so the stacked optimum over them is the

@@ -18,6 +18,11 @@ from hypothesis import strategies as st
 import solver.aggregate as aggregate
 import solver.costlevel as costlevel
 from solver import Flow, Policy, allocate
+from solver.geo import farthest_km_bound, haversine_km
+from solver.instance import build_instance
+from solver.network import build_model
+from solver.pins import build_pins
+from solver.split import _no_arcs, split_applies
 from tests.solver.helpers import assert_feasible, levels, lot, need
 from tests.solver.test_properties import FAST, lots_st, needs_st
 
@@ -108,17 +113,57 @@ def test_split_falls_back_when_pairs_are_not_all_arcs():
         assert new.stats.objective == old.stats.objective
 
 
-def test_auto_takes_split_only_for_a_small_face(monkeypatch):
+def test_auto_is_the_default_and_takes_split_from_a_size_on(monkeypatch):
     allocate_module = importlib.import_module("solver.allocate")
 
     lots = [lot("near", qty=10), lot("far", qty=10, km_north=20)]
     needs = [need("a", qty=10), need("b", qty=10, km_north=20)]
-    monkeypatch.setattr(allocate_module, "SPLIT_MIN_ARCS", 0)
-    monkeypatch.setattr(allocate_module, "AUTO_FACE_SHARE", 1.0)
+    assert "aggregated" not in allocate(lots, needs).stats.note  # 4 arcs: stacked
+    monkeypatch.setattr(allocate_module, "SPLIT_MIN_ARCS", 4)
+    assert "aggregated" in allocate(lots, needs).stats.note
     assert "aggregated" in allocate(lots, needs, method="auto").stats.note
-    assert "aggregated" not in allocate(lots, needs).stats.note  # the default is stacked
-    monkeypatch.setattr(allocate_module, "AUTO_FACE_SHARE", 0.5)  # the face is every arc
-    assert "aggregated" not in allocate(lots, needs, method="auto").stats.note
+    assert "aggregated" not in allocate(lots, needs, method="stacked").stats.note
+    monkeypatch.setattr(allocate_module, "SPLIT_MIN_ARCS", 5)
+    assert "aggregated" not in allocate(lots, needs).stats.note
+
+
+def test_a_maximum_distance_that_excludes_no_pair_keeps_the_split_path(face_mode):
+    # 25 km apart at most: 50 km excludes nothing, so every lawful pair is an arc.
+    lots = [lot("L1", qty=10), lot("L2", qty=10, km_north=15, km_east=12)]
+    needs = [need("N1", qty=15), need("N2", qty=5, km_north=15), need("N3", qty=9, km_east=12)]
+    old, new = assert_same_levels(lots, needs, Policy(max_distance_km=50.0))
+    assert old.stats.arcs == 6
+
+
+def test_independent_items_are_priced_as_separate_parts():
+    inst = build_instance(
+        (lot("m", item="MASK"), lot("k", item="KN95"), lot("g", item="GLOVES")),
+        (need("a", item="MASK", subs=("KN95",)), need("b", item="GLOVES"),
+         need("c", item="KN95")), Policy())
+    pins = build_pins(inst)
+    first = aggregate.solve_first_levels(inst, pins, build_model(inst, _no_arcs(), pins))
+    parts = costlevel.item_parts(inst, pins, first, np.zeros(inst.n_lots, dtype=np.int64))
+    names = sorted(sorted(inst.items[inst.lot_item[i]] for i in p.lots) for p in parts)
+    assert names == [["GLOVES"], ["KN95", "MASK"]]
+    assert sorted(inst.needs[n].id for p in parts for n in p.needs) == ["a", "b", "c"]
+
+
+@given(st.lists(st.tuples(st.floats(-89.9, 89.9), st.floats(-180, 180)), min_size=2,
+                max_size=6))
+def test_the_distance_bound_holds_for_every_pair(points):
+    lat, lon = np.array(points).T
+    bound = farthest_km_bound(lat, lon)
+    for i in range(len(points)):
+        assert haversine_km(lat[i], lon[i], lat, lon).max() <= bound
+
+
+def test_a_binding_maximum_distance_is_seen():
+    lots = [lot("L1"), lot("L2", km_north=30)]
+    needs = [need("N1", km_east=30)]
+    inst = build_instance(tuple(lots), tuple(needs), Policy(max_distance_km=40.0))
+    assert not split_applies(inst)  # L2 to N1 is about 42 km
+    inst = build_instance(tuple(lots), tuple(needs), Policy(max_distance_km=60.0))
+    assert split_applies(inst)
 
 
 def test_method_is_checked():
