@@ -15,15 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
-from functools import cached_property
 from time import perf_counter
 
 import numpy as np
 
-from solver.arcs import Arcs, build_arcs
 from solver.compare import Comparison, comparison_figures
+from solver.deferred import DeferredArcs
 from solver.greedy import Greedy
-from solver.instance import FloatArray, Instance, IntArray, build_instance
+from solver.instance import Instance, IntArray, build_instance
 from solver.model import DEFAULT_POLICY, Lot, Need, Policy
 from solver.network import build_model
 from solver.outcome import build_outcome
@@ -35,48 +34,6 @@ from solver.verify import check_flows
 
 __all__ = ["Comparison", "compare_strategies", "comparison_figures",
            "first_come_first_served", "proportional_shares"]
-
-
-class DeferredArcs:
-    """Every arc of the model, built the first time a column is read (reasons only)."""
-
-    def __init__(self, inst: Instance) -> None:
-        self.inst = inst
-
-    @property
-    def size(self) -> int:
-        """Number of arcs."""
-        return self.full.size
-
-    @cached_property
-    def full(self) -> Arcs:
-        """Every arc of the model (as `allocate` builds them)."""
-        return build_arcs(self.inst)
-
-    @property
-    def lot(self) -> IntArray:
-        """Lot of every arc."""
-        return self.full.lot
-
-    @property
-    def need(self) -> IntArray:
-        """Need of every arc."""
-        return self.full.need
-
-    @property
-    def dist_km(self) -> FloatArray:
-        """Distance of every arc."""
-        return self.full.dist_km
-
-    @property
-    def unit_cost(self) -> FloatArray:
-        """Unit cost of every arc."""
-        return self.full.unit_cost
-
-    @property
-    def cost_int(self) -> IntArray:
-        """Scaled unit cost of every arc."""
-        return self.full.cost_int
 
 
 def _prepare(lots: Iterable[Lot], needs: Iterable[Need], policy: Policy) -> tuple[Instance, Pins]:

@@ -28,6 +28,7 @@ from functools import cached_property
 import numpy as np
 from scipy.sparse import coo_array
 
+from solver.deferred import LawfulArcs
 from solver.geo import haversine_km
 from solver.instance import IntArray, int_bincount
 from solver.outcome import Outcome
@@ -131,9 +132,12 @@ class Diagnostics:
         table, pinned = self._lot_tier_units
         short = self.lot_used < inst.lot_qty
         per_lot = np.column_stack([table, pinned, short, np.ones(inst.n_lots, dtype=np.int64)])
-        arc_matrix = coo_array((np.ones(arcs.lot.size, dtype=np.int8), (arcs.need, arcs.lot)),
-                               shape=(inst.n_needs, inst.n_lots))
-        sums = np.asarray(arc_matrix @ per_lot, dtype=np.int64)
+        if isinstance(arcs, LawfulArcs):  # the split path: sums without building the arcs
+            sums = arcs.need_sums(per_lot.astype(np.int64))
+        else:
+            arc_matrix = coo_array((np.ones(arcs.lot.size, dtype=np.int8),
+                                    (arcs.need, arcs.lot)), shape=(inst.n_needs, inst.n_lots))
+            sums = np.asarray(arc_matrix @ per_lot, dtype=np.int64)
         own = self._on_eligible_lot()
         own_free = int_bincount(out.need[own], (out.qty - out.pinned)[own], inst.n_needs)
         own_pinned = int_bincount(out.need[own], out.pinned[own], inst.n_needs)
@@ -157,7 +161,9 @@ class Diagnostics:
         out, arcs, inst = self.outcome, self.outcome.arcs, self.inst
         own = out.qty > out.pinned
         doubt = np.flatnonzero(~own)
-        if doubt.size:
+        if doubt.size and isinstance(arcs, LawfulArcs):
+            own[doubt] = arcs.has_pairs(out.lot[doubt], out.need[doubt])
+        elif doubt.size:
             width = max(inst.n_lots, 1)
             pinned_need = np.zeros(inst.n_needs, dtype=bool)
             pinned_need[out.need[doubt]] = True

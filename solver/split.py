@@ -17,8 +17,8 @@ import numpy as np
 from solver import costlevel
 from solver.aggregate import solve_first_levels
 from solver.arcs import Arcs
-from solver.baselines import DeferredArcs
 from solver.costlevel import CostReport, solve_cost_level
+from solver.deferred import LawfulArcs
 from solver.geo import farthest_km_bound
 from solver.instance import Instance
 from solver.network import build_model
@@ -81,7 +81,7 @@ def solve_split(inst: Instance, pins: Pins) -> tuple[Outcome, RunInfo, SplitRepo
     x = check_flows(build_model(inst, arcs, pins), x)
     done = perf_counter()
     outcome = build_outcome(inst, arcs, x, pins, strategy="optimal")
-    outcome = replace(outcome, arcs=DeferredArcs(inst), arc_count=lawful)
+    outcome = replace(outcome, arcs=LawfulArcs(inst), arc_count=lawful)
     how = ("stacked on the whole face" if cost.whole_face else
            f"priced in {cost.rounds} rounds")
     note = (f"levels 1-2 on an aggregated network of {first.arcs} arcs; cost level {how}, "

@@ -9,6 +9,7 @@ zero face limit), so the column generation and its dual are proven too.
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -18,11 +19,14 @@ from hypothesis import strategies as st
 import solver.aggregate as aggregate
 import solver.costlevel as costlevel
 from solver import Flow, Policy, allocate
+from solver.arcs import build_arcs
+from solver.deferred import DeferredArcs, LawfulArcs
 from solver.geo import farthest_km_bound, haversine_km
 from solver.instance import build_instance
 from solver.network import build_model
 from solver.pins import build_pins
-from solver.split import _no_arcs, split_applies
+from solver.result import make_result
+from solver.split import _no_arcs, solve_split, split_applies
 from tests.solver.helpers import assert_feasible, levels, lot, need
 from tests.solver.test_properties import FAST, lots_st, needs_st
 
@@ -185,3 +189,34 @@ def test_generated_districts_with_caps_and_pins(seed, face_mode):
     pins = tuple(Flow(f.lot_id, f.need_id, max(1, f.quantity // 2)) for f in flows)
     assert_same_levels(lots, needs, Policy(caps=caps, pinned=pins, fairness_steps=5,
                                            transport_cost_per_unit_km=0.05))
+
+
+@FAST
+@given(split_problems(), st.randoms(use_true_random=False))
+def test_lawful_arcs_answer_the_reasons_as_the_built_arcs_do(problem, rnd):
+    # The split path's outcome never builds its 14 M arcs for the reasons: per-need sums
+    # over eligible lots come from price prefixes. They must equal the arc-by-arc answers.
+    lots, needs, policy = problem
+    if not lots or not needs:
+        return
+    first = allocate(lots, needs, policy, method="split")
+    pins = tuple(Flow(f.lot_id, f.need_id, f.quantity) for f in first.flows
+                 if rnd.random() < 0.3)
+    inst = build_instance(tuple(lots), tuple(needs), Policy(
+        caps=policy.caps, fairness_steps=policy.fairness_steps, pinned=pins))
+    outcome, info, _ = solve_split(inst, build_pins(inst))
+    lawful = outcome.arcs
+    assert isinstance(lawful, LawfulArcs)
+    built = build_arcs(inst)
+    per_lot = np.array([[rnd.randint(0, 9) for _ in range(3)] for _ in range(inst.n_lots)])
+    expected = np.zeros((inst.n_needs, 3), dtype=np.int64)
+    np.add.at(expected, built.need, per_lot[built.lot])
+    assert np.array_equal(lawful.need_sums(per_lot), expected)
+    lot_i, need_i = np.divmod(np.arange(inst.n_lots * inst.n_needs), inst.n_needs)
+    arcs = set(zip(built.lot.tolist(), built.need.tolist(), strict=True))
+    assert lawful.has_pairs(lot_i, need_i).tolist() == [
+        (a, b) in arcs for a, b in zip(lot_i.tolist(), need_i.tolist(), strict=True)]
+    fast = make_result(outcome, info, 0.0)
+    slow = make_result(replace(outcome, arcs=DeferredArcs(inst)), info, 0.0)
+    for x in needs:
+        assert fast.explain(x.id) == slow.explain(x.id)
