@@ -180,7 +180,8 @@ def fixed_lots(first: FirstLevels) -> np.ndarray:
     A lot is fixed by its own bounds, or by the unused-stock arc: when no stock may
     stay unused, every lot ships all it has (each lot's upper bound is its stock).
     """
-    return (first.lot_lo == first.lot_hi) | (first.unused_hi == 0)
+    fixed: np.ndarray = (first.lot_lo == first.lot_hi) | (first.unused_hi == 0)
+    return fixed
 
 
 def item_parts(inst: Instance, pins: Pins, first: FirstLevels, lot_shift: IntArray
