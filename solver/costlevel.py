@@ -243,12 +243,13 @@ def _price_part(inst: Instance, pins: Pins, first: FirstLevels, whole: Face, par
     face = replace(whole, lot_open=whole.lot_open & np.isin(np.arange(inst.n_lots), part.lots),
                    need_open=whole.need_open & np.isin(np.arange(inst.n_needs), part.needs))
     arcs = _starting_arcs(face, first, part)
+    dual = None
     for rounds in range(1, MAX_ROUNDS + 1):
         report.rounds = max(report.rounds, rounds)
         net = build_cost_network(inst, pins, first, arcs, part)
         flow = solve_cost_network(net)
-        dual = shortest_potentials(net.supply.size,
-                                   *residual_arcs(net.tail, net.head, net.cap, net.cost, flow))
+        dual = shortest_potentials(net.supply.size, *residual_arcs(
+            net.tail, net.head, net.cap, net.cost, flow), guess=dual)
         lot_dual, need_dual = net.duals(dual, inst.n_lots, inst.n_needs)
         known = np.sort(arcs.lot * inst.n_needs + arcs.need)
 
