@@ -40,6 +40,7 @@ def face_mode(request, monkeypatch):
         monkeypatch.setattr(costlevel, "FULL_FACE_LIMIT", 0)
         monkeypatch.setattr(costlevel, "START_CHEAPEST", 1)
         monkeypatch.setattr(costlevel, "ADD_PER_NEED", 1)
+        monkeypatch.setattr(costlevel, "ADD_PER_LOT", 1)
     return request.param
 
 
