@@ -47,7 +47,7 @@ def main() -> None:
         print(f"{method}: allocate {statistics.median(times):.2f} s (median of {args.runs}), "
               f"{s.arcs:,} lawful arcs; {s.note or s.engine}")
     problem = build_instance(tuple(lots), tuple(needs), policy)
-    _, _, report = solve_split(problem, build_pins(problem))  # type: ignore[misc]
+    _, _, report = solve_split(problem, build_pins(problem))
     c = report.cost
     print(f"split phases: levels 1-2 {report.first_seconds:.2f} s "
           f"({report.aggregated_arcs:,} aggregated arcs), cost level {report.cost_seconds:.2f} s "

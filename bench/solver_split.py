@@ -36,7 +36,7 @@ def split_allocate(lots, needs, policy):  # type: ignore[no-untyped-def]
     started = perf_counter()
     check_allocation_inputs(lots, needs, policy)
     problem = build_instance(lots, needs, policy)
-    outcome, info, report = solve_split(problem, build_pins(problem))  # type: ignore[misc]
+    outcome, info, report = solve_split(problem, build_pins(problem))
     return make_result(outcome, info, started), report
 
 

@@ -1,10 +1,11 @@
 """Levels 1 and 2 (units per tier, fairness) on an aggregated network of O(lots + needs) arcs.
 
-Without a maximum distance, nearest-k or excluded pairs, whether lot l may serve need
-n depends only on the lot's item and price: l's item is accepted by n and its price is
-at most n's cap. Units per tier and fairness worth do not depend on which allowed lot
-serves a need. So each item's lots are sorted by price and chained (lot j -> lot j+1,
-uncapacitated, cost 0) and each need is attached once per accepted item to the most
+Without a maximum distance or nearest-k, whether lot l may serve need n depends only on
+the lot's item and price (l's item is accepted by n and its price is at most n's cap),
+except for the few pairs a coordinator excluded: their needs take direct arcs instead.
+Units per tier and fairness worth do not depend on which allowed lot serves a need. So
+each item's lots are sorted by price and chained (lot j -> lot j+1, uncapacitated, cost
+0) and each need is attached once per accepted item to the most
 expensive lot it may take: every lot before it in the chain reaches it, and no other.
 Any flow of the full network maps onto this one and back (path decomposition), so both
 have the same optimum of the first two levels, and the potentials of this network are
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from solver.arcs import lawful_exclusions
 from solver.instance import Instance, IntArray
 from solver.network import FlowModel, mixed_groups
 from solver.pins import Pins
@@ -36,6 +38,8 @@ class Chains:
     order: IntArray          # lots sorted by (item, price)
     attach_need: IntArray    # one entry per (need, accepted item) with a reachable lot
     attach_lot: IntArray     # the most expensive lot of that item the need may take
+    direct_lot: IntArray     # a need with an excluded pair takes direct arcs instead:
+    direct_need: IntArray    # one per lot it may take (lawful and not excluded)
 
 
 @dataclass(frozen=True)
@@ -59,11 +63,16 @@ class FirstLevels:
 
 
 def build_chains(inst: Instance) -> Chains:
-    """Sort lots by (item, price) and attach each need to each accepted item's chain."""
+    """Sort lots by (item, price) and attach each need to each accepted item's chain.
+
+    A need with an excluded pair (few: a coordinator's exclusions) is not attached; it
+    gets one direct arc from every lot it may take instead.
+    """
     order = np.lexsort((inst.lot_price, inst.lot_item))
     items = inst.lot_item[order]
     prices = inst.lot_price[order]
-    needs, lots = [], []
+    ex_lot, ex_need = lawful_exclusions(inst)
+    needs, lots, direct_lots, direct_needs = [], [], [], []
     for item in range(len(inst.items)):
         lo, hi = np.searchsorted(items, [item, item + 1])
         if lo == hi:
@@ -72,10 +81,16 @@ def build_chains(inst: Instance) -> Chains:
         if not takers.size:
             continue
         last = np.searchsorted(prices[lo:hi], inst.need_price_cap[takers], side="right") - 1
-        ok = last >= 0
+        ok = (last >= 0) & ~np.isin(takers, ex_need)
         needs.append(takers[ok])
         lots.append(order[lo + last[ok]])
-    return Chains(order=order, attach_need=_cat(needs), attach_lot=_cat(lots))
+        for n in np.intersect1d(takers, ex_need):
+            reach = order[lo : lo + last[np.searchsorted(takers, n)] + 1]
+            reach = reach[~np.isin(reach, ex_lot[ex_need == n])]
+            direct_lots.append(reach)
+            direct_needs.append(np.full(reach.size, n, dtype=np.int64))
+    return Chains(order=order, attach_need=_cat(needs), attach_lot=_cat(lots),
+                  direct_lot=_cat(direct_lots), direct_need=_cat(direct_needs))
 
 
 def _cat(parts: list[IntArray]) -> IntArray:
@@ -211,6 +226,8 @@ def solve_first_levels(inst: Instance, pins: Pins, model: FlowModel) -> FirstLev
          np.full(chains.attach_lot.size, big), np.zeros(chains.attach_lot.size)),
         (hub_src, hub0 + np.arange(hub_lot.size), np.full(hub_lot.size, big),
          np.zeros(hub_lot.size)),
+        (lot0 + chains.direct_lot, need0 + chains.direct_need,
+         np.full(chains.direct_lot.size, big), np.zeros(chains.direct_lot.size)),
     ]
     tail, head, cap, cost = (np.concatenate([p[i] for p in parts]).astype(np.int64)
                              for i in range(4))
@@ -229,7 +246,14 @@ def solve_first_levels(inst: Instance, pins: Pins, model: FlowModel) -> FirstLev
     need_lo = np.bincount(model.seg_need, lo[seg], minlength=n_n).astype(np.int64)
     need_hi = np.bincount(model.seg_need, hi[seg], minlength=n_n).astype(np.int64)
     attach = slice(sizes[5], sizes[6])  # hub -> need arcs, one per attachment
-    pair_lot, pair_need, pair_qty = _decompose(inst, chains, flow[:n_l], flow[attach])
+    direct = flow[sizes[7]:sizes[8]]
+    into_chains = flow[:n_l] - np.bincount(chains.direct_lot, direct, minlength=n_l)
+    pair_lot, pair_need, pair_qty = _decompose(inst, chains, into_chains.astype(np.int64),
+                                               flow[attach])
+    used = direct > 0
+    pair_lot = np.concatenate([pair_lot, chains.direct_lot[used]])
+    pair_need = np.concatenate([pair_need, chains.direct_need[used]])
+    pair_qty = np.concatenate([pair_qty, direct[used]])
     return FirstLevels(
         lot_pot=pot[lot0:need0], need_pot=pot[need0:group0],
         lot_lo=lo[:n_l], lot_hi=hi[:n_l], need_lo=need_lo, need_hi=need_hi,

@@ -122,6 +122,21 @@ def excluded_mask(inst: Instance, lot: IntArray, need: IntArray) -> np.ndarray:
     return np.isin(lot * inst.n_needs + need, np.array(codes, dtype=np.int64))
 
 
+def lawful_exclusions(inst: Instance) -> tuple[IntArray, IntArray]:
+    """Return the excluded pairs that would otherwise be arcs (item accepted, price within
+    the cap), as lot and need indices, each pair once, ordered by lot then need."""
+    codes = np.unique(np.array([
+        inst.lot_pos[l_id] * inst.n_needs + inst.need_pos[n_id]
+        for l_id, n_id in inst.policy.excluded
+        if l_id in inst.lot_pos and n_id in inst.need_pos
+    ], dtype=np.int64))
+    lot, need = np.divmod(codes, max(inst.n_needs, 1))
+    accepted = np.array([int(inst.lot_item[x]) in inst.need_accepts[n]
+                         for x, n in zip(lot.tolist(), need.tolist(), strict=True)], dtype=bool)
+    ok = accepted & (inst.lot_price[lot] <= inst.need_price_cap[need])
+    return lot[ok], need[ok]
+
+
 def build_arcs(inst: Instance) -> Arcs:
     """Return every arc of the model under the instance's policy."""
     accepts = accept_matrix(inst)

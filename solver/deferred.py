@@ -2,7 +2,8 @@
 
 `DeferredArcs` is every arc of the model, built the first time a column is read (the
 baselines and the split path solve without them; reasons may ask). `LawfulArcs` is the
-split path's: every lawful pair is an arc there (item accepted, price within the cap), so
+split path's: every lawful pair is an arc there (item accepted, price within the cap, not
+excluded by a coordinator), so
 a need's eligible lots are a price prefix of each accepted item's lots, and the per-need
 sums the reasons take are computed from that, without building the arcs at all.
 """
@@ -13,7 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
-from solver.arcs import Arcs, build_arcs
+from solver.arcs import Arcs, build_arcs, lawful_exclusions
 from solver.instance import FloatArray, Instance, IntArray
 
 
@@ -60,7 +61,7 @@ class DeferredArcs:
 
 
 class LawfulArcs(DeferredArcs):
-    """Every lawful pair as an arc (the split path: no pair is left out for distance)."""
+    """Every lawful pair not excluded, as an arc (the split path: none is left out for distance)."""
 
     def need_sums(self, per_lot: IntArray) -> IntArray:
         """Return, per need, the sum of `per_lot` rows over its eligible lots.
@@ -80,6 +81,8 @@ class LawfulArcs(DeferredArcs):
                                  np.cumsum(per_lot[order], axis=0, dtype=np.int64)])
             upto = np.searchsorted(inst.lot_price[order], inst.need_price_cap[takers], "right")
             sums[takers] += running[upto]
+        ex_lot, ex_need = lawful_exclusions(inst)
+        np.subtract.at(sums, ex_need, per_lot[ex_lot])
         return sums
 
     def has_pairs(self, lot: IntArray, need: IntArray) -> np.ndarray:
@@ -88,4 +91,6 @@ class LawfulArcs(DeferredArcs):
         accepted = np.array([int(inst.lot_item[x]) in inst.need_accepts[n]
                              for x, n in zip(lot.tolist(), need.tolist(), strict=True)],
                             dtype=bool)
-        return accepted & (inst.lot_price[lot] <= inst.need_price_cap[need])
+        ex_lot, ex_need = lawful_exclusions(inst)
+        excluded = np.isin(lot * inst.n_needs + need, ex_lot * inst.n_needs + ex_need)
+        return accepted & (inst.lot_price[lot] <= inst.need_price_cap[need]) & ~excluded

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.arcs import COST_SCALE, Arcs, scaled_costs, unit_costs
+from solver.arcs import COST_SCALE, Arcs, lawful_exclusions, scaled_costs, unit_costs
 from solver.geo import EARTH_RADIUS_KM, chord_km, unit_vectors
 from solver.instance import FloatArray, Instance, IntArray
 
@@ -36,6 +36,8 @@ class Face:
     lot_xyz: FloatArray
     need_xyz: FloatArray
     lot_shift: IntArray    # subtracted from every cost out of a lot (see `make_face`)
+    ex_lot: IntArray       # excluded pairs that would be lawful, by lot then need
+    ex_need: IntArray
 
     @property
     def margin(self) -> float:
@@ -57,7 +59,7 @@ def make_face(inst: Instance, lot_pot: IntArray, need_pot: IntArray, lot_open: n
         shift[lot_fixed] = scaled_costs(inst.lot_price[lot_fixed])
     return Face(inst, lot_pot, need_pot, lot_open, need_open,
                 unit_vectors(inst.lot_lat, inst.lot_lon),
-                unit_vectors(inst.need_lat, inst.need_lon), shift)
+                unit_vectors(inst.need_lat, inst.need_lon), shift, *lawful_exclusions(inst))
 
 
 Block = tuple[IntArray, IntArray, np.ndarray, FloatArray]
@@ -95,6 +97,7 @@ def blocks(face: Face, estimate: bool = True) -> Iterator[Block]:
             needs = takers[start : start + step]
             mask = (price <= inst.need_price_cap[needs][None, :]) & (
                 face.lot_pot[lots][:, None] == face.need_pot[needs][None, :])
+            _drop_excluded(face, lots, needs, mask)
             if not estimate:
                 yield lots, needs, mask, np.zeros(0)
                 continue
@@ -105,9 +108,19 @@ def blocks(face: Face, estimate: bool = True) -> Iterator[Block]:
             yield lots, needs, mask, (price + tc * dist) * COST_SCALE - shift
 
 
+def _drop_excluded(face: Face, lots: IntArray, needs: IntArray, mask: np.ndarray) -> None:
+    """Clear the excluded pairs of this block (`lots` and `needs` are ascending)."""
+    if not face.ex_lot.size:
+        return
+    row = np.minimum(np.searchsorted(lots, face.ex_lot), lots.size - 1)
+    col = np.minimum(np.searchsorted(needs, face.ex_need), needs.size - 1)
+    inside = (lots[row] == face.ex_lot) & (needs[col] == face.ex_need)
+    mask[row[inside], col[inside]] = False
+
+
 def count_lawful(inst: Instance) -> int:
-    """Count every lawful arc (item accepted, price within cap) without building them."""
-    total = 0
+    """Count every arc: lawful (item accepted, price within cap) and not excluded."""
+    total = -lawful_exclusions(inst)[0].size
     for item in range(len(inst.items)):
         prices = np.sort(inst.lot_price[inst.lot_item == item])
         if not prices.size:

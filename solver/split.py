@@ -1,7 +1,7 @@
 """The split exact path: levels 1-2 aggregated, then the cost level by pricing.
 
-Used when every lawful pair is an arc (no nearest-k, no excluded pairs, no maximum
-distance that excludes a pair): then levels 1-2 only depend on items and prices
+Used when every lawful pair that a coordinator did not exclude is an arc (no nearest-k,
+no maximum distance that excludes a pair): then levels 1-2 only depend on items and prices
 (`solver.aggregate`) and the cost level can price all pairs without storing them
 (`solver.costlevel`). Caps, pins and substitutes are handled. Otherwise `allocate`
 uses the stacked full-arc solve.
@@ -46,7 +46,7 @@ def split_applies(inst: Instance) -> bool:
     district's 50 km excludes no pair, so its run may take the split path.
     """
     policy = inst.policy
-    if policy.nearest is not None or policy.excluded:
+    if policy.nearest is not None:
         return False
     limit = policy.max_distance_km
     return limit is None or farthest_km_bound(

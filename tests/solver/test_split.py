@@ -62,8 +62,12 @@ def split_problems(draw):
     needs = draw(needs_st(8, 25))
     keys = sorted({(x.company, x.item) for x in needs})
     caps = {key: draw(st.integers(0, 15)) for key in keys if draw(st.booleans())}
+    pairs = [(x.id, y.id) for x in lots for y in needs]
+    excluded = frozenset(draw(st.lists(st.sampled_from(pairs), max_size=6))) if pairs else \
+        frozenset()
     policy = Policy(transport_cost_per_unit_km=draw(st.sampled_from([0.0, 0.01, 0.1])),
-                    fairness_steps=draw(st.sampled_from([1, 2, 3, 10])), caps=caps)
+                    fairness_steps=draw(st.sampled_from([1, 2, 3, 10])), caps=caps,
+                    excluded=excluded)
     return lots, needs, policy
 
 
@@ -81,9 +85,7 @@ def test_split_equals_stacked_with_caps_pins_substitutes_donations(problem, rnd)
             first, _ = assert_same_levels(lots, needs, policy)
             pins = tuple(Flow(f.lot_id, f.need_id, rnd.randint(1, f.quantity))
                          for f in first.flows if rnd.random() < 0.4)
-            pinned = Policy(transport_cost_per_unit_km=policy.transport_cost_per_unit_km,
-                            fairness_steps=policy.fairness_steps, caps=policy.caps,
-                            pinned=pins)
+            pinned = replace(policy, pinned=pins)
             assert_same_levels(lots, needs, pinned)
         finally:
             costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED = saved
@@ -110,8 +112,7 @@ def test_price_caps_and_substitutes_use_the_chain(face_mode):
 def test_split_falls_back_when_pairs_are_not_all_arcs():
     lots = [lot("L1", qty=10), lot("L2", qty=10, km_north=25)]
     needs = [need("N1", qty=15), need("N2", qty=5, km_north=25)]
-    for policy in (Policy(max_distance_km=10.0), Policy(nearest=1),
-                   Policy(excluded=frozenset({("L1", "N1")}))):
+    for policy in (Policy(max_distance_km=10.0), Policy(nearest=1)):
         old = allocate(lots, needs, policy, method="stacked")
         new = allocate(lots, needs, policy, method="split")
         assert "aggregated" not in new.stats.note
@@ -188,8 +189,10 @@ def test_generated_districts_with_caps_and_pins(seed, face_mode):
     first, _ = assert_same_levels(lots, needs, Policy(caps=caps))
     flows = [f for f in first.flows if rng.random() < 0.1]
     pins = tuple(Flow(f.lot_id, f.need_id, max(1, f.quantity // 2)) for f in flows)
+    excluded = frozenset((f.lot_id, f.need_id) for f in first.flows[::25])
     assert_same_levels(lots, needs, Policy(caps=caps, pinned=pins, fairness_steps=5,
                                            transport_cost_per_unit_km=0.05))
+    assert_same_levels(lots, needs, Policy(caps=caps, excluded=excluded))
 
 
 @FAST
@@ -203,8 +206,7 @@ def test_lawful_arcs_answer_the_reasons_as_the_built_arcs_do(problem, rnd):
     first = allocate(lots, needs, policy, method="split")
     pins = tuple(Flow(f.lot_id, f.need_id, f.quantity) for f in first.flows
                  if rnd.random() < 0.3)
-    inst = build_instance(tuple(lots), tuple(needs), Policy(
-        caps=policy.caps, fairness_steps=policy.fairness_steps, pinned=pins))
+    inst = build_instance(tuple(lots), tuple(needs), replace(policy, pinned=pins))
     outcome, info, _ = solve_split(inst, build_pins(inst))
     lawful = outcome.arcs
     assert isinstance(lawful, LawfulArcs)
@@ -221,3 +223,12 @@ def test_lawful_arcs_answer_the_reasons_as_the_built_arcs_do(problem, rnd):
     slow = make_result(replace(outcome, arcs=DeferredArcs(inst)), info, 0.0)
     for x in needs:
         assert fast.explain(x.id) == slow.explain(x.id)
+
+
+def test_an_excluded_pair_keeps_the_split_path_and_is_never_used(face_mode):
+    # The near lot may not serve "a": the split path sends it the far lot's units.
+    lots = [lot("near", qty=10), lot("far", qty=10, km_north=20)]
+    needs = [need("a", qty=10), need("b", qty=10, km_north=20, tier=2)]
+    old, new = assert_same_levels(lots, needs, Policy(excluded=frozenset({("near", "a")})))
+    assert {(f.lot_id, f.need_id): f.quantity for f in new.flows} == {
+        ("far", "a"): 10, ("near", "b"): 10}
