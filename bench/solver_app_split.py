@@ -2,7 +2,7 @@
 
 Usage (after `seed-demo --scale city`, see bench/README.md):
 
-    DATABASE_URL=... .venv/bin/python -m bench.solver_app_split [--runs 1]
+    DATABASE_URL=... .venv/bin/python -m bench.solver_app_split [--runs 1] [--exclude 200]
 
 Reads the snapshot a matching run would read, then times `allocate` with
 method="split", "auto" (the default) and "stacked" in turn and compares the three levels.
@@ -11,8 +11,10 @@ method="split", "auto" (the default) and "stacked" in turn and compares the thre
 from __future__ import annotations
 
 import argparse
+import random
 import statistics
 import time
+from dataclasses import replace
 
 import solver
 from market import create_app
@@ -29,10 +31,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--no-stacked", action="store_true")
+    parser.add_argument("--exclude", type=int, default=0,
+                        help="also exclude this many pairs of a first solve's flows (seeded), "
+                             "as a coordinator's exclusions would")
     args = parser.parse_args()
     with create_app().app_context():
         market = load_market(district_today(), utcnow())
         lots, needs, policy = market.solver_lots(), market.solver_needs(), market.policy
+    if args.exclude:
+        flows = solver.allocate(lots, needs, policy).flows
+        chosen = random.Random(1).sample(flows, min(args.exclude, len(flows)))
+        policy = replace(policy, excluded=policy.excluded | {(f.lot_id, f.need_id)
+                                                             for f in chosen})
     print(f"{len(lots)} lots, {len(needs)} needs; policy: max distance "
           f"{policy.max_distance_km}, nearest {policy.nearest}, {len(policy.caps)} caps, "
           f"{len(policy.pinned)} pins, {len(policy.excluded)} excluded")

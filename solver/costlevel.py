@@ -216,8 +216,9 @@ def item_parts(inst: Instance, pins: Pins, first: FirstLevels, lot_shift: IntArr
         label = np.zeros(n_items, dtype=np.int64)
     parts = []
     for c in np.unique(label[inst.need_item]):
-        lots = np.flatnonzero(label[inst.lot_item] == c)
-        needs = np.flatnonzero(label[inst.need_item] == c)
+        # Lots and needs the face keeps at 0 are left out: fewer nodes to solve.
+        lots = np.flatnonzero((label[inst.lot_item] == c) & (first.lot_hi > 0))
+        needs = np.flatnonzero((label[inst.need_item] == c) & (first.need_hi > 0))
         group = inst.need_group[needs]
         parts.append(Part(lots, needs, np.unique(group[group >= 0]), lot_shift, whole))
     return parts
