@@ -42,7 +42,7 @@ from solver.pricing import (
 )
 
 START_CHEAPEST = 8     # each need's cheapest lots to start from
-ADD_PER_NEED = 4       # most negative pairs added per need and round
+ADD_PER_NEED = 8       # most negative pairs added per need and round
 ADD_PER_LOT = 100      # and per lot (a far lot with stock to spare finds its needs)
 MAX_ROUNDS = 50
 FULL_FACE_LIMIT = 200_000
