@@ -40,10 +40,11 @@ class SplitReport:
 
 
 def split_applies(inst: Instance) -> bool:
-    """Tell whether the split path is exact for this policy (every lawful pair is an arc).
+    """Tell whether the split path is exact for this policy.
 
-    A maximum distance counts only when some lot and need are farther apart than it: a
-    district's 50 km excludes no pair, so its run may take the split path.
+    It is when every lawful pair a coordinator did not exclude is an arc: no nearest-k,
+    and no maximum distance that leaves a pair out (a district's 50 km leaves none out
+    when no lot and need are farther apart, so its run may take the split path).
     """
     policy = inst.policy
     if policy.nearest is not None:
