@@ -61,7 +61,8 @@ def main() -> None:
     c = report.cost
     print(f"split phases: levels 1-2 {report.first_seconds:.2f} s "
           f"({report.aggregated_arcs:,} aggregated arcs), cost level {report.cost_seconds:.2f} s "
-          f"({c.rounds} rounds, {c.candidates[-1]:,} arcs, {sum(c.priced):,} priced)")
+          f"({c.rounds} rounds, {c.candidates[-1]:,} arcs, {sum(c.priced):,} priced, "
+          f"{c.dropped:,} dropped)")
     new = results["split"].stats
     print(f"split levels: {dict(new.units_by_tier)}, worth {new.fairness_worth}, "
           f"cost {new.total_cost:.2f}")

@@ -55,7 +55,7 @@ def bench(size: str, runs: int, stacked: bool) -> list[str]:
     rows = [f"| {name} | new: split | {statistics.median(split_times):.2f} | "
             f"{statistics.median(first):.2f} | {statistics.median(cost):.2f} | "
             f"{report.aggregated_arcs:,} aggregated + {c.candidates[-1]:,} candidates "
-            f"({c.rounds} rounds, {sum(c.priced):,} pairs priced) | "]
+            f"({c.rounds} rounds, {sum(c.priced):,} pairs priced, {c.dropped:,} arcs dropped) | "]
     if stacked:
         old, seconds = _timed(lambda: allocate(lots, needs, policy, method="stacked"))
         olds = [seconds] + [_timed(lambda: allocate(lots, needs, policy, method="stacked"))[1]

@@ -18,6 +18,11 @@ left is transport, and each need's cheapest candidates are its nearest lots, not
 city's cheapest ones (93 s and 12 rounds before, 9 s and 5 rounds after, demo city).
 When the face holds at most `FULL_FACE_LIMIT` pairs, one stacked solve on all of them
 (`solver.split`) is quicker than the rounds.
+
+Between rounds, unused arcs that the new dual prices well above zero are dropped
+(`_prune`): OR-Tools' time grows with the arcs, and a dropped pair is priced again
+like any other, so the proof is unchanged. Dropping stops after `PRUNE_ROUNDS` rounds;
+from then on arcs are only added, so the loop ends (finitely many pairs).
 """
 
 from __future__ import annotations
@@ -45,6 +50,8 @@ START_CHEAPEST = 8     # each need's cheapest lots to start from
 ADD_PER_NEED = 8       # most negative pairs added per need and round
 ADD_PER_LOT = 100      # and per lot (a far lot with stock to spare finds its needs)
 MAX_ROUNDS = 50
+PRUNE_ROUNDS = 10      # rounds after which arcs are dropped (then only added: it ends)
+PRUNE_FRACTION = 0.1   # drop unused arcs of reduced cost above this share of the cost range
 FULL_FACE_LIMIT = 200_000
 
 
@@ -56,6 +63,7 @@ class CostReport:
     whole_face: bool = False
     priced: list[int] = field(default_factory=list)
     candidates: list[int] = field(default_factory=list)
+    dropped: int = 0       # arcs left out of a next round by `_prune`
 
 
 def _append(a: Arcs, b: Arcs) -> Arcs:
@@ -266,7 +274,10 @@ def _price_part(inst: Instance, pins: Pins, first: FirstLevels, whole: Face, par
         dual = shortest_potentials(net.supply.size, *residual_arcs(
             net.tail, net.head, net.cap, net.cost, flow), guess=dual)
         lot_dual, need_dual = net.duals(dual, inst.n_lots, inst.n_needs)
-        known = np.sort(arcs.lot * inst.n_needs + arcs.need)
+        kept = _prune(arcs, flow[net.first_arc:], face, lot_dual, need_dual) \
+            if rounds <= PRUNE_ROUNDS else arcs
+        report.dropped += arcs.size - kept.size
+        known = np.sort(kept.lot * inst.n_needs + kept.need)
 
         def is_known(lot: IntArray, need: IntArray, known: IntArray = known) -> np.ndarray:
             keys = lot * inst.n_needs + need
@@ -279,5 +290,22 @@ def _price_part(inst: Instance, pins: Pins, first: FirstLevels, whole: Face, par
             return arcs, flow[net.first_arc:]
         reduced = (fresh.cost_int - face.lot_shift[fresh.lot] + lot_dual[fresh.lot]
                    - need_dual[fresh.need])
-        arcs = _append(arcs, _most_negative(fresh, reduced))
+        arcs = _append(kept, _most_negative(fresh, reduced))
     raise RuntimeError("cost level: pricing did not converge")
+
+
+def _prune(arcs: Arcs, flow: IntArray, face: Face, lot_dual: IntArray, need_dual: IntArray
+           ) -> Arcs:
+    """Keep the arcs of the next round: those with flow, and those this dual prices cheap.
+
+    An unused arc of high reduced cost rarely serves the optimum, and OR-Tools' time grows
+    with the arcs (the masks part of the demo city: 267 k arcs, 1.0 s; 46 k, 0.35 s). A
+    dropped pair is priced again like any other, so the proof of optimality is unchanged;
+    the flow's arcs keep the next round feasible.
+    """
+    cost = arcs.cost_int - face.lot_shift[arcs.lot]
+    if not cost.size:
+        return arcs
+    reduced = cost + lot_dual[arcs.lot] - need_dual[arcs.need]
+    limit = PRUNE_FRACTION * float(cost.max() - cost.min())
+    return _take(arcs, np.flatnonzero((flow > 0) | (reduced <= limit)))

@@ -41,6 +41,7 @@ def face_mode(request, monkeypatch):
         monkeypatch.setattr(costlevel, "START_CHEAPEST", 1)
         monkeypatch.setattr(costlevel, "ADD_PER_NEED", 1)
         monkeypatch.setattr(costlevel, "ADD_PER_LOT", 1)
+        monkeypatch.setattr(costlevel, "PRUNE_FRACTION", 0.0)
     return request.param
 
 
@@ -77,10 +78,11 @@ def test_split_equals_stacked_with_caps_pins_substitutes_donations(problem, rnd)
     lots, needs, policy = problem
     if not lots or not needs:
         return
-    for limit, start, add in ((costlevel.FULL_FACE_LIMIT, 8, 4), (0, 1, 1)):
-        saved = costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED
-        costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED = \
-            limit, start, add
+    for limit, start, add, prune in ((costlevel.FULL_FACE_LIMIT, 8, 4, 0.1), (0, 1, 1, 0.0)):
+        saved = (costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED,
+                 costlevel.PRUNE_FRACTION)
+        (costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED,
+         costlevel.PRUNE_FRACTION) = limit, start, add, prune
         try:
             first, _ = assert_same_levels(lots, needs, policy)
             pins = tuple(Flow(f.lot_id, f.need_id, rnd.randint(1, f.quantity))
@@ -88,7 +90,8 @@ def test_split_equals_stacked_with_caps_pins_substitutes_donations(problem, rnd)
             pinned = replace(policy, pinned=pins)
             assert_same_levels(lots, needs, pinned)
         finally:
-            costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED = saved
+            (costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED,
+             costlevel.PRUNE_FRACTION) = saved
 
 
 def test_equally_fair_needs_trade_units_for_cost(face_mode):
@@ -193,6 +196,20 @@ def test_generated_districts_with_caps_and_pins(seed, face_mode):
     assert_same_levels(lots, needs, Policy(caps=caps, pinned=pins, fairness_steps=5,
                                            transport_cost_per_unit_km=0.05))
     assert_same_levels(lots, needs, Policy(caps=caps, excluded=excluded))
+
+
+def test_arcs_dropped_between_rounds_are_priced_again(monkeypatch):
+    """Pruning every unused arc of positive reduced cost still ends at the optimum."""
+    from bench.solver_generate import allocation_instance
+
+    monkeypatch.setattr(costlevel, "FULL_FACE_LIMIT", 0)
+    monkeypatch.setattr(costlevel, "PRUNE_FRACTION", 0.0)
+    problem = allocation_instance("district", seed=3)
+    inst = build_instance(tuple(problem.lots), tuple(problem.needs), Policy())
+    _, _, report = solve_split(inst, build_pins(inst))
+    assert report.cost.dropped > 0
+    assert report.cost.rounds > 1
+    assert_same_levels(problem.lots, problem.needs, Policy())
 
 
 @FAST
