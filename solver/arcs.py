@@ -131,10 +131,15 @@ def lawful_exclusions(inst: Instance) -> tuple[IntArray, IntArray]:
         if l_id in inst.lot_pos and n_id in inst.need_pos
     ], dtype=np.int64))
     lot, need = np.divmod(codes, max(inst.n_needs, 1))
+    ok = lawful_pairs(inst, lot, need)
+    return lot[ok], need[ok]
+
+
+def lawful_pairs(inst: Instance, lot: IntArray, need: IntArray) -> np.ndarray:
+    """Tell, per (lot, need) pair, whether the need accepts the lot's item at its price."""
     accepted = np.array([int(inst.lot_item[x]) in inst.need_accepts[n]
                          for x, n in zip(lot.tolist(), need.tolist(), strict=True)], dtype=bool)
-    ok = accepted & (inst.lot_price[lot] <= inst.need_price_cap[need])
-    return lot[ok], need[ok]
+    return accepted & (inst.lot_price[lot] <= inst.need_price_cap[need])
 
 
 def build_arcs(inst: Instance) -> Arcs:

@@ -3,9 +3,9 @@
 `DeferredArcs` is every arc of the model, built the first time a column is read (the
 baselines and the split path solve without them; reasons may ask). `LawfulArcs` is the
 split path's: every lawful pair is an arc there (item accepted, price within the cap, not
-excluded by a coordinator), so
-a need's eligible lots are a price prefix of each accepted item's lots, and the per-need
-sums the reasons take are computed from that, without building the arcs at all.
+excluded by a coordinator), so a need's eligible lots are a price prefix of each accepted
+item's lots, and the per-need sums the reasons take are computed from that, without
+building the arcs at all.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
-from solver.arcs import Arcs, build_arcs, lawful_exclusions
+from solver.arcs import Arcs, build_arcs, lawful_exclusions, lawful_pairs
 from solver.instance import FloatArray, Instance, IntArray
 
 
@@ -88,9 +88,6 @@ class LawfulArcs(DeferredArcs):
     def has_pairs(self, lot: IntArray, need: IntArray) -> np.ndarray:
         """Tell, per (lot, need) pair, whether it is an arc (lawful)."""
         inst = self.inst
-        accepted = np.array([int(inst.lot_item[x]) in inst.need_accepts[n]
-                             for x, n in zip(lot.tolist(), need.tolist(), strict=True)],
-                            dtype=bool)
         ex_lot, ex_need = lawful_exclusions(inst)
         excluded = np.isin(lot * inst.n_needs + need, ex_lot * inst.n_needs + ex_need)
-        return accepted & (inst.lot_price[lot] <= inst.need_price_cap[need]) & ~excluded
+        return lawful_pairs(inst, lot, need) & ~excluded
