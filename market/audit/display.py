@@ -57,8 +57,9 @@ RECORD_NAMES = {
 ACTION_NAMES = {
     "approve": _l("approved"), "approved": _l("approved"), "reject": _l("rejected"),
     "rejected": _l("rejected"), "cancel": _l("cancelled"), "ship": _l("shipped"),
-    "received": _l("received"), "disputed": _l("disputed"), "create": _l("created"),
-    "created": _l("created"), "update": _l("changed"), "updated": _l("changed"),
+    "received": _l("received"), "dispute": _l("disputed"), "disputed": _l("disputed"),
+    "create": _l("created"), "created": _l("created"), "update": _l("changed"),
+    "updated": _l("changed"),
     "registered": _l("registered"), "refiled": _l("filed again"),
     "withdraw": _l("withdrawn"), "reopen": _l("reopened"), "deliver": _l("delivered"),
     "exhausted": _l("exhausted"), "release": _l("released"), "reserve": _l("reserved"),
@@ -68,7 +69,7 @@ ACTION_NAMES = {
     "revoked": _l("revoked"), "locked": _l("locked"),
     "password_changed": _l("password changed"), "language_changed": _l("language changed"),
     "change_approved": _l("change approved"), "change_rejected": _l("change rejected"),
-    "change_requested": _l("change requested"),
+    "change_requested": _l("change requested"), "change_withdrawn": _l("change withdrawn"),
 }
 """The verb after the dot of an action code -> its words."""
 

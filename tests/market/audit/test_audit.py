@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -158,3 +159,31 @@ def test_a_bare_date_is_the_district_day_not_the_utc_day(app, client, people, to
     assert actions("from=2024-03-02T07:45:00") == []
     app.config["TIMEZONE"] = "UTC"
     assert actions("to=2024-03-01") == ["lot.created"]
+
+
+def _written_actions() -> set[str]:
+    """Every action code the application writes to the audit log."""
+    from pathlib import Path
+
+    import market
+
+    found = set()
+    for path in Path(market.__file__).parent.rglob("*.py"):
+        found |= set(re.findall(r'record\(\s*[^,()]+,\s*"([a-z_]+\.[a-z_]+)"', path.read_text()))
+    # Codes built at run time: a pack's moves, a receipt's outcome, a constraint's kind.
+    found |= {f"gift_pack.{verb}"
+              for verb in ("approve", "reject", "cancel", "ship", "received", "dispute")}
+    found |= {"allocation.received", "allocation.disputed", "match_constraint.pin",
+              "match_constraint.exclude"}
+    return found
+
+
+def test_every_audited_action_reads_in_chinese(app):
+    from market.audit.display import action_name
+
+    actions = _written_actions()
+    assert len(actions) > 40  # the scan found the application's calls
+    with app.test_request_context("/?lang=zh"):
+        english = {a: action_name(a) for a in actions
+                   if re.search(r"[a-z]", action_name(a).replace("API", ""), re.I)}
+    assert english == {}
