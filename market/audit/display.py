@@ -11,6 +11,7 @@ from flask import Flask
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from market.accounts.forms import SECTOR_LABELS
 from market.i18n import status_word, translate
 
 FIELD_NAMES = {
@@ -85,11 +86,16 @@ def field_name(code: str) -> str:
 
 
 def field_value(value: object, code: str) -> str:
-    """An audited value as the reader reads it: a status in their words, yes/no for flags."""
+    """An audited value as the reader reads it: a status or sector in their words, yes/no
+    for flags, and a group of fields (a change waiting for a decision) field by field."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, dict):
+        return "; ".join(f"{field_name(k)}: {field_value(v, k)}" for k, v in value.items())
     if code == "status" and isinstance(value, str):
         return status_word(value)
+    if code == "sector" and isinstance(value, str) and value in SECTOR_LABELS:
+        return str(SECTOR_LABELS[value])
     return "" if value is None else str(value)
 
 

@@ -128,6 +128,20 @@ def test_chinese_page_shows_statuses_and_flags_in_chinese(client, people, login,
     assert "True" not in page
 
 
+def test_a_change_waiting_for_a_decision_reads_field_by_field(client, people, login):
+    db.session.add(AuditEntry(at=datetime(2024, 3, 4, 8, tzinfo=UTC), actor="buyer",
+                              action="organization.change_requested", entity="organization",
+                              entity_id=5, before={"pending_change": None},
+                              after={"pending_change": {"sector": "medical",
+                                                        "headcount": 999}}))
+    db.session.commit()
+    login(people["coordinator"])
+    page = client.get("/audit?lang=zh").get_data(as_text=True)
+    assert "行业: 医疗卫生; 在岗员工数: 999" in page
+    assert "headcount" not in page
+    assert "{" not in page.split("<main")[1].split("</main>")[0]
+
+
 def test_a_real_change_shows_up(client, people, token_for, make_org):
     pending = make_org(name="Audited Co", status="pending")
     headers = token_for(people["coordinator"])
