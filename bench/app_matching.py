@@ -44,6 +44,7 @@ from market.matching.models import Allocation
 STEPS = (
     (runs, "_expire_stale_needs", "read rows", "expire stale needs"),
     (runs, "load_market", "read rows", "load market"),
+    (runs, "previous_pairs", "read rows", "last run's pairs (the solver's hint)"),
     (Market, "solver_lots", "read rows", "solver lots"),
     (Market, "solver_needs", "read rows", "solver needs"),
     (solver, "allocate", "solver", "allocate"),
@@ -103,13 +104,26 @@ def _run_with_timed_steps() -> tuple[Any, float, dict[str, float]]:
 
 def time_run() -> None:
     """One committed run, with its phases (and the steps inside them) timed."""
-    run, total, spent = _run_with_timed_steps()
+    seen: dict[str, Any] = {}
+    real = solver.allocate
+
+    def noting(*args: Any, **kwargs: Any) -> Any:
+        result = real(*args, **kwargs)
+        seen["hint"], seen["note"] = len(kwargs.get("hint", ())), result.stats.note
+        return result
+
+    solver.allocate = noting
+    try:
+        run, total, spent = _run_with_timed_steps()
+    finally:
+        solver.allocate = real
     written = db.session.scalar(
         sa.select(sa.func.count()).select_from(Allocation).where(Allocation.run_id == run.id)
     )
     stats = run.stats or {}
     print(f"run {run.id} {run.status}: {stats.get('lots')} lots, {stats.get('needs')} needs, "
           f"{written} proposals written")
+    print(f"  solver: hint of {seen.get('hint')} pairs (the last run's lines); {seen.get('note')}")
     phases: dict[str, list[tuple[str, float]]] = {}
     for _, _, phase, step in STEPS:
         phases.setdefault(phase, []).append((step, spent.get(step, 0.0)))

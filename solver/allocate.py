@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from time import perf_counter
 
 import numpy as np
@@ -10,7 +10,7 @@ import numpy as np
 from solver import engine_highs, engine_ortools
 from solver.arcs import Arcs, build_arcs
 from solver.components import split_model
-from solver.instance import Instance, IntArray, build_instance
+from solver.instance import Instance, IntArray, build_instance, hint_pairs
 from solver.model import DEFAULT_POLICY, Lot, Need, Policy
 from solver.network import FlowModel, build_model, model_weights
 from solver.outcome import build_outcome
@@ -91,6 +91,7 @@ def allocate(
     *,
     engine: str = "auto",
     method: str = "auto",
+    hint: Iterable[tuple[Hashable, Hashable]] = (),
 ) -> AllocationResult:
     """Allocate lots to needs: most units to higher tiers, then even fill rates, then cheapest.
 
@@ -102,6 +103,11 @@ def allocate(
     pair is an arc, else stacked) or "auto" (split when it applies and there are at least
     SPLIT_MIN_ARCS lawful arcs, else stacked). All give the same exact optimum; "auto"
     takes whichever is quicker for the size (bench/README.md, "Exact at scale").
+
+    `hint` is (lot id, need id) pairs likely to carry flow, say the lines of the last run:
+    the split path starts its cost level from them too, which saves pricing rounds when
+    the market has changed little. It never changes the answer (the pricing proof covers
+    every pair); pairs of unknown ids or that may not carry flow are ignored.
     """
     started = perf_counter()
     chosen = _pick_engine(engine)
@@ -112,7 +118,7 @@ def allocate(
     inst = build_instance(lots, needs, policy)
     pins = build_pins(inst)
     if _takes_split(inst, method, chosen):
-        outcome, info, _ = solve_split(inst, pins)
+        outcome, info, _ = solve_split(inst, pins, hint_pairs(inst, hint))
         return make_result(outcome, info, started)
     arcs = build_arcs(inst)
     model = build_model(inst, arcs, pins)

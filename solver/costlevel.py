@@ -19,6 +19,10 @@ city's cheapest ones (93 s and 12 rounds before, 9 s and 5 rounds after, demo ci
 When the face holds at most `FULL_FACE_LIMIT` pairs, one stacked solve on all of them
 (`solver.split`) is quicker than the rounds.
 
+A hint (say, the last run's lines) joins the starting candidates: when the market has
+changed little, the rounds start at the optimum and one more proves it (demo city: 2
+rounds instead of 4). It never changes the answer: the proof prices every pair.
+
 Between rounds, unused arcs that the new dual prices well above zero are dropped
 (`_prune`): OR-Tools' time grows with the arcs, and a dropped pair is priced again
 like any other, so the proof is unchanged. Dropping stops after `PRUNE_ROUNDS` rounds;
@@ -44,6 +48,7 @@ from solver.pricing import (
     exact_arcs,
     make_face,
     negative_pairs,
+    on_face,
 )
 
 START_CHEAPEST = 8     # each need's cheapest lots to start from
@@ -64,6 +69,7 @@ class CostReport:
     priced: list[int] = field(default_factory=list)
     candidates: list[int] = field(default_factory=list)
     dropped: int = 0       # arcs left out of a next round by `_prune`
+    hinted: int = 0        # hint pairs on the face, added to the starting candidates
 
 
 def _append(a: Arcs, b: Arcs) -> Arcs:
@@ -232,21 +238,35 @@ def item_parts(inst: Instance, pins: Pins, first: FirstLevels, lot_shift: IntArr
     return parts
 
 
-def _starting_arcs(face: Face, first: FirstLevels, part: Part) -> Arcs:
+def _starting_arcs(face: Face, first: FirstLevels, part: Part,
+                   hint: tuple[IntArray, IntArray]) -> Arcs:
+    """Each need's cheapest lots, the flow of levels 1-2 (feasible) and the hint pairs."""
     lot, need = cheapest_pairs(face, START_CHEAPEST)
     mine = np.isin(first.pair_lot, part.lots)
-    lot, need = _unique_pairs(face.inst, np.concatenate([lot, first.pair_lot[mine]]),
-                              np.concatenate([need, first.pair_need[mine]]))
+    hinted = np.isin(hint[0], part.lots)
+    lot, need = _unique_pairs(
+        face.inst, np.concatenate([lot, first.pair_lot[mine], hint[0][hinted]]),
+        np.concatenate([need, first.pair_need[mine], hint[1][hinted]]))
     return exact_arcs(face, lot, need)
 
 
-def solve_cost_level(inst: Instance, pins: Pins, first: FirstLevels
+def solve_cost_level(inst: Instance, pins: Pins, first: FirstLevels,
+                     hint: tuple[IntArray, IntArray] | None = None
                      ) -> tuple[Arcs, IntArray, CostReport]:
-    """Return candidate arcs and the least-cost flow on them, proven optimal on the face."""
+    """Return candidate arcs and the least-cost flow on them, proven optimal on the face.
+
+    `hint` pairs (lot and need indices) that are arcs of the face join the starting
+    candidates: the last run's lines start the rounds near the optimum. The proof does
+    not depend on them.
+    """
     face = make_face(inst, first.lot_pot, first.need_pot, first.lot_hi > 0, first.need_hi > 0,
                      fixed_lots(first))
     report = CostReport()
-    found = [_price_part(inst, pins, first, face, part, report)
+    lot, need = hint if hint is not None else (np.zeros(0, np.int64), np.zeros(0, np.int64))
+    keep = on_face(face, lot, need)
+    hint = lot[keep], need[keep]
+    report.hinted = int(keep.sum())
+    found = [_price_part(inst, pins, first, face, part, report, hint)
              for part in item_parts(inst, pins, first, face.lot_shift)]
     arcs = _concat([a for a, _ in found])
     report.candidates.append(arcs.size)
@@ -261,11 +281,11 @@ def _concat(parts: list[Arcs]) -> Arcs:
 
 
 def _price_part(inst: Instance, pins: Pins, first: FirstLevels, whole: Face, part: Part,
-                report: CostReport) -> tuple[Arcs, IntArray]:
+                report: CostReport, hint: tuple[IntArray, IntArray]) -> tuple[Arcs, IntArray]:
     """Run the pricing loop on one part; return its candidate arcs and their optimal flow."""
     face = replace(whole, lot_open=whole.lot_open & np.isin(np.arange(inst.n_lots), part.lots),
                    need_open=whole.need_open & np.isin(np.arange(inst.n_needs), part.needs))
-    arcs = _starting_arcs(face, first, part)
+    arcs = _starting_arcs(face, first, part, hint)
     dual = None
     for rounds in range(1, MAX_ROUNDS + 1):
         report.rounds = max(report.rounds, rounds)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,6 +130,17 @@ def build_instance(lots: Sequence[Lot], needs: Sequence[Need], policy: Policy) -
         group_keys=group_keys,
         group_cap=group_cap,
     )
+
+
+def hint_pairs(inst: Instance, pairs: Iterable[tuple[Hashable, Hashable]]
+               ) -> tuple[IntArray, IntArray]:
+    """Index (lot id, need id) pairs, each once; pairs naming an unknown id are left out."""
+    codes = np.unique(np.array([
+        inst.lot_pos[lot_id] * inst.n_needs + inst.need_pos[need_id]
+        for lot_id, need_id in pairs if lot_id in inst.lot_pos and need_id in inst.need_pos
+    ], dtype=np.int64))
+    lot, need = np.divmod(codes, max(inst.n_needs, 1))
+    return lot, need
 
 
 def _takers(accepts: tuple[frozenset[int], ...], n_items: int) -> tuple[IntArray, ...]:

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from solver.arcs import COST_SCALE, Arcs, lawful_exclusions, scaled_costs, unit_costs
+from solver.arcs import (
+    COST_SCALE,
+    Arcs,
+    lawful_exclusions,
+    lawful_pairs,
+    scaled_costs,
+    unit_costs,
+)
 from solver.geo import EARTH_RADIUS_KM, chord_km, unit_vectors
 from solver.instance import FloatArray, Instance, IntArray
 
@@ -63,6 +70,20 @@ def make_face(inst: Instance, lot_pot: IntArray, need_pot: IntArray, lot_open: n
 
 
 Block = tuple[IntArray, IntArray, np.ndarray, FloatArray]
+
+
+def on_face(face: Face, lot: IntArray, need: IntArray) -> np.ndarray:
+    """Tell, per (lot, need) pair, whether it is an arc of the face (as `blocks` finds them).
+
+    Lawful (item accepted, price within the cap), not excluded, both ends open and of
+    equal level-1-2 potential.
+    """
+    n = face.inst.n_needs
+    excluded = np.isin(lot * n + need, face.ex_lot * n + face.ex_need)
+    ok: np.ndarray = (face.lot_open[lot] & face.need_open[need] & ~excluded
+                      & (face.lot_pot[lot] == face.need_pot[need])
+                      & lawful_pairs(face.inst, lot, need))
+    return ok
 
 
 def face_pairs(face: Face, limit: int) -> tuple[IntArray, IntArray] | None:

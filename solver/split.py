@@ -20,7 +20,7 @@ from solver.arcs import Arcs
 from solver.costlevel import CostReport, solve_cost_level
 from solver.deferred import LawfulArcs
 from solver.geo import farthest_km_bound
-from solver.instance import Instance
+from solver.instance import Instance, IntArray
 from solver.network import build_model
 from solver.outcome import Outcome, build_outcome
 from solver.pins import Pins
@@ -55,11 +55,13 @@ def split_applies(inst: Instance) -> bool:
         np.concatenate([inst.lot_lon, inst.need_lon])) <= limit
 
 
-def solve_split(inst: Instance, pins: Pins) -> tuple[Outcome, RunInfo, SplitReport]:
+def solve_split(inst: Instance, pins: Pins, hint: tuple[IntArray, IntArray] | None = None
+                ) -> tuple[Outcome, RunInfo, SplitReport]:
     """Return the exact lexicographic optimum as an outcome, with how it was found.
 
     A small face (at most FULL_FACE_LIMIT pairs) is solved stacked on all its pairs in
-    one go; a larger one by pricing (`solver.costlevel`).
+    one go; a larger one by pricing (`solver.costlevel`), starting also from the `hint`
+    pairs (lot and need indices) that may carry flow on the face.
     """
     started = perf_counter()
     empty = build_model(inst, _no_arcs(), pins)
@@ -78,7 +80,7 @@ def solve_split(inst: Instance, pins: Pins) -> tuple[Outcome, RunInfo, SplitRepo
         x, _ = solve_model(build_model(inst, arcs, pins), "ortools")
         cost = CostReport(rounds=1, whole_face=True, priced=[arcs.size], candidates=[arcs.size])
     else:
-        arcs, x, cost = solve_cost_level(inst, pins, first)
+        arcs, x, cost = solve_cost_level(inst, pins, first, hint)
     x = check_flows(build_model(inst, arcs, pins), x)
     done = perf_counter()
     outcome = build_outcome(inst, arcs, x, pins, strategy="optimal")

@@ -56,6 +56,12 @@ def previous_lines() -> tuple[int | None, dict[tuple[int, int], int]]:
     return prev, (_lines_of_run(prev) if prev is not None else {})
 
 
+def previous_pairs() -> list[tuple[int, int]]:
+    """The (lot, need) pairs of the previous completed run's lines: the solver's hint."""
+    prev = previous_run_id()
+    return list(_lines_of_run(prev)) if prev is not None else []
+
+
 def changes_against(
     previous: tuple[int | None, dict[tuple[int, int], int]], lines: list[dict[str, Any]]
 ) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from solver import Flow, Policy, allocate
 from solver.arcs import build_arcs
 from solver.deferred import DeferredArcs, LawfulArcs
 from solver.geo import farthest_km_bound, haversine_km
-from solver.instance import build_instance
+from solver.instance import build_instance, hint_pairs
 from solver.network import build_model
 from solver.pins import build_pins
 from solver.result import make_result
@@ -249,3 +249,51 @@ def test_an_excluded_pair_keeps_the_split_path_and_is_never_used(face_mode):
     old, new = assert_same_levels(lots, needs, Policy(excluded=frozenset({("near", "a")})))
     assert {(f.lot_id, f.need_id): f.quantity for f in new.flows} == {
         ("far", "a"): 10, ("near", "b"): 10}
+
+
+@FAST
+@given(split_problems(), st.randoms(use_true_random=False))
+def test_a_hint_never_changes_the_answer(problem, rnd):
+    # Any hint: the optimum's pairs, excluded, unlawful and unknown pairs alike.
+    lots, needs, policy = problem
+    if not lots or not needs:
+        return
+    pairs = [(x.id, y.id) for x in lots for y in needs] + [("ghost", needs[0].id)]
+    hint = rnd.sample(pairs, min(len(pairs), 12)) + sorted(policy.excluded)
+    saved = costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED
+    costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED = 0, 1, 1
+    try:
+        old = allocate(lots, needs, policy, method="stacked")
+        hint += [(f.lot_id, f.need_id) for f in old.flows]
+        new = allocate(lots, needs, policy, method="split", hint=hint)
+    finally:
+        costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED = saved
+    assert_feasible(new, lots, needs, policy)
+    assert not {(f.lot_id, f.need_id) for f in new.flows} & policy.excluded
+    assert new.stats.objective == old.stats.objective
+    assert levels(new, lots, needs, policy) == levels(old, lots, needs, policy)
+
+
+def test_the_last_optimum_as_a_hint_saves_pricing_rounds(monkeypatch):
+    """Hinted with its own optimum's lines, the cost level proves it in at most two rounds."""
+    from bench.solver_generate import allocation_instance
+
+    monkeypatch.setattr(costlevel, "FULL_FACE_LIMIT", 0)
+    monkeypatch.setattr(costlevel, "START_CHEAPEST", 1)
+    problem = allocation_instance("district", seed=3)
+    inst = build_instance(tuple(problem.lots), tuple(problem.needs), Policy())
+    pins = build_pins(inst)
+    cold, _, cold_report = solve_split(inst, pins)
+    lines = [(f.lot_id, f.need_id) for f in cold.flows()]
+    _, _, warm_report = solve_split(inst, pins, hint_pairs(inst, lines + [("ghost", "x")]))
+    assert warm_report.cost.hinted == len(lines)
+    assert warm_report.cost.rounds <= 2 < cold_report.cost.rounds
+    warm = allocate(problem.lots, problem.needs, Policy(), method="split", hint=lines)
+    assert warm.stats.objective == allocate(problem.lots, problem.needs, Policy(),
+                                            method="stacked").stats.objective
+
+
+def test_hint_pairs_index_known_pairs_once():
+    inst = build_instance((lot("a"), lot("b")), (need("x"), need("y")), Policy())
+    lot_idx, need_idx = hint_pairs(inst, [("b", "y"), ("b", "y"), ("a", "ghost"), ("a", "x")])
+    assert (lot_idx.tolist(), need_idx.tolist()) == ([0, 1], [0, 1])

@@ -214,11 +214,16 @@ def test_the_split_path_writes_the_same_proposals_and_reasons(small_market, peop
     real = allocate_module.solve_split
     monkeypatch.setattr(allocate_module, "SPLIT_MIN_ARCS", 0)
     monkeypatch.setattr(allocate_module, "solve_split",
-                        lambda *args: calls.append(1) or real(*args))
+                        lambda *args: calls.append(args) or real(*args))
     split = start_run(people["coordinator"])
 
-    assert calls == [1]
+    assert len(calls) == 1
     assert split.status == "completed"
+    # The second run starts from the first run's lines (the solver's hint).
+    inst, _, (hint_lot, hint_need) = calls[0]
+    hinted = {(inst.lots[x].id, inst.needs[y].id)
+              for x, y in zip(hint_lot, hint_need, strict=True)}
+    assert hinted == {(a.lot_id, a.need_id) for a in _lines(stacked.id)}
 
     def seen(run):
         return [(a.need_id, a.lot_id, a.quantity, a.reasons) for a in _lines(run.id)]
