@@ -20,8 +20,11 @@ When the face holds at most `FULL_FACE_LIMIT` pairs, one stacked solve on all of
 (`solver.split`) is quicker than the rounds.
 
 A hint (say, the last run's lines) joins the starting candidates: when the market has
-changed little, the rounds start at the optimum and one more proves it (demo city: 2
-rounds instead of 4). It never changes the answer: the proof prices every pair.
+changed little, the first round's flow is already optimal. When a round adds few arcs,
+the last flow is first tried as it is: if the residual network with the new arcs has
+no negative cycle, its shortest distances are a dual that proves the flow optimal, and
+OR-Tools does not solve again (demo city, hinted: 2 rounds and one solve per part,
+instead of 4 solves). The hint never changes the answer: the proof prices every pair.
 
 Between rounds, unused arcs that the new dual prices well above zero are dropped
 (`_prune`): OR-Tools' time grows with the arcs, and a dropped pair is priced again
@@ -41,7 +44,7 @@ from solver.aggregate import FirstLevels
 from solver.arcs import Arcs
 from solver.instance import Instance, IntArray
 from solver.pins import Pins
-from solver.potentials import residual_arcs, shortest_potentials
+from solver.potentials import PotentialError, residual_arcs, shortest_potentials
 from solver.pricing import (
     Face,
     cheapest_pairs,
@@ -58,6 +61,8 @@ MAX_ROUNDS = 50
 PRUNE_ROUNDS = 10      # rounds after which arcs are dropped (then only added: it ends)
 PRUNE_FRACTION = 0.1   # drop unused arcs of reduced cost above this share of the cost range
 FULL_FACE_LIMIT = 200_000
+PROOF_ROUNDS = 4       # rounds of `shortest_potentials` to prove a flow still optimal,
+PROOF_SHARE = 0.05     # tried when a round adds at most this share of its arcs
 
 
 @dataclass
@@ -70,6 +75,8 @@ class CostReport:
     candidates: list[int] = field(default_factory=list)
     dropped: int = 0       # arcs left out of a next round by `_prune`
     hinted: int = 0        # hint pairs on the face, added to the starting candidates
+    proved: int = 0        # rounds whose flow a new dual proved optimal (no solve)
+    solves: int = 0        # OR-Tools solves, over all parts
 
 
 def _append(a: Arcs, b: Arcs) -> Arcs:
@@ -286,16 +293,16 @@ def _price_part(inst: Instance, pins: Pins, first: FirstLevels, whole: Face, par
     face = replace(whole, lot_open=whole.lot_open & np.isin(np.arange(inst.n_lots), part.lots),
                    need_open=whole.need_open & np.isin(np.arange(inst.n_needs), part.needs))
     arcs = _starting_arcs(face, first, part, hint)
-    dual = None
+    dual: IntArray | None = None
+    carried: IntArray | None = None
     for rounds in range(1, MAX_ROUNDS + 1):
         report.rounds = max(report.rounds, rounds)
         net = build_cost_network(inst, pins, first, arcs, part)
-        flow = solve_cost_network(net)
-        dual = shortest_potentials(net.supply.size, *residual_arcs(
-            net.tail, net.head, net.cap, net.cost, flow), guess=dual)
+        flow, dual = _flow_and_dual(net, carried, dual, report)
         lot_dual, need_dual = net.duals(dual, inst.n_lots, inst.n_needs)
-        kept = _prune(arcs, flow[net.first_arc:], face, lot_dual, need_dual) \
-            if rounds <= PRUNE_ROUNDS else arcs
+        keep = _prune(arcs, flow[net.first_arc:], face, lot_dual, need_dual) \
+            if rounds <= PRUNE_ROUNDS else np.arange(arcs.size)
+        kept = _take(arcs, keep)
         report.dropped += arcs.size - kept.size
         known = np.sort(kept.lot * inst.n_needs + kept.need)
 
@@ -310,13 +317,50 @@ def _price_part(inst: Instance, pins: Pins, first: FirstLevels, whole: Face, par
             return arcs, flow[net.first_arc:]
         reduced = (fresh.cost_int - face.lot_shift[fresh.lot] + lot_dual[fresh.lot]
                    - need_dual[fresh.need])
-        arcs = _append(kept, _most_negative(fresh, reduced))
+        added = _most_negative(fresh, reduced)
+        carried = np.concatenate([flow[:net.first_arc], flow[net.first_arc:][keep],
+                                  np.zeros(added.size, dtype=np.int64)]) \
+            if added.size <= PROOF_SHARE * arcs.size else None
+        arcs = _append(kept, added)
     raise RuntimeError("cost level: pricing did not converge")
 
 
+def _flow_and_dual(net: CostNetwork, carried: IntArray | None, dual: IntArray | None,
+                   report: CostReport) -> tuple[IntArray, IntArray]:
+    """Return an optimal flow of the network and a dual that proves it.
+
+    A flow carried from the last round (few arcs added since) is proved optimal as it is
+    when it can be; otherwise OR-Tools solves the network again.
+    """
+    if carried is not None and dual is not None:
+        proved = _still_optimal(net, carried, dual)
+        if proved is not None:
+            report.proved += 1
+            return proved
+    flow = solve_cost_network(net)
+    report.solves += 1
+    return flow, shortest_potentials(net.supply.size, *residual_arcs(
+        net.tail, net.head, net.cap, net.cost, flow), guess=dual)
+
+
+def _still_optimal(net: CostNetwork, flow: IntArray, dual: IntArray
+                   ) -> tuple[IntArray, IntArray] | None:
+    """Return (flow, dual) if the last round's flow is still optimal with the new arcs.
+
+    It is when the residual network has no negative cycle: then its shortest distances
+    are a dual that proves it, and OR-Tools need not solve again. Tried for a few rounds
+    of `shortest_potentials` only (a negative cycle would take as many as nodes to show).
+    """
+    try:
+        return flow, shortest_potentials(net.supply.size, *residual_arcs(
+            net.tail, net.head, net.cap, net.cost, flow), guess=dual, max_rounds=PROOF_ROUNDS)
+    except PotentialError:
+        return None
+
+
 def _prune(arcs: Arcs, flow: IntArray, face: Face, lot_dual: IntArray, need_dual: IntArray
-           ) -> Arcs:
-    """Keep the arcs of the next round: those with flow, and those this dual prices cheap.
+           ) -> IntArray:
+    """Return the arcs kept for the next round: those with flow, and those priced cheap.
 
     An unused arc of high reduced cost rarely serves the optimum, and OR-Tools' time grows
     with the arcs (the masks part of the demo city: 267 k arcs, 1.0 s; 46 k, 0.35 s). A
@@ -325,7 +369,7 @@ def _prune(arcs: Arcs, flow: IntArray, face: Face, lot_dual: IntArray, need_dual
     """
     cost = arcs.cost_int - face.lot_shift[arcs.lot]
     if not cost.size:
-        return arcs
+        return np.arange(0)
     reduced = cost + lot_dual[arcs.lot] - need_dual[arcs.need]
     limit = PRUNE_FRACTION * float(cost.max() - cost.min())
-    return _take(arcs, np.flatnonzero((flow > 0) | (reduced <= limit)))
+    return np.flatnonzero((flow > 0) | (reduced <= limit))

@@ -49,17 +49,20 @@ def _min_parallel(tail: IntArray, head: IntArray, w: IntArray, n: int
 
 
 def shortest_potentials(n: int, tail: IntArray, head: IntArray, w: IntArray,
-                        guess: IntArray | None = None) -> IntArray:
+                        guess: IntArray | None = None, max_rounds: int | None = None
+                        ) -> IntArray:
     """Return potentials ``d`` with ``w + d[tail] - d[head] >= 0`` on every arc, as int64.
 
     Without `guess`, the shortest distances from a virtual root (cost 0 to every node).
     With `guess` (say, the last round's dual on the same nodes), the shortest distances
     for the costs reduced by it, plus it: valid too, and found in fewer rounds when few
     arcs price negative against the guess. Raises PotentialError on a negative cycle or
-    when the numbers are too large.
+    when the numbers are too large, and after `max_rounds` rounds when given (a quick
+    test that gives up where a negative cycle would take n rounds to show).
     """
     if guess is not None:
-        return guess + shortest_potentials(n, tail, head, w + guess[tail] - guess[head])
+        return guess + shortest_potentials(n, tail, head, w + guess[tail] - guess[head],
+                                           max_rounds=max_rounds)
     if w.size and int(np.abs(w).max()) * (n + 1) >= EXACT_FLOAT:
         raise PotentialError("costs too large for exact float64 distances")
     neg = w < 0
@@ -67,7 +70,7 @@ def shortest_potentials(n: int, tail: IntArray, head: IntArray, w: IntArray,
     t_pos, h_pos, w_pos = _min_parallel(tail[~neg], head[~neg], w[~neg], n)
     d = np.zeros(n, dtype=np.int64)
     nodes = np.arange(n, dtype=np.int64)
-    for _ in range(n + 2):
+    for _ in range(n + 2 if max_rounds is None else max_rounds):
         before = d.copy()
         if t_neg.size:
             np.minimum.at(d, h_neg, d[t_neg] + w_neg)

@@ -25,6 +25,7 @@ from solver.geo import farthest_km_bound, haversine_km
 from solver.instance import build_instance, hint_pairs
 from solver.network import build_model
 from solver.pins import build_pins
+from solver.potentials import PotentialError, shortest_potentials
 from solver.result import make_result
 from solver.split import _no_arcs, solve_split, split_applies
 from tests.solver.helpers import assert_feasible, levels, lot, need
@@ -274,12 +275,14 @@ def test_a_hint_never_changes_the_answer(problem, rnd):
     assert levels(new, lots, needs, policy) == levels(old, lots, needs, policy)
 
 
-def test_the_last_optimum_as_a_hint_saves_pricing_rounds(monkeypatch):
-    """Hinted with its own optimum's lines, the cost level proves it in at most two rounds."""
+def test_the_last_optimum_as_a_hint_saves_rounds_and_solves(monkeypatch):
+    """Hinted with its own optimum's lines, the cost level proves it in two rounds.
+
+    The second round's flow is the first's, proved optimal by a new dual: no solve.
+    """
     from bench.solver_generate import allocation_instance
 
     monkeypatch.setattr(costlevel, "FULL_FACE_LIMIT", 0)
-    monkeypatch.setattr(costlevel, "START_CHEAPEST", 1)
     problem = allocation_instance("district", seed=3)
     inst = build_instance(tuple(problem.lots), tuple(problem.needs), Policy())
     pins = build_pins(inst)
@@ -288,6 +291,8 @@ def test_the_last_optimum_as_a_hint_saves_pricing_rounds(monkeypatch):
     _, _, warm_report = solve_split(inst, pins, hint_pairs(inst, lines + [("ghost", "x")]))
     assert warm_report.cost.hinted == len(lines)
     assert warm_report.cost.rounds <= 2 < cold_report.cost.rounds
+    assert warm_report.cost.proved > 0
+    assert warm_report.cost.solves < cold_report.cost.solves
     warm = allocate(problem.lots, problem.needs, Policy(), method="split", hint=lines)
     assert warm.stats.objective == allocate(problem.lots, problem.needs, Policy(),
                                             method="stacked").stats.objective
@@ -297,3 +302,28 @@ def test_hint_pairs_index_known_pairs_once():
     inst = build_instance((lot("a"), lot("b")), (need("x"), need("y")), Policy())
     lot_idx, need_idx = hint_pairs(inst, [("b", "y"), ("b", "y"), ("a", "ghost"), ("a", "x")])
     assert (lot_idx.tolist(), need_idx.tolist()) == ([0, 1], [0, 1])
+
+
+def test_a_carried_flow_is_proved_optimal_or_solved_again():
+    # One unit from node 0 to node 1 on an arc of cost 10; a new parallel arc of cost 3
+    # makes a negative cycle (no proof), one of cost 12 does not (proved as it is).
+    def network(new_cost):
+        z = np.zeros(0, dtype=np.int64)
+        return costlevel.CostNetwork(
+            tail=np.array([0, 0]), head=np.array([1, 1]), cap=np.array([1, 1]),
+            cost=np.array([10, new_cost]), supply=np.array([1, -1]), first_arc=0,
+            part=costlevel.Part(z, z, z, z, whole=True))
+
+    carried = np.array([1, 0])
+    assert costlevel._still_optimal(network(3), carried, np.zeros(2, dtype=np.int64)) is None
+    flow, dual = costlevel._still_optimal(network(12), carried, np.zeros(2, dtype=np.int64))
+    assert flow.tolist() == [1, 0]
+    assert 10 + dual[0] - dual[1] <= 0 <= 12 + dual[0] - dual[1]  # the proof: reduced costs
+
+
+def test_potentials_give_up_after_max_rounds():
+    # A path of five negative arcs: each round reaches one arc further.
+    tail, head, w = np.arange(5), np.arange(1, 6), np.full(5, -1)
+    assert shortest_potentials(6, tail, head, w).tolist() == [0, -1, -2, -3, -4, -5]
+    with pytest.raises(PotentialError):
+        shortest_potentials(6, tail, head, w, max_rounds=2)
