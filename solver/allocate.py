@@ -10,7 +10,7 @@ import numpy as np
 from solver import engine_highs, engine_ortools
 from solver.arcs import Arcs, build_arcs
 from solver.components import split_model
-from solver.instance import Instance, IntArray, build_instance, hint_pairs
+from solver.instance import Instance, IntArray, build_instance, index_pairs
 from solver.model import DEFAULT_POLICY, Lot, Need, Policy
 from solver.network import FlowModel, build_model, model_weights
 from solver.outcome import build_outcome
@@ -118,7 +118,7 @@ def allocate(
     inst = build_instance(lots, needs, policy)
     pins = build_pins(inst)
     if _takes_split(inst, method, chosen):
-        outcome, info, _ = solve_split(inst, pins, hint_pairs(inst, hint))
+        outcome, info, _ = solve_split(inst, pins, index_pairs(inst, hint))
         return make_result(outcome, info, started)
     arcs = build_arcs(inst)
     model = build_model(inst, arcs, pins)

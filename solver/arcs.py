@@ -16,7 +16,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 
 from solver.geo import chord_km, distance_km, unit_vectors
-from solver.instance import FloatArray, Instance, IntArray
+from solver.instance import FloatArray, Instance, IntArray, index_pairs
 
 # Costs are compared in thousandths of a currency unit per unit shipped: the
 # least-cost level is exact to that precision, and integer costs make the
@@ -125,12 +125,7 @@ def excluded_mask(inst: Instance, lot: IntArray, need: IntArray) -> np.ndarray:
 def lawful_exclusions(inst: Instance) -> tuple[IntArray, IntArray]:
     """Return the excluded pairs that would otherwise be arcs (item accepted, price within
     the cap), as lot and need indices, each pair once, ordered by lot then need."""
-    codes = np.unique(np.array([
-        inst.lot_pos[l_id] * inst.n_needs + inst.need_pos[n_id]
-        for l_id, n_id in inst.policy.excluded
-        if l_id in inst.lot_pos and n_id in inst.need_pos
-    ], dtype=np.int64))
-    lot, need = np.divmod(codes, max(inst.n_needs, 1))
+    lot, need = index_pairs(inst, inst.policy.excluded)
     ok = lawful_pairs(inst, lot, need)
     return lot[ok], need[ok]
 

@@ -61,7 +61,7 @@ MAX_ROUNDS = 50
 PRUNE_ROUNDS = 10      # rounds after which arcs are dropped (then only added: it ends)
 PRUNE_FRACTION = 0.1   # drop unused arcs of reduced cost above this share of the cost range
 FULL_FACE_LIMIT = 200_000
-PROOF_ROUNDS = 4       # rounds of `shortest_potentials` to prove a flow still optimal,
+PROOF_ROUNDS = 4       # rounds of `shortest_potentials` to prove a flow still optimal;
 PROOF_SHARE = 0.05     # tried when a round adds at most this share of its arcs
 
 

@@ -132,9 +132,12 @@ def build_instance(lots: Sequence[Lot], needs: Sequence[Need], policy: Policy) -
     )
 
 
-def hint_pairs(inst: Instance, pairs: Iterable[tuple[Hashable, Hashable]]
-               ) -> tuple[IntArray, IntArray]:
-    """Index (lot id, need id) pairs, each once; pairs naming an unknown id are left out."""
+def index_pairs(inst: Instance, pairs: Iterable[tuple[Hashable, Hashable]]
+                ) -> tuple[IntArray, IntArray]:
+    """Index (lot id, need id) pairs, each once, ordered by lot then need.
+
+    Pairs naming an unknown id are left out (an exclusion or a hint may outlive its lot).
+    """
     codes = np.unique(np.array([
         inst.lot_pos[lot_id] * inst.n_needs + inst.need_pos[need_id]
         for lot_id, need_id in pairs if lot_id in inst.lot_pos and need_id in inst.need_pos

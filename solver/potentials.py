@@ -85,7 +85,8 @@ def shortest_potentials(n: int, tail: IntArray, head: IntArray, w: IntArray,
         if np.array_equal(d, before):
             break
     else:
-        raise PotentialError("negative cycle in the residual network")
+        raise PotentialError("negative cycle in the residual network" if max_rounds is None
+                             else f"no potentials within {max_rounds} rounds")
     bad = w + d[tail] - d[head] < 0
     if np.any(bad):
         raise PotentialError("potentials do not price every residual arc non-negative")

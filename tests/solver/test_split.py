@@ -22,7 +22,7 @@ from solver import Flow, Policy, allocate
 from solver.arcs import build_arcs
 from solver.deferred import DeferredArcs, LawfulArcs
 from solver.geo import farthest_km_bound, haversine_km
-from solver.instance import build_instance, hint_pairs
+from solver.instance import build_instance, index_pairs
 from solver.network import build_model
 from solver.pins import build_pins
 from solver.potentials import PotentialError, shortest_potentials
@@ -288,7 +288,7 @@ def test_the_last_optimum_as_a_hint_saves_rounds_and_solves(monkeypatch):
     pins = build_pins(inst)
     cold, _, cold_report = solve_split(inst, pins)
     lines = [(f.lot_id, f.need_id) for f in cold.flows()]
-    _, _, warm_report = solve_split(inst, pins, hint_pairs(inst, lines + [("ghost", "x")]))
+    _, _, warm_report = solve_split(inst, pins, index_pairs(inst, lines + [("ghost", "x")]))
     assert warm_report.cost.hinted == len(lines)
     assert warm_report.cost.rounds <= 2 < cold_report.cost.rounds
     assert warm_report.cost.proved > 0
@@ -298,9 +298,9 @@ def test_the_last_optimum_as_a_hint_saves_rounds_and_solves(monkeypatch):
                                             method="stacked").stats.objective
 
 
-def test_hint_pairs_index_known_pairs_once():
+def test_index_pairs_index_known_pairs_once():
     inst = build_instance((lot("a"), lot("b")), (need("x"), need("y")), Policy())
-    lot_idx, need_idx = hint_pairs(inst, [("b", "y"), ("b", "y"), ("a", "ghost"), ("a", "x")])
+    lot_idx, need_idx = index_pairs(inst, [("b", "y"), ("b", "y"), ("a", "ghost"), ("a", "x")])
     assert (lot_idx.tolist(), need_idx.tolist()) == ([0, 1], [0, 1])
 
 
