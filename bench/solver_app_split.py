@@ -3,10 +3,12 @@
 Usage (after `seed-demo --scale city`, see bench/README.md):
 
     DATABASE_URL=... .venv/bin/python -m bench.solver_app_split [--runs 1] [--exclude 200]
+        [--changes 0.01 0.05] [--no-stacked]
 
 Reads the snapshot a matching run would read, then times `allocate` with
 method="split", "auto" (the default) and "stacked" in turn and compares the three levels;
-then "auto" hinted with the split optimum's lines, as the next run of an unchanged market.
+then "auto" hinted with the split optimum's lines, as the next run of an unchanged market,
+and with `--changes 0.01 0.05` on markets changed that much (cold against hinted).
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ def main() -> None:
     parser.add_argument("--exclude", type=int, default=0,
                         help="also exclude this many pairs of a first solve's flows (seeded), "
                              "as a coordinator's exclusions would")
+    parser.add_argument("--changes", type=float, nargs="*", default=[],
+                        help="also solve markets where this share of the needs is gone and "
+                             "as many needs and lots have new quantities (seeded), cold and "
+                             "hinted with the optimum's lines, as the next scheduled run")
     args = parser.parse_args()
     with create_app().app_context():
         market = load_market(district_today(), utcnow())
@@ -68,6 +74,8 @@ def main() -> None:
     print(f"auto, hinted with the split optimum's {len(hint):,} lines: allocate "
           f"{statistics.median(times):.2f} s (median of {args.runs}); {s.note}; levels equal: "
           f"{'yes' if s.objective == results['split'].stats.objective else 'NO'}")
+    for share in args.changes:
+        _changed_market(lots, needs, policy, share, hint)
     problem = build_instance(tuple(lots), tuple(needs), policy)
     _, _, report = solve_split(problem, build_pins(problem))
     c = report.cost
@@ -83,6 +91,25 @@ def main() -> None:
         print(f"stacked levels: {dict(old.units_by_tier)}, worth {old.fairness_worth}, "
               f"cost {old.total_cost:.2f}")
         print("levels equal:", "yes" if old.objective == new.objective else "NO")
+
+
+def _changed_market(lots: list, needs: list, policy: solver.Policy, share: float,
+                    hint: list) -> None:
+    """Solve a changed copy of the market cold, then hinted with the old optimum's lines."""
+    rnd = random.Random(7)
+    kept = [n for n in needs if rnd.random() >= share]
+    kept = [replace(n, quantity=max(1, int(n.quantity * rnd.uniform(0.7, 1.3))))
+            if rnd.random() < share else n for n in kept]
+    stock = [replace(x, quantity=max(1, int(x.quantity * rnd.uniform(0.8, 1.2))))
+             if rnd.random() < share else x for x in lots]
+    found = {}
+    for label, pairs in (("cold", []), ("hinted", hint)):
+        t0 = time.perf_counter()
+        found[label] = solver.allocate(stock, kept, policy, hint=pairs)
+        print(f"{share:.0%} of the market changed, {label}: allocate "
+              f"{time.perf_counter() - t0:.2f} s; {found[label].stats.note}")
+    same = found["cold"].stats.objective == found["hinted"].stats.objective
+    print(f"  levels equal: {'yes' if same else 'NO'}")
 
 
 if __name__ == "__main__":
