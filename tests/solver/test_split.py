@@ -9,6 +9,7 @@ zero face limit), so the column generation and its dual are proven too.
 from __future__ import annotations
 
 import importlib
+from contextlib import contextmanager
 from dataclasses import replace
 
 import numpy as np
@@ -46,6 +47,19 @@ def face_mode(request, monkeypatch):
     return request.param
 
 
+@contextmanager
+def cost_level_settings(**values):
+    """Set `solver.costlevel` settings for a block (hypothesis tests cannot monkeypatch)."""
+    saved = {name: getattr(costlevel, name) for name in values}
+    for name, value in values.items():
+        setattr(costlevel, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(costlevel, name, value)
+
+
 def assert_same_levels(lots, needs, policy):
     """Solve both ways; assert equal levels (and the split path really ran)."""
     old = allocate(lots, needs, policy, method="stacked")
@@ -80,19 +94,13 @@ def test_split_equals_stacked_with_caps_pins_substitutes_donations(problem, rnd)
     if not lots or not needs:
         return
     for limit, start, add, prune in ((costlevel.FULL_FACE_LIMIT, 8, 4, 0.1), (0, 1, 1, 0.0)):
-        saved = (costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED,
-                 costlevel.PRUNE_FRACTION)
-        (costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED,
-         costlevel.PRUNE_FRACTION) = limit, start, add, prune
-        try:
+        with cost_level_settings(FULL_FACE_LIMIT=limit, START_CHEAPEST=start,
+                                 ADD_PER_NEED=add, PRUNE_FRACTION=prune):
             first, _ = assert_same_levels(lots, needs, policy)
             pins = tuple(Flow(f.lot_id, f.need_id, rnd.randint(1, f.quantity))
                          for f in first.flows if rnd.random() < 0.4)
             pinned = replace(policy, pinned=pins)
             assert_same_levels(lots, needs, pinned)
-        finally:
-            (costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED,
-             costlevel.PRUNE_FRACTION) = saved
 
 
 def test_equally_fair_needs_trade_units_for_cost(face_mode):
@@ -261,14 +269,10 @@ def test_a_hint_never_changes_the_answer(problem, rnd):
         return
     pairs = [(x.id, y.id) for x in lots for y in needs] + [("ghost", needs[0].id)]
     hint = rnd.sample(pairs, min(len(pairs), 12)) + sorted(policy.excluded)
-    saved = costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED
-    costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED = 0, 1, 1
-    try:
+    with cost_level_settings(FULL_FACE_LIMIT=0, START_CHEAPEST=1, ADD_PER_NEED=1):
         old = allocate(lots, needs, policy, method="stacked")
         hint += [(f.lot_id, f.need_id) for f in old.flows]
         new = allocate(lots, needs, policy, method="split", hint=hint)
-    finally:
-        costlevel.FULL_FACE_LIMIT, costlevel.START_CHEAPEST, costlevel.ADD_PER_NEED = saved
     assert_feasible(new, lots, needs, policy)
     assert not {(f.lot_id, f.need_id) for f in new.flows} & policy.excluded
     assert new.stats.objective == old.stats.objective
