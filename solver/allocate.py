@@ -19,7 +19,7 @@ from solver.pricing import count_lawful
 from solver.result import AllocationResult, make_result
 from solver.split import solve_split, split_applies
 from solver.stats import RunInfo
-from solver.validate import check_allocation_inputs
+from solver.validate import check_allocation_inputs, check_pairs
 from solver.verify import check_flows
 
 ENGINES = ("auto", "ortools", "highs")
@@ -113,8 +113,9 @@ def allocate(
     chosen = _pick_engine(engine)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    lots, needs = tuple(lots), tuple(needs)
+    lots, needs, hint = tuple(lots), tuple(needs), tuple(hint)
     check_allocation_inputs(lots, needs, policy)
+    check_pairs("allocate", "hint", hint)
     inst = build_instance(lots, needs, policy)
     pins = build_pins(inst)
     if _takes_split(inst, method, chosen):

@@ -148,9 +148,18 @@ def check_policy(policy: Any) -> None:
         if not (isinstance(key, tuple) and len(key) == 2):
             raise _fail(who, "caps key", "a (company, item) pair", key)
         check_non_negative_int(f"policy.caps[{key!r}]", "cap", cap)
-    for pair in policy.excluded:
+    check_pairs(who, "excluded", policy.excluded)
+
+
+def check_pairs(who: str, name: str, pairs: Iterable[Any]) -> None:
+    """Raise ValueError naming the first entry that is not a (lot_id, need_id) pair."""
+    for pair in pairs:
         if not (isinstance(pair, tuple) and len(pair) == 2):
-            raise _fail(who, "excluded", "a set of (lot_id, need_id) pairs", pair)
+            raise _fail(who, name, "(lot_id, need_id) pairs", pair)
+        try:
+            hash(pair)
+        except TypeError:
+            raise _fail(who, name, "(lot_id, need_id) pairs of hashable ids", pair) from None
 
 
 def _plain(values: list[Any], kinds: set[type]) -> bool:

@@ -167,9 +167,9 @@ def _solve_all(market: adapter.Market, knobs: Knobs, current: Knobs) -> dict[str
     }
     # Unchanged knobs give the same answer: spare the second solve. Edited knobs start
     # from the optimum's pairs (a hint: quicker when little changes, same answer).
-    hint = [(f.lot_id, f.need_id) for f in results["optimal"].flows]
     results["edited"] = results["optimal"] if knobs == current else solver.allocate(
-        lots, needs, _edited_policy(market, knobs), hint=hint)
+        lots, needs, _edited_policy(market, knobs),
+        hint=[(f.lot_id, f.need_id) for f in results["optimal"].flows])
     return results
 
 

@@ -81,6 +81,25 @@ def test_bad_policy(policy, message):
         allocate([lot("L")], [need("n")], policy)
 
 
+@pytest.mark.parametrize(
+    ("hint", "message"),
+    [
+        (["L"], r"allocate: hint must be \(lot_id, need_id\) pairs, got 'L'"),
+        ([("L", "n", 3)], r"hint must be \(lot_id, need_id\) pairs, got \('L', 'n', 3\)"),
+        ([("L", ["n"])], "hint must be .*hashable ids"),
+    ],
+)
+def test_a_bad_hint_is_named(hint, message):
+    with pytest.raises(ValueError, match=message):
+        allocate([lot("L")], [need("n")], hint=hint)
+
+
+def test_a_hint_of_unknown_ids_is_ignored():
+    plain = allocate([lot("L", qty=2)], [need("n", qty=2)])
+    hinted = allocate([lot("L", qty=2)], [need("n", qty=2)], hint=[("ghost", "n"), ("L", 9)])
+    assert hinted.flows == plain.flows
+
+
 def test_duplicate_lot_ids():
     with pytest.raises(ValueError, match="lot 'L': id must be unique"):
         allocate([lot("L"), lot("L")], [])
